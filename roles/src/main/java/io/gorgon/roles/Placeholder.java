@@ -1,0 +1,1 @@
+package io.gorgon.roles; final class Placeholder {}

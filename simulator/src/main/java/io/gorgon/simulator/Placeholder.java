@@ -1,0 +1,1 @@
+package io.gorgon.simulator; final class Placeholder {}

@@ -1,0 +1,69 @@
+package io.gorgon.bus;
+
+import io.gorgon.bus.impl.RedisBus;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The messaging verbs every role uses. Queues are durable: a message is in Redis when {@code send} returns and is
+ * acknowledged only after a handler finished it; an instance that dies has its pending messages taken over.
+ * Failures surface as {@link BusException} carrying a {@link Failure}.
+ */
+public interface Bus extends AutoCloseable {
+
+    /** Connects, registers this instance in the registry and starts its heartbeat and reply listener. */
+    static Bus connect(BusOptions options) {
+        return RedisBus.connect(options);
+    }
+
+    /** Durable one-way push: returns once Redis has the message; UNAVAILABLE if it cannot within the send timeout. */
+    default void send(String queue, String type, Object body) {
+        join(sendAsync(queue, type, body, Map.of()));
+    }
+
+    /** The same as {@link #send} without waiting; many in flight are pipelined together. */
+    CompletableFuture<Void> sendAsync(String queue, String type, Object body, Map<String, String> headers);
+
+    /**
+     * Sends a request and completes with the reply body (JSON); fails with TIMEOUT, NO_CONSUMER (at once, nothing
+     * enqueued), HANDLER_FAILED (the responder's code and text) or UNAVAILABLE.
+     */
+    CompletableFuture<com.google.gson.JsonElement> request(String queue, String type, Object body,
+                                                           Map<String, String> headers, Duration timeout);
+
+    /** Fan-out: every subscribing role receives each message once, shared among that role's instances. */
+    CompletableFuture<Void> publish(String topic, String type, Object body);
+
+    /** Consumes a queue as this instance of the options' group (the role by default). */
+    Subscription consume(String queue, ConsumerOptions options, Handler handler);
+
+    /** Subscribes this role to a topic: only messages published from now on (for a group new to the topic). */
+    Subscription subscribe(String topic, ConsumerOptions options, Handler handler);
+
+    /** Operator view and dead-letter handling. */
+    Admin admin();
+
+    /** Counters and latency histograms of this instance. */
+    BusMetrics metrics();
+
+    BusOptions options();
+
+    /** Drains every subscription (finish and ack in-flight work) within the deadline, deregisters, disconnects. */
+    void close(Duration deadline);
+
+    @Override
+    default void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Waits for a bus future, unwrapping its BusException. */
+    static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.gorgon.bus;
+
+import com.google.gson.JsonElement;
+import java.util.Map;
+
+/**
+ * What travels on a queue: the message and its routing. Stored as JSON in one stream field.
+ *
+ * @param v        envelope format version; consumers dead-letter versions they don't know
+ * @param id       unique message id
+ * @param type     what the body is, e.g. "item.create"; routes work inside a role
+ * @param queue    the queue it was sent to
+ * @param ts       enqueue time, ms since the epoch (for end-to-end latency)
+ * @param replyTo  the requester's reply address, or null for one-way messages
+ * @param corr     correlation id matching the reply to its request, or null
+ * @param deadline ms since the epoch after which nobody waits for the reply (0 = none); consumers skip expired requests
+ * @param headers  principal, trace id and the like
+ * @param body     the payload
+ */
+public record Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
+                       long deadline, Map<String, String> headers, JsonElement body) {
+    public static final int VERSION = 1;
+
+    public Envelope {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public boolean expectsReply() {
+        return replyTo != null && corr != null;
+    }
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+}

@@ -1,0 +1,41 @@
+package io.gorgon.bus;
+
+import com.google.gson.JsonElement;
+import java.util.Map;
+
+/**
+ * A delivered message. A handler answers a request with exactly one of {@link #reply}, {@link #forward} or by
+ * throwing {@link HandlerFailure}. The message is acknowledged only after the handler returned and what it sent
+ * (reply, forward) is safely in Redis.
+ */
+public interface Message {
+    Envelope envelope();
+
+    /** How many times this message has been delivered, counting this one (1 = first delivery). */
+    long deliveries();
+
+    default String type() {
+        return envelope().type();
+    }
+
+    default String header(String name) {
+        return envelope().header(name);
+    }
+
+    default JsonElement body() {
+        return envelope().body();
+    }
+
+    /** The body bound to a class with Gson. */
+    <T> T body(Class<T> type);
+
+    /** Answers the requester directly (whoever forwarded it on the way). No-op for one-way messages. */
+    void reply(Object body);
+
+    /**
+     * Passes the request on to another queue keeping its reply address, so the next handler answers the original
+     * requester. Adds or replaces headers. If no instance consumes {@code queue}, the requester is answered
+     * NO_CONSUMER at once.
+     */
+    void forward(String queue, String type, Object body, Map<String, String> extraHeaders);
+}

@@ -1,0 +1,14 @@
+package io.gorgon.bus;
+
+/**
+ * Gauges of one queue.
+ *
+ * @param backlog     entries not yet delivered to the slowest consumer group
+ * @param pending     delivered, not yet acknowledged (in flight or awaiting retry/takeover)
+ * @param oldestAgeMs age of the oldest undelivered or unacknowledged entry, 0 if none
+ * @param consumers   live instances consuming it
+ * @param deadLetters entries in its dead-letter queue
+ * @param length      entries the stream holds (includes acknowledged ones not yet trimmed)
+ */
+public record QueueInfo(String name, boolean topic, long backlog, long pending, long oldestAgeMs, int consumers,
+                        long deadLetters, long length) {}

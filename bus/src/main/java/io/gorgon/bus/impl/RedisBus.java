@@ -1,0 +1,314 @@
+package io.gorgon.bus.impl;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.Admin;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusException;
+import io.gorgon.bus.BusMetrics;
+import io.gorgon.bus.BusOptions;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.Envelope;
+import io.gorgon.bus.Failure;
+import io.gorgon.bus.Handler;
+import io.gorgon.bus.Subscription;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Response;
+
+/** The Redis Streams implementation of {@link Bus}. */
+public final class RedisBus implements Bus {
+    private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+    public static final String METRICS_TOPIC = "metrics";
+
+    final BusOptions options;
+    final Keys keys;
+    final Connections connections;
+    final Writer writer;
+    final BusMetrics metrics = new BusMetrics();
+    final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    final ScheduledThreadPoolExecutor scheduler;
+    final Registry registry;
+    private final ReplyListener replies;
+    private final Map<String, CompletableFuture<JsonElement>> pending = new ConcurrentHashMap<>();
+    private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Consumer<JsonElement>>> controlListeners = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final AdminImpl admin;
+    private volatile boolean closed;
+
+    private RedisBus(BusOptions options) {
+        this.options = options;
+        this.keys = new Keys(options.namespace());
+        this.connections = new Connections(options.redisUri(), options.instanceId());
+        this.writer = new Writer(connections, options.instanceId());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("gorgon-timer").factory());
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.registry = new Registry(this);
+        this.replies = new ReplyListener(this);
+        this.admin = new AdminImpl(this);
+    }
+
+    public static RedisBus connect(BusOptions options) {
+        RedisBus bus = new RedisBus(options);
+        bus.registry.register();
+        bus.replies.start();
+        long period = options.heartbeat().toMillis();
+        bus.scheduler.scheduleAtFixedRate(bus::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        bus.scheduler.scheduleAtFixedRate(bus::publishMetrics, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
+        log.info("event=bus_connected instance={} role={} redis={}", options.instanceId(), options.role(), bus.connections.address());
+        return bus;
+    }
+
+    // ---- verbs ----
+
+    @Override
+    public CompletableFuture<Void> sendAsync(String queue, String type, Object body, Map<String, String> headers) {
+        Envelope e = envelope(queue, type, body, headers, null, null, 0);
+        String json = EnvelopeCodec.encode(e);
+        String stream = keys.stream(queue);
+        return writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), sendTimeoutMs())
+                .thenAccept(id -> metrics.sent(queue));
+    }
+
+    @Override
+    public CompletableFuture<JsonElement> request(String queue, String type, Object body, Map<String, String> headers, Duration timeout) {
+        long now = System.currentTimeMillis();
+        String corr = options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36);
+        Envelope e = envelope(queue, type, body, headers, keys.replies(options.instanceId()), corr, now + timeout.toMillis());
+        CompletableFuture<JsonElement> reply = new CompletableFuture<>();
+        pending.put(corr, reply);
+        var timer = scheduler.schedule(() -> {
+            if (pending.remove(corr, reply)) {
+                reply.completeExceptionally(new BusException(Failure.TIMEOUT, "no reply from " + queue + " within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        reply.whenComplete((r, x) -> timer.cancel(false));
+        enqueueIfConsumed(queue, EnvelopeCodec.encode(e), Math.min(sendTimeoutMs(), timeout.toMillis())).whenComplete((id, err) -> {
+            if (err != null) {
+                if (pending.remove(corr, reply)) reply.completeExceptionally(unwrapUnavailable(err));
+            } else if (id == null) {
+                if (pending.remove(corr, reply)) {
+                    reply.completeExceptionally(new BusException(Failure.NO_CONSUMER, "no live instance consumes " + queue));
+                }
+            } else {
+                metrics.sent(queue);
+            }
+        });
+        return reply;
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String topic, String type, Object body) {
+        Envelope e = envelope(topic, type, body, Map.of(), null, null, 0);
+        String json = EnvelopeCodec.encode(e);
+        String stream = keys.stream(topic);
+        return writer.submit(p -> {
+            Response<?> r = p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams()
+                    .maxLen(options.topicRetention()).approximateTrimming(), Map.of("e", json));
+            return r;
+        }, sendTimeoutMs()).thenAccept(id -> metrics.sent(topic));
+    }
+
+    @Override
+    public Subscription consume(String queue, ConsumerOptions opts, Handler handler) {
+        return start(queue, opts, handler, false);
+    }
+
+    @Override
+    public Subscription subscribe(String topic, ConsumerOptions opts, Handler handler) {
+        return start(topic, opts, handler, true);
+    }
+
+    private Subscription start(String queue, ConsumerOptions opts, Handler handler, boolean topic) {
+        if (closed) throw new IllegalStateException("bus is closed");
+        String group = opts.group() == null ? options.role() : opts.group();
+        StreamConsumer c = new StreamConsumer(this, queue, group, opts, handler, topic);
+        consumers.add(c);
+        c.start();
+        return c;
+    }
+
+    void removeConsumer(StreamConsumer c) {
+        consumers.remove(c);
+    }
+
+    List<StreamConsumer> consumers() {
+        return consumers;
+    }
+
+    @Override
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public BusMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public BusOptions options() {
+        return options;
+    }
+
+    /** Registers a listener for a control command broadcast through {@link Admin#broadcast}. */
+    public void onControl(String command, Consumer<JsonElement> listener) {
+        controlListeners.computeIfAbsent(command, c -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    void fireControl(JsonObject cmd) {
+        String name = cmd.has("command") ? cmd.get("command").getAsString() : "";
+        for (Consumer<JsonElement> l : controlListeners.getOrDefault(name, List.of())) {
+            try {
+                l.accept(cmd.get("body"));
+            } catch (RuntimeException ex) {
+                log.warn("event=control_listener_failed command={} cause=\"{}\"", name, EnvelopeCodec.oneLine(ex.toString()));
+            }
+        }
+    }
+
+    // ---- internals used by consumers and messages ----
+
+    Envelope envelope(String queue, String type, Object body, Map<String, String> headers, String replyTo, String corr, long deadline) {
+        JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
+        return new Envelope(Envelope.VERSION, options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36),
+                type, queue, System.currentTimeMillis(), replyTo, corr, deadline, headers, json);
+    }
+
+    CompletableFuture<Object> enqueueIfConsumed(String queue, String json, long timeoutMs) {
+        List<String> k = List.of(keys.stream(queue), keys.consumers(queue));
+        List<String> a = List.of(String.valueOf(options.takeoverAfter().toMillis()), json);
+        return writer.submit(p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
+    }
+
+    /** Sends a reply (or failure) to a request's reply address; expires there if the requester is gone. */
+    CompletableFuture<Object> sendReply(Envelope request, JsonObject reply) {
+        reply.addProperty("corr", request.corr());
+        String payload = EnvelopeCodec.GSON.toJson(reply);
+        String key = request.replyTo();
+        long ttl = options.replyTtl().toMillis();
+        return writer.submit(p -> {
+            p.rpush(key, payload);
+            @SuppressWarnings("unchecked")
+            Response<Object> r = (Response<Object>) (Response<?>) p.pexpire(key, ttl);
+            return r;
+        }, sendTimeoutMs());
+    }
+
+    static JsonObject okReply(JsonElement body) {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", true);
+        o.add("body", body);
+        return o;
+    }
+
+    static JsonObject failureReply(Failure failure, int code, String text) {
+        JsonObject o = new JsonObject();
+        o.addProperty("ok", false);
+        o.addProperty("failure", failure.name());
+        o.addProperty("code", code);
+        o.addProperty("text", text);
+        return o;
+    }
+
+    /** Called by the reply listener for each reply that arrives. */
+    void onReply(String payload) {
+        JsonObject o;
+        try {
+            o = com.google.gson.JsonParser.parseString(payload).getAsJsonObject();
+        } catch (RuntimeException e) {
+            log.warn("event=bad_reply cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+            return;
+        }
+        String corr = o.has("corr") ? o.get("corr").getAsString() : null;
+        CompletableFuture<JsonElement> f = corr == null ? null : pending.remove(corr);
+        if (f == null) {
+            metrics.lateReply(); // timed out already, or a duplicate after a redelivery
+            return;
+        }
+        if (o.has("ok") && o.get("ok").getAsBoolean()) {
+            f.complete(o.get("body"));
+        } else {
+            Failure failure = Failure.HANDLER_FAILED;
+            try {
+                failure = Failure.valueOf(o.get("failure").getAsString());
+            } catch (RuntimeException ignored) {
+                // unknown failure names from a newer peer read as HANDLER_FAILED
+            }
+            int code = o.has("code") ? o.get("code").getAsInt() : 500;
+            String text = o.has("text") && !o.get("text").isJsonNull() ? o.get("text").getAsString() : "";
+            f.completeExceptionally(new BusException(failure, code, text));
+        }
+    }
+
+    long sendTimeoutMs() {
+        return options.sendTimeout().toMillis();
+    }
+
+    static Throwable unwrapUnavailable(Throwable err) {
+        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (t instanceof BusException) return t;
+        return new BusException(Failure.UNAVAILABLE, EnvelopeCodec.oneLine(t.getMessage()));
+    }
+
+    private void heartbeat() {
+        try {
+            registry.heartbeat(consumers);
+        } catch (RuntimeException e) {
+            log.warn("event=heartbeat_failed cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+        }
+    }
+
+    private void publishMetrics() {
+        if (closed) return;
+        try {
+            long ts = System.currentTimeMillis() / 1000 * 1000;
+            JsonObject snap = metrics.snapshot(options.instanceId(), options.role(), options.host(), ProcessHandle.current().pid(), ts);
+            String stream = keys.stream(METRICS_TOPIC);
+            Envelope e = envelope(METRICS_TOPIC, "metrics.snapshot", snap, Map.of(), null, null, 0);
+            String json = EnvelopeCodec.encode(e);
+            writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams().maxLen(10_000).approximateTrimming(),
+                    Map.of("e", json)), 1000);
+        } catch (RuntimeException e) {
+            log.debug("event=metrics_publish_failed cause=\"{}\"", e.toString());
+        }
+    }
+
+    @Override
+    public void close(Duration deadline) {
+        if (closed) return;
+        closed = true;
+        long until = System.nanoTime() + deadline.toNanos();
+        for (StreamConsumer c : consumers) c.stopReading();
+        for (StreamConsumer c : consumers) c.drain(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+        pending.forEach((corr, f) -> f.completeExceptionally(new BusException(Failure.UNAVAILABLE, "bus closed")));
+        pending.clear();
+        scheduler.shutdownNow();
+        try {
+            registry.deregister(consumers);
+        } catch (RuntimeException e) {
+            log.warn("event=deregister_failed cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+        }
+        replies.close();
+        writer.close(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        handlers.shutdown();
+        log.info("event=bus_closed instance={}", options.instanceId());
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+}

@@ -1,0 +1,122 @@
+package io.gorgon.bus.impl;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The instance registry (mutuo's "tracker"): each instance keeps a hash describing itself and a heartbeat score in
+ * {@code instances}; each consumed queue keeps the ids of its live consumers. Heartbeats are stamped with Redis's
+ * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands.
+ */
+final class Registry {
+    private static final Logger log = LoggerFactory.getLogger(Registry.class);
+    private static final long GONE_AFTER_MS = 10 * 60_000;
+
+    private final RedisBus bus;
+    private final String id;
+    private final long startedAt = System.currentTimeMillis();
+    private String controlVersion;
+    private long lastProcessed;
+    private long lastBeatNanos = System.nanoTime();
+    private int beats;
+
+    Registry(RedisBus bus) {
+        this.bus = bus;
+        this.id = bus.options.instanceId();
+    }
+
+    void register() {
+        try {
+            beat(List.of()).get(bus.sendTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Not fatal: the heartbeat keeps trying, and consumers/senders report UNAVAILABLE on their own.
+            log.warn("event=register_failed instance={} cause=\"{}\"", id, EnvelopeCodec.oneLine(String.valueOf(e.getMessage())));
+        }
+    }
+
+    void heartbeat(List<StreamConsumer> consumers) {
+        beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
+    }
+
+    private CompletableFuture<?> beat(List<String> queues) {
+        Keys k = bus.keys;
+        long processed = bus.metrics.processedTotal();
+        long nowNanos = System.nanoTime();
+        double secs = Math.max(0.001, (nowNanos - lastBeatNanos) / 1e9);
+        double rate = (processed - lastProcessed) / secs;
+        lastProcessed = processed;
+        lastBeatNanos = nowNanos;
+        Map<String, String> fields = new HashMap<>();
+        fields.put("id", id);
+        fields.put("role", bus.options.role());
+        fields.put("host", bus.options.host());
+        fields.put("pid", String.valueOf(ProcessHandle.current().pid()));
+        fields.put("ports", EnvelopeCodec.GSON.toJson(bus.options.ports()));
+        fields.put("startedAt", String.valueOf(startedAt));
+        fields.put("queues", EnvelopeCodec.GSON.toJson(queues));
+        fields.put("processed", String.valueOf(processed));
+        fields.put("rate", String.format(java.util.Locale.ROOT, "%.1f", rate));
+        String hash = k.instance(id);
+        long ttl = GONE_AFTER_MS;
+        boolean cleanup = beats++ % 60 == 0;
+        CompletableFuture<Object> touched = bus.writer.submit(p -> {
+            p.hset(hash, fields);
+            p.pexpire(hash, ttl);
+            if (cleanup) p.zremrangeByScore(k.instances(), 0, System.currentTimeMillis() - GONE_AFTER_MS);
+            return p.evalsha(Scripts.TOUCH.sha(), List.of(k.instances()), List.of(id));
+        }, bus.sendTimeoutMs());
+        touched.thenAccept(now -> {
+            if (now instanceof Long ms) fields.put("hb", String.valueOf(ms));
+        });
+        for (String q : queues) {
+            String key = k.consumers(q);
+            bus.writer.submit(p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
+        }
+        bus.writer.submit(p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        return touched;
+    }
+
+    private void onControlVersion(String version) {
+        if (version == null || version.equals(controlVersion)) return;
+        boolean first = controlVersion == null;
+        controlVersion = version;
+        if (first) return; // commands issued before this instance started are not for it
+        bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
+            if (json == null) return;
+            try {
+                JsonObject cmd = JsonParser.parseString(json).getAsJsonObject();
+                log.info("event=control_received command={}", cmd.get("command"));
+                bus.handlers.execute(() -> bus.fireControl(cmd));
+            } catch (RuntimeException e) {
+                log.warn("event=bad_control_command cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+            }
+        });
+    }
+
+    /** Marks this instance as a live consumer of a queue right away, so requests don't fail NO_CONSUMER at startup. */
+    void touchConsumer(Jedis j, String queue) {
+        j.eval(Scripts.TOUCH.source(), List.of(bus.keys.consumers(queue)), List.of(id));
+    }
+
+    void forgetConsumer(String queue) {
+        String key = bus.keys.consumers(queue);
+        bus.writer.submit(p -> p.zrem(key, id), 2000);
+    }
+
+    void deregister(List<StreamConsumer> consumers) {
+        Keys k = bus.keys;
+        try (Jedis j = bus.connections.open()) {
+            j.zrem(k.instances(), id);
+            j.del(k.instance(id));
+            j.del(k.replies(id));
+            for (StreamConsumer c : consumers) j.zrem(k.consumers(c.queue()), id);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.gorgon.bus.impl;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * Waits on this instance's own reply list. Replies are addressed to one instance, so no other instance can take
+ * them (the original's shared web_data queue let instances steal each other's replies). A reply list of a dead
+ * instance expires in Redis after the reply TTL.
+ */
+final class ReplyListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
+    private final RedisBus bus;
+    private final String key;
+    private volatile boolean running = true;
+    private volatile Jedis conn;
+    private volatile long clientId = -1;
+    private Thread thread;
+
+    ReplyListener(RedisBus bus) {
+        this.bus = bus;
+        this.key = bus.keys.replies(bus.options.instanceId());
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().daemon().name("gorgon-replies").start(this::loop);
+    }
+
+    private void loop() {
+        long backoff = 50;
+        boolean warned = false;
+        while (running) {
+            try {
+                if (conn == null) {
+                    conn = bus.connections.open();
+                    clientId = conn.clientId();
+                }
+                KeyValue<String, String> first = conn.blpop(1.0, key);
+                if (first == null) continue;
+                bus.onReply(first.getValue());
+                // Drain what else arrived in one round trip: under load replies come in bursts.
+                List<String> more = conn.lpop(key, 256);
+                if (more != null) for (String r : more) bus.onReply(r);
+                backoff = 50;
+                warned = false;
+            } catch (JedisConnectionException e) {
+                closeConn();
+                if (!running) break;
+                if (!warned) log.warn("event=redis_unavailable component=replies cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+                warned = true;
+                sleep(backoff);
+                backoff = Math.min(2000, backoff * 2);
+            } catch (RuntimeException e) {
+                log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
+                closeConn();
+                sleep(backoff);
+            }
+        }
+        closeConn();
+    }
+
+    private void closeConn() {
+        Jedis c = conn;
+        conn = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        long id = clientId;
+        // Wake the blocking BLPOP now rather than after its timeout.
+        if (id > 0) {
+            try (Jedis j = bus.connections.open()) {
+                j.clientUnblock(id);
+            } catch (RuntimeException ignored) {
+                // Redis gone: the loop ends on its own
+            }
+        }
+        try {
+            if (thread != null) thread.join(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.gorgon.bus.impl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The Lua scripts that make multi-step operations atomic. Times come from Redis's own clock (TIME), so liveness
+ * checks don't depend on the clocks of the hosts running roles.
+ */
+final class Scripts {
+    private static final String NOW = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            """;
+
+    /** KEYS: stream, consumers. ARGV: liveness window ms, envelope. Enqueue only if a live consumer exists, else nil. */
+    static final Script ENQUEUE_IF_CONSUMED = new Script(NOW + """
+            if redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[1]), '+inf') == 0 then return false end
+            return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
+            """);
+
+    /** KEYS: a sorted set. ARGV: member. Sets the member's score to Redis's now (a heartbeat). */
+    static final Script TOUCH = new Script(NOW + """
+            redis.call('ZADD', KEYS[1], now, ARGV[1])
+            return now
+            """);
+
+    /** KEYS: instances. ARGV: liveness window ms, ids… Returns 1/0 per id: heartbeat within the window. */
+    static final Script ALIVE = new Script(NOW + """
+            local out = {}
+            for i = 2, #ARGV do
+              local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
+              if s and tonumber(s) >= now - tonumber(ARGV[1]) then out[#out + 1] = 1 else out[#out + 1] = 0 end
+            end
+            return out
+            """);
+
+    /**
+     * KEYS: stream, dead letters. ARGV: group, entry id, payload, reason, deliveries. Moves an entry to the dead-letter
+     * stream and acknowledges it in one step, so it is never both lost and never in both places.
+     */
+    static final Script DEAD_LETTER = new Script(NOW + """
+            redis.call('XADD', KEYS[2], '*', 'e', ARGV[3], 'reason', ARGV[4], 'id', ARGV[2], 'group', ARGV[1],
+                       'deliveries', ARGV[5], 'at', now)
+            return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            """);
+
+    /** KEYS: stream, dead letters. ARGV: max count. Moves the oldest dead letters back onto the stream. */
+    static final Script REQUEUE = new Script("""
+            local entries = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', tonumber(ARGV[1]))
+            local n = 0
+            for _, e in ipairs(entries) do
+              local f = e[2]
+              local payload
+              for i = 1, #f, 2 do if f[i] == 'e' then payload = f[i + 1] end end
+              if payload then redis.call('XADD', KEYS[1], '*', 'e', payload) end
+              redis.call('XDEL', KEYS[2], e[1])
+              n = n + 1
+            end
+            return n
+            """);
+
+    static final List<Script> ALL = List.of(ENQUEUE_IF_CONSUMED, TOUCH, ALIVE, DEAD_LETTER, REQUEUE);
+
+    private Scripts() {}
+
+    record Script(String source, String sha) {
+        Script(String source) {
+            this(source, sha1(source));
+        }
+
+        private static String sha1(String s) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,462 @@
+package io.gorgon.bus.impl;
+
+import io.gorgon.bus.BusException;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.Envelope;
+import io.gorgon.bus.Failure;
+import io.gorgon.bus.Handler;
+import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XTrimParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
+import redis.clients.jedis.resps.StreamPendingSummary;
+
+/**
+ * One instance consuming one queue as a member of a consumer group.
+ *
+ * <p>A reader thread takes entries with XREADGROUP (each lands in the group's pending list, PEL) and runs each on a
+ * virtual thread, bounded by {@code concurrency}. An entry is acknowledged (XACK, pipelined) only after its handler
+ * returned and its reply or forward is in Redis. A maintenance pass every half second
+ * <ul>
+ *   <li>redelivers this instance's failed entries once their backoff has passed (XCLAIM to itself),</li>
+ *   <li>takes over the pending entries of group members whose registry heartbeat lapsed (never of live ones, so a
+ *       slow handler is never stolen),</li>
+ *   <li>dead-letters entries delivered {@code maxDeliveries} times, and</li>
+ *   <li>trims the stream below the oldest entry any group still needs.</li>
+ * </ul>
+ */
+final class StreamConsumer implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
+    private static final int BLOCK_MS = 1000;
+
+    private final RedisBus bus;
+    private final String queue;
+    private final String group;
+    private final ConsumerOptions opts;
+    private final Handler handler;
+    private final boolean topic;
+    private final String stream;
+    private final String me;
+    private final Semaphore permits;
+    /** Entries this instance is working on (until their ack is in Redis): never redelivered meanwhile. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean maintaining = new AtomicBoolean();
+    private volatile boolean reading = true;
+    private volatile long readClientId = -1;
+    private Thread reader;
+    private ScheduledFuture<?> maintenance;
+    private Jedis control;
+    private long lastTrim;
+
+    StreamConsumer(RedisBus bus, String queue, String group, ConsumerOptions opts, Handler handler, boolean topic) {
+        this.bus = bus;
+        this.queue = queue;
+        this.group = group;
+        this.opts = opts;
+        this.handler = handler;
+        this.topic = topic;
+        this.stream = bus.keys.stream(queue);
+        this.me = bus.options.instanceId();
+        this.permits = new Semaphore(opts.concurrency());
+    }
+
+    void start() {
+        // The group must exist before start returns: for a topic, "from now on" means from this call.
+        long deadline = System.currentTimeMillis() + bus.sendTimeoutMs();
+        while (true) {
+            try (Jedis j = bus.connections.open()) {
+                ensureGroup(j);
+                j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
+                bus.registry.touchConsumer(j, queue);
+                break;
+            } catch (JedisConnectionException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
+                }
+                sleep(100);
+            }
+        }
+        reader = Thread.ofPlatform().daemon().name("gorgon-read-" + queue).start(this::readLoop);
+        maintenance = bus.scheduler.scheduleWithFixedDelay(() -> {
+            if (maintaining.compareAndSet(false, true)) bus.handlers.execute(this::maintain);
+        }, 500, 500, TimeUnit.MILLISECONDS);
+        log.info("event=consumer_started queue={} group={} consumer={} concurrency={}", queue, group, me, opts.concurrency());
+    }
+
+    @Override
+    public String queue() {
+        return queue;
+    }
+
+    private void ensureGroup(Jedis j) {
+        try {
+            j.xgroupCreate(stream, group, topic ? StreamEntryID.XGROUP_LAST_ENTRY : new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) throw e;
+        }
+    }
+
+    // ---- reading ----
+
+    private void readLoop() {
+        Jedis conn = null;
+        long backoff = 50;
+        boolean warned = false;
+        while (reading) {
+            int n = 0;
+            try {
+                if (conn == null) {
+                    conn = bus.connections.open();
+                    readClientId = conn.clientId();
+                    ensureGroup(conn);
+                    if (warned) log.info("event=redis_reconnected component=consumer queue={}", queue);
+                    warned = false;
+                }
+                n = acquirePermits();
+                if (n == 0) continue;
+                var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
+                        Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                int got = 0;
+                if (res != null) {
+                    for (var perStream : res) {
+                        for (StreamEntry e : perStream.getValue()) {
+                            got++;
+                            dispatch(e.getID().toString(), e.getFields().get("e"), 1);
+                        }
+                    }
+                }
+                permits.release(n - got);
+                backoff = 50;
+            } catch (JedisConnectionException e) {
+                permits.release(n);
+                closeQuietly(conn);
+                conn = null;
+                if (!reading) break;
+                if (!warned) log.warn("event=redis_unavailable component=consumer queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
+                warned = true;
+                sleep(backoff);
+                backoff = Math.min(2000, backoff * 2);
+            } catch (JedisDataException e) {
+                permits.release(n);
+                // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): recreate it.
+                log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
+                closeQuietly(conn);
+                conn = null;
+                sleep(backoff);
+                backoff = Math.min(2000, backoff * 2);
+            } catch (RuntimeException e) {
+                permits.release(n);
+                log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
+                sleep(backoff);
+            }
+        }
+        closeQuietly(conn);
+    }
+
+    /** Waits for at least one free handler slot; takes up to a batch of them. 0 when stopping. */
+    private int acquirePermits() {
+        try {
+            while (reading) {
+                if (permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    int more = Math.min(opts.batchSize() - 1, permits.availablePermits());
+                    int extra = more > 0 && permits.tryAcquire(more) ? more : 0;
+                    return 1 + extra;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Runs one entry on a virtual thread. The caller holds a permit for it. */
+    private void dispatch(String id, String payload, long deliveries) {
+        inFlight.add(id);
+        bus.handlers.execute(() -> process(id, payload, deliveries));
+    }
+
+    private void process(String id, String payload, long deliveries) {
+        long started = System.nanoTime();
+        Envelope env;
+        try {
+            env = EnvelopeCodec.decode(payload);
+        } catch (EnvelopeCodec.Malformed m) {
+            finishWith(id, deadLetter(id, payload, m.getMessage(), deliveries));
+            return;
+        }
+        if (deliveries > 1) bus.metrics.redelivered(queue);
+        if (env.deadline() > 0 && System.currentTimeMillis() > env.deadline()) {
+            // Nobody waits for this answer any more: doing the work would only delay fresher requests.
+            bus.metrics.expired(queue);
+            finishWith(id, ack(id));
+            return;
+        }
+        MessageImpl msg = new MessageImpl(bus, env, deliveries);
+        try {
+            handler.handle(msg);
+        } catch (HandlerFailure f) {
+            msg.fail(f.code(), f.getMessage());
+        } catch (Throwable t) {
+            bus.metrics.failed(queue);
+            if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (deliveries >= opts.maxDeliveries()) {
+                String reason = "handler failed on delivery " + deliveries + ": " + EnvelopeCodec.oneLine(t.toString());
+                msg.fail(500, "processing failed after " + deliveries + " attempts");
+                finishWith(id, msg.outputsDone().handle((v, e) -> null).thenCompose(v -> deadLetter(id, payload, reason, deliveries)));
+            } else {
+                log.warn("event=handler_failed queue={} id={} type={} delivery={} retryInMs={} cause=\"{}\"", queue, id, env.type(),
+                        deliveries, opts.backoff(deliveries).toMillis(), EnvelopeCodec.oneLine(t.toString()));
+                release(id); // stays pending: maintenance redelivers it after the backoff
+            }
+            return;
+        }
+        finishWith(id, msg.outputsDone().thenCompose(v -> ack(id)).thenRun(() -> {
+            long now = System.currentTimeMillis();
+            bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
+        }));
+    }
+
+    private void finishWith(String id, CompletableFuture<?> work) {
+        work.whenComplete((v, err) -> {
+            if (err != null) {
+                // Outputs or ack did not reach Redis: the entry stays pending and is redelivered (at-least-once).
+                bus.metrics.failed(queue);
+                log.warn("event=ack_failed queue={} id={} cause=\"{}\"", queue, id, EnvelopeCodec.oneLine(String.valueOf(err.getMessage())));
+            }
+            release(id);
+        });
+    }
+
+    private void release(String id) {
+        inFlight.remove(id);
+        permits.release();
+    }
+
+    private CompletableFuture<Object> ack(String id) {
+        StreamEntryID eid = new StreamEntryID(id);
+        return bus.writer.submit(p -> {
+            @SuppressWarnings("unchecked")
+            var r = (redis.clients.jedis.Response<Object>) (redis.clients.jedis.Response<?>) p.xack(stream, group, eid);
+            return r;
+        }, 60_000);
+    }
+
+    private CompletableFuture<Object> deadLetter(String id, String payload, String reason, long deliveries) {
+        List<String> keys = List.of(stream, bus.keys.deadLetters(queue));
+        List<String> args = List.of(group, id, payload == null ? "" : payload, reason, String.valueOf(deliveries));
+        return bus.writer.submit(p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
+            bus.metrics.deadLettered(queue);
+            log.warn("event=dead_lettered queue={} group={} id={} deliveries={} reason=\"{}\"", queue, group, id, deliveries, reason);
+            return r;
+        });
+    }
+
+    // ---- maintenance: retries, takeover, trimming ----
+
+    private void maintain() {
+        try {
+            if (!reading) return;
+            if (control == null) control = bus.connections.open();
+            redeliverOwnFailures();
+            takeOverDeadConsumers();
+            long now = System.currentTimeMillis();
+            if (now - lastTrim > 5000) {
+                lastTrim = now;
+                trim();
+            }
+        } catch (JedisConnectionException e) {
+            closeQuietly(control);
+            control = null;
+        } catch (RuntimeException e) {
+            log.warn("event=maintenance_failed queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()));
+            closeQuietly(control);
+            control = null;
+        } finally {
+            maintaining.set(false);
+        }
+    }
+
+    private void redeliverOwnFailures() {
+        int free = permits.availablePermits();
+        if (free == 0) return;
+        List<StreamPendingEntry> mine = control.xpending(stream, group, XPendingParams.xPendingParams()
+                .idle(opts.backoffBase().toMillis()).count(Math.min(free, 100)).consumer(me));
+        List<StreamPendingEntry> due = new ArrayList<>();
+        for (StreamPendingEntry pe : mine) {
+            String id = pe.getID().toString();
+            if (!inFlight.contains(id) && pe.getIdleTime() >= opts.backoff(pe.getDeliveredTimes()).toMillis()) due.add(pe);
+        }
+        claimAndRun(due, opts.backoffBase().toMillis());
+    }
+
+    private void takeOverDeadConsumers() {
+        StreamPendingSummary summary = control.xpending(stream, group);
+        if (summary == null || summary.getTotal() == 0 || summary.getConsumerMessageCount() == null) return;
+        List<String> others = new ArrayList<>();
+        summary.getConsumerMessageCount().forEach((name, count) -> {
+            if (!name.equals(me) && count > 0) others.add(name);
+        });
+        if (others.isEmpty()) return;
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(bus.options.takeoverAfter().toMillis()));
+        args.addAll(others);
+        @SuppressWarnings("unchecked")
+        List<Long> alive = (List<Long>) control.evalsha(Scripts.ALIVE.sha(), List.of(bus.keys.instances()), args);
+        for (int i = 0; i < others.size(); i++) {
+            if (alive.get(i) == 1L) continue;
+            String dead = others.get(i);
+            int free = permits.availablePermits();
+            if (free == 0) return;
+            List<StreamPendingEntry> entries = control.xpending(stream, group,
+                    XPendingParams.xPendingParams().count(Math.min(free, 100)).consumer(dead));
+            if (entries.isEmpty()) continue;
+            log.info("event=takeover queue={} group={} from={} to={} entries={}", queue, group, dead, me, entries.size());
+            // min-idle makes concurrent survivors claim each entry once: the first claim resets its idle time.
+            claimAndRun(entries, bus.options.takeoverAfter().toMillis() / 2);
+        }
+        cleanUpDeadConsumers(summary);
+    }
+
+    /** Removes group members that are dead and hold nothing, so the group's consumer list stays small. */
+    private void cleanUpDeadConsumers(StreamPendingSummary summary) {
+        var consumers = control.xinfoConsumers2(stream, group);
+        List<String> idle = new ArrayList<>();
+        for (var c : consumers) {
+            long pending = summary.getConsumerMessageCount().getOrDefault(c.getName(), 0L);
+            if (!c.getName().equals(me) && pending == 0 && c.getIdle() > bus.options.takeoverAfter().toMillis() * 10) idle.add(c.getName());
+        }
+        for (String name : idle) control.xgroupDelConsumer(stream, group, name);
+    }
+
+    private void claimAndRun(List<StreamPendingEntry> entries, long minIdle) {
+        if (entries.isEmpty()) return;
+        Map<String, Long> deliveries = new HashMap<>();
+        StreamEntryID[] ids = new StreamEntryID[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            ids[i] = entries.get(i).getID();
+            deliveries.put(ids[i].toString(), entries.get(i).getDeliveredTimes() + 1); // XCLAIM counts a delivery
+        }
+        List<StreamEntry> claimed = control.xclaim(stream, group, me, minIdle, XClaimParams.xClaimParams(), ids);
+        for (StreamEntry e : claimed) {
+            if (e == null) continue;
+            String id = e.getID().toString();
+            if (e.getFields() == null) {
+                control.xack(stream, group, e.getID()); // deleted under us: nothing left to deliver
+                continue;
+            }
+            long n = deliveries.getOrDefault(id, 2L);
+            if (!permits.tryAcquire()) return; // still pending on us: next pass
+            if (n > opts.maxDeliveries()) {
+                // Delivered this often without an ack: its handlers keep failing or dying. Park it with the reason.
+                inFlight.add(id);
+                finishWith(id, deadLetter(id, e.getFields().get("e"),
+                        "not acknowledged after " + (n - 1) + " deliveries (handler failures or crashed consumers)", n - 1));
+            } else {
+                dispatch(id, e.getFields().get("e"), n);
+            }
+        }
+    }
+
+    /**
+     * Trims acknowledged entries: below the oldest entry that any group has pending or not yet read. Never drops an
+     * undelivered or unacknowledged entry of a queue. Topics are also capped by length (see BusOptions).
+     */
+    private void trim() {
+        List<StreamGroupInfo> groups = control.xinfoGroups(stream);
+        if (groups.isEmpty()) return;
+        StreamEntryID threshold = null;
+        for (StreamGroupInfo g : groups) {
+            StreamEntryID candidate = g.getLastDeliveredId();
+            if (g.getPending() > 0) {
+                StreamPendingSummary s = control.xpending(stream, g.getName());
+                if (s.getMinId() != null && s.getMinId().compareTo(candidate) < 0) candidate = s.getMinId();
+            }
+            if (threshold == null || candidate.compareTo(threshold) < 0) threshold = candidate;
+        }
+        if (threshold != null && threshold.getTime() > 0) {
+            control.xtrim(stream, XTrimParams.xTrimParams().minId(threshold.toString()).approximateTrimming());
+        }
+    }
+
+    // ---- draining ----
+
+    void stopReading() {
+        if (!reading) return;
+        reading = false;
+        long id = readClientId;
+        // Wake the reader from its blocking XREADGROUP instead of waiting out the block timeout.
+        if (id > 0) bus.writer.submit(p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
+    }
+
+    @Override
+    public boolean drain(Duration deadline) {
+        stopReading();
+        long until = System.nanoTime() + deadline.toNanos();
+        if (maintenance != null) maintenance.cancel(false);
+        boolean done = false;
+        while (System.nanoTime() < until) {
+            if (inFlight.isEmpty() && permits.availablePermits() >= opts.concurrency()) {
+                done = true;
+                break;
+            }
+            sleep(10);
+        }
+        try {
+            if (reader != null) reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!done) log.warn("event=drain_incomplete queue={} inFlight={}", queue, inFlight.size());
+        closeQuietly(control);
+        control = null;
+        bus.removeConsumer(this);
+        bus.registry.forgetConsumer(queue);
+        log.info("event=consumer_drained queue={} complete={}", queue, done);
+        return done;
+    }
+
+    boolean isReading() {
+        return reading;
+    }
+
+    private static void closeQuietly(Jedis j) {
+        if (j == null) return;
+        try {
+            j.close();
+        } catch (RuntimeException ignored) {
+            // already broken
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -127,7 +127,6 @@ final class StreamConsumer implements Subscription {
         long backoff = 50;
         boolean warned = false;
         while (reading) {
-            int n = 0;
             try {
                 if (conn == null) {
                     conn = bus.connections.open();
@@ -136,23 +135,21 @@ final class StreamConsumer implements Subscription {
                     if (warned) log.info("event=redis_reconnected component=consumer queue={}", queue);
                     warned = false;
                 }
-                n = acquirePermits();
+                int n = freeSlots();
                 if (n == 0) continue;
                 var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
                         Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-                int got = 0;
                 if (res != null) {
                     for (var perStream : res) {
                         for (StreamEntry e : perStream.getValue()) {
-                            got++;
+                            // Usually free at once; waits only if a maintenance claim took the slot meanwhile.
+                            permits.acquireUninterruptibly();
                             dispatch(e.getID().toString(), e.getFields().get("e"), 1);
                         }
                     }
                 }
-                permits.release(n - got);
                 backoff = 50;
             } catch (JedisConnectionException e) {
-                permits.release(n);
                 closeQuietly(conn);
                 conn = null;
                 if (!reading) break;
@@ -161,7 +158,6 @@ final class StreamConsumer implements Subscription {
                 sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (JedisDataException e) {
-                permits.release(n);
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): recreate it.
                 log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 closeQuietly(conn);
@@ -169,7 +165,6 @@ final class StreamConsumer implements Subscription {
                 sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (RuntimeException e) {
-                permits.release(n);
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
                 sleep(backoff);
             }
@@ -177,18 +172,16 @@ final class StreamConsumer implements Subscription {
         closeQuietly(conn);
     }
 
-    /** Waits for at least one free handler slot; takes up to a batch of them. 0 when stopping. */
-    private int acquirePermits() {
-        try {
-            while (reading) {
-                if (permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    int more = Math.min(opts.batchSize() - 1, permits.availablePermits());
-                    int extra = more > 0 && permits.tryAcquire(more) ? more : 0;
-                    return 1 + extra;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Waits until a handler slot is free and returns how many are (capped at the batch size): the size of the next
+     * read. Slots are taken per entry received, not held across the blocking read, so maintenance can use them.
+     * 0 when stopping.
+     */
+    private int freeSlots() {
+        while (reading) {
+            int free = permits.availablePermits();
+            if (free > 0) return Math.min(free, opts.batchSize());
+            sleep(1);
         }
         return 0;
     }
@@ -291,8 +284,8 @@ final class StreamConsumer implements Subscription {
         } catch (JedisConnectionException e) {
             closeQuietly(control);
             control = null;
-        } catch (RuntimeException e) {
-            log.warn("event=maintenance_failed queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()));
+        } catch (RuntimeException | Error e) {
+            log.warn("event=maintenance_failed queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
             closeQuietly(control);
             control = null;
         } finally {
@@ -303,8 +296,9 @@ final class StreamConsumer implements Subscription {
     private void redeliverOwnFailures() {
         int free = permits.availablePermits();
         if (free == 0) return;
-        List<StreamPendingEntry> mine = control.xpending(stream, group, XPendingParams.xPendingParams()
-                .idle(opts.backoffBase().toMillis()).count(Math.min(free, 100)).consumer(me));
+        List<StreamPendingEntry> mine = control.xpending(stream, group,
+                XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, Math.min(free, 100))
+                        .idle(opts.backoffBase().toMillis()).consumer(me));
         List<StreamPendingEntry> due = new ArrayList<>();
         for (StreamPendingEntry pe : mine) {
             String id = pe.getID().toString();
@@ -332,7 +326,7 @@ final class StreamConsumer implements Subscription {
             int free = permits.availablePermits();
             if (free == 0) return;
             List<StreamPendingEntry> entries = control.xpending(stream, group,
-                    XPendingParams.xPendingParams().count(Math.min(free, 100)).consumer(dead));
+                    XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, Math.min(free, 100)).consumer(dead));
             if (entries.isEmpty()) continue;
             log.info("event=takeover queue={} group={} from={} to={} entries={}", queue, group, dead, me, entries.size());
             // min-idle makes concurrent survivors claim each entry once: the first claim resets its idle time.

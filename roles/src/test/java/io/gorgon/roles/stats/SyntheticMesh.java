@@ -49,9 +49,10 @@ final class SyntheticMesh implements MeshView {
                     queues.put(q, new MetricsSnapshot.QueueCounters(requests / 3 + random.nextInt(5), 0, 0, 0, 0));
                 }
             }
-            if (m.role().equals("store")) queues.put("store_notify", new MetricsSnapshot.QueueCounters(20 + random.nextInt(10), 0, 0, 0, 0));
+            if (m.role().equals("store")) queues.put("store_notify", new MetricsSnapshot.QueueCounters((int) (20 * load) + random.nextInt(4), 0, 0, 0, 0));
             for (String q : m.consumes()) {
-                int done = (int) (40 * load) + random.nextInt(10);
+                long consumers = members.stream().filter(o -> o.consumes().contains(q)).count();
+                int done = (int) (40 * load / consumers) + random.nextInt(5); // about what the web instances send
                 int failed = random.nextInt(50) == 0 ? 1 + random.nextInt(3) : 0;
                 int redelivered = random.nextInt(15) == 0 ? 1 : 0;
                 int dead = random.nextInt(200) == 0 ? 1 : 0;

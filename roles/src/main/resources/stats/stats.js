@@ -350,11 +350,14 @@
     banner.textContent = state.mesh.meshError || '';
   }
 
-  function render() {
-    const v = view();
-    renderHeatmap(v);
-    renderThroughput(v);
-    renderItems(v);
+  /** charts=false: a stream event while a longer window is shown; its charts change only when re-fetched. */
+  function render(charts = true) {
+    if (charts) {
+      const v = view();
+      renderHeatmap(v);
+      renderThroughput(v);
+      renderItems(v);
+    }
     renderDead();
     renderQueues();
     renderInstances();
@@ -407,7 +410,7 @@
       mergeSeconds(decode(p));
       takeMesh(p);
       setConn('live', 'live');
-      render();
+      render(state.window === '5m' || !state.win);
     };
   }
 
@@ -418,8 +421,8 @@
   }, 1000);
 
   for (const b of document.querySelectorAll('#windows button')) b.addEventListener('click', () => selectWindow(b.dataset.window));
-  $('heat-series').addEventListener('change', render);
-  $('tp-queue').addEventListener('change', render);
+  $('heat-series').addEventListener('change', () => render());
+  $('tp-queue').addEventListener('change', () => render());
 
   // For browser tests and curious operators.
   window.gorgonStats = {

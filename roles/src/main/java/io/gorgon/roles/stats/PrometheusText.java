@@ -87,8 +87,8 @@ public final class PrometheusText {
         dlq.forEach((q, n) -> sample(sb, "gorgon_queue_dead_letters", labels("queue", q), n));
         family(sb, "gorgon_instance_up", "gauge", "1 while the instance heartbeats (live or late), 0 once gone.");
         for (var i : m.instances()) {
-            sample(sb, "gorgon_instance_up", labels("role", i.role(), "instance", i.id(), "host", i.host(),
-                    "status", i.status() == null ? "unknown" : i.status().wire()), i.status() == MeshView.Status.GONE ? 0 : 1);
+            sample(sb, "gorgon_instance_up", labels("role", i.role(), "instance", i.id(), "host", i.host()),
+                    i.status() == MeshView.Status.GONE ? 0 : 1);
         }
         family(sb, "gorgon_instance_messages_per_second", "gauge", "Messages handled per second by the instance, recently.");
         for (var i : m.instances()) {

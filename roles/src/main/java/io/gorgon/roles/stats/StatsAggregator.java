@@ -54,8 +54,9 @@ public final class StatsAggregator implements AutoCloseable {
     }
 
     /**
-     * Adds one snapshot. Returns false when this (instance, ts) was already counted. Throws when Redis fails; then
-     * nothing was counted and the caller should leave the message for redelivery.
+     * Adds one snapshot. Returns false when this (instance, ts) was already counted or carried nothing. Throws only
+     * when Redis fails; then nothing was counted and the caller should leave the message for redelivery. An
+     * undecodable histogram is logged and skipped; the rest of the snapshot counts.
      */
     public boolean onSnapshot(MetricsSnapshot s) {
         Map<String, Long> fields = fields(s);
@@ -161,7 +162,14 @@ public final class StatsAggregator implements AutoCloseable {
             put(f, StatsKeys.queueField(queue, "deadLettered"), c.deadLettered());
         });
         for (String series : s.latency().keySet()) {
-            Histogram h = s.histogram(series);
+            Histogram h;
+            try {
+                h = s.histogram(series);
+            } catch (IllegalArgumentException e) {
+                // One corrupt histogram must not cost the snapshot's counters, nor loop through redeliveries.
+                log.warn("event=stats_bad_histogram instance={} ts={} series={} error=\"{}\"", s.instance(), s.ts(), series, e.getMessage());
+                continue;
+            }
             if (h == null || h.getTotalCount() == 0) continue;
             long[] counts = LatencyBuckets.bucketize(h);
             for (int k = 0; k < counts.length; k++) put(f, StatsKeys.latencyField(series, k), counts[k]);

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatsServer.class);
+    /** Config {@code stats.port} when absent. */
+    public static final int DEFAULT_PORT = 8081;
     static final String ECHARTS = "META-INF/resources/webjars/echarts/5.5.0/echarts.min.js";
     /** Seconds in each stream event: a second may still grow after it was first sent (late snapshots). */
     static final int STREAM_SECONDS = 5;

@@ -131,6 +131,19 @@ class StatsAggregatorTest {
     }
 
     @Test
+    void aCorruptHistogramCostsOnlyItsOwnSeries() {
+        StatsAggregator a = new StatsAggregator(redis, "t", CLOCK);
+        MetricsSnapshot good = snapshot("auth-1", SECOND, 5, 300);
+        MetricsSnapshot bad = new MetricsSnapshot("auth-1", "auth", "h1", 7, SECOND, good.queues(),
+                Map.of("queue:auth_get", good.latency().get("queue:auth_get"), "http", "bm90IGEgaGlzdG9ncmFt"));
+        assertTrue(a.onSnapshot(bad));
+        Map<String, String> h = redis.hgetAll(new StatsKeys("t").bucket(Resolution.SECOND, SECOND / 1000));
+        assertEquals("5", h.get("q:auth_get:processed"));
+        assertEquals("1", h.get("h:queue:auth_get:2"));
+        assertTrue(h.keySet().stream().noneMatch(f -> f.contains("http")), h.toString());
+    }
+
+    @Test
     void itemKindsAreNormalised() {
         assertEquals("add", StatsAggregator.itemKind("ADDED"));
         assertEquals("edit", StatsAggregator.itemKind("update"));

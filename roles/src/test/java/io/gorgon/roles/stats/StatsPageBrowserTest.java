@@ -36,15 +36,16 @@ import redis.clients.jedis.RedisClient;
 /**
  * The dashboard in a real headless Chromium: live data arrives over SSE, the heatmap fills, the throughput chart
  * moves, the instances table lists every instance. Saves target/stats-page.png. Needs Debian's chromium and
- * chromium-driver; without them the test is skipped loudly, except on CI (CI=true) where it fails.
+ * chromium-driver (or $GORGON_CHROMEDRIVER / $GORGON_CHROMIUM); without them the test is skipped loudly, except on
+ * CI (CI=true) where it fails.
  */
 class StatsPageBrowserTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
     @Test
     void dashboardShowsLiveData() throws Exception {
-        Path chromedriver = find("chromedriver", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        Path chromium = find("chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
+        Path chromedriver = find("GORGON_CHROMEDRIVER", "chromedriver", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+        Path chromium = find("GORGON_CHROMIUM", "chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
         if (chromedriver == null || chromium == null) {
             String msg = "\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
                     + "!!! StatsPageBrowserTest NOT RUN: chromium and/or chromedriver missing\n"
@@ -171,7 +172,10 @@ class StatsPageBrowserTest {
         System.out.println("stats page screenshot: " + out.toAbsolutePath());
     }
 
-    private static Path find(String name, String... candidates) {
+    /** $env when set (even to a missing file: then it is missing), else the Debian paths, else PATH. */
+    private static Path find(String env, String name, String... candidates) {
+        String override = System.getenv(env);
+        if (override != null && !override.isBlank()) return Files.isExecutable(Path.of(override)) ? Path.of(override) : null;
         for (String c : candidates) {
             if (Files.isExecutable(Path.of(c))) return Path.of(c);
         }

@@ -43,8 +43,8 @@ class StatsPrometheusTextTest {
         assertEquals(totals.get("hsum:http") / 1e6, p.value("gorgon_latency_seconds_sum", "series", "http"), 1e-9);
         assertEquals(3, p.value("gorgon_queue_dead_letters", "queue", "store_put"));
         assertEquals(1, p.value("gorgon_queue_dead_letters", "queue", "auth_login"));
-        assertEquals(0, p.value("gorgon_instance_up", "role", "stats", "instance", "stats-0c5b", "host", "h1", "status", "gone"));
-        assertEquals(1, p.value("gorgon_instance_up", "role", "store", "instance", "store-5e07", "host", "h2", "status", "late"));
+        assertEquals(0, p.value("gorgon_instance_up", "role", "stats", "instance", "stats-0c5b", "host", "h1"));
+        assertEquals(1, p.value("gorgon_instance_up", "role", "store", "instance", "store-5e07", "host", "h2"));
         assertEquals(1, p.value("gorgon_stats_mesh_up"));
     }
 

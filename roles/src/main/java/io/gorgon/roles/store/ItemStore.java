@@ -68,25 +68,32 @@ public final class ItemStore {
 
     /** The live (not deleted) item with this id. */
     public Optional<Item> find(long id) {
-        Document d = items.find(Filters.and(Filters.eq("_id", id), LIVE)).first();
-        return Optional.ofNullable(d).map(Item::fromDocument);
+        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Item::fromDocument);
     }
 
     /** The live items among these ids, in no particular order. */
     public List<Item> findAll(Collection<Long> ids) {
         if (ids.isEmpty()) return List.of();
         List<Item> out = new ArrayList<>(ids.size());
-        for (Document d : items.find(Filters.and(Filters.in("_id", ids), LIVE))) out.add(Item.fromDocument(d));
+        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Item.fromDocument(d));
         return out;
     }
 
+    /**
+     * Replaces a live item by its tombstone. Filters name {@code _id} alone on purpose: mongo-java-server uses its
+     * {@code _id} index only for such filters and scans the collection for any compound one.
+     */
     public DeleteResult delete(long id, long ownerId) {
         Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1)).first();
-        if (d == null || d.containsKey("_deleted")) return DeleteResult.NOT_FOUND;
-        if (((Number) d.get("userid")).longValue() != ownerId) return DeleteResult.FORBIDDEN;
+        if (d == null || !live(d)) return DeleteResult.NOT_FOUND;
+        if (((Number) d.get("userid")).longValue() != ownerId) return DeleteResult.FORBIDDEN; // owners never change
         Document tombstone = new Document("_id", id).append("userid", ownerId).append("_deleted", System.currentTimeMillis());
-        long n = items.replaceOne(Filters.and(Filters.eq("_id", id), Filters.eq("userid", ownerId), LIVE), tombstone).getModifiedCount();
-        return n == 1 ? DeleteResult.DELETED : DeleteResult.NOT_FOUND; // lost a race with another delete
+        Document before = items.findOneAndReplace(Filters.eq("_id", id), tombstone);
+        return before != null && live(before) ? DeleteResult.DELETED : DeleteResult.NOT_FOUND; // else a concurrent delete won
+    }
+
+    private static boolean live(Document d) {
+        return !d.containsKey("_deleted");
     }
 
     /** A user's live items, newest first (ts, then id, descending). */

@@ -9,8 +9,10 @@ import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the store role does, as plain calls: items (MongoDB, written through to the per-user
@@ -58,7 +60,7 @@ public final class StoreService {
         if (r.existingIds().isEmpty()) {
             toCache.addAll(batch);
         } else {
-            java.util.Set<Long> fresh = new java.util.HashSet<>(r.newIds());
+            Set<Long> fresh = new HashSet<>(r.newIds());
             for (Item i : batch) if (fresh.contains(i.id())) toCache.add(i);
             toCache.addAll(items.findAll(r.existingIds()));
         }

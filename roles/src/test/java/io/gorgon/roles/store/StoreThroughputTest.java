@@ -53,6 +53,9 @@ class StoreThroughputTest {
             }
             System.out.printf("event=store_bulk_split mongo_items_per_s=%.0f redis_items_per_s=%.0f%n",
                     total / (mongoNs / 1e9), total / (redisNs / 1e9));
+            long g = System.nanoTime();
+            for (int i = 1; i <= 200; i++) store.get(i * 97L).orElseThrow();
+            System.out.printf("event=store_get_by_id items=%d micros_each=%d%n", total, (System.nanoTime() - g) / 200_000);
             // A full read of one user through the cache, and the same user's page past it, both still answer.
             long user = all.get(0).userid();
             store.info(user, 20, 0); // users were not created through the store: the first read fills

@@ -105,6 +105,15 @@ class RecentItemsCacheTest {
     }
 
     @Test
+    void scriptsSurviveARedisThatForgotThem() {
+        cache.fill(1, generation(1), List.of());
+        infra.redis.scriptFlush(); // what a restarted Redis looks like to EVALSHA
+        cache.addAll(List.of(item(1, 1, T0 + 1), item(2, 2, T0 + 2)));   // pipelined path
+        infra.redis.scriptFlush();
+        assertEquals(List.of(1L), page(1, 5, 0));                         // single-call path
+    }
+
+    @Test
     void keysOfOneUserShareAHashTag() {
         assertEquals("t:{u:77}:recent", cache.key(77, "recent"));
         assertEquals("0000000000000000042", RecentItemsCache.member(42));

@@ -38,7 +38,7 @@ public final class Ids {
     /** A generator whose node number this process takes from Redis, once. */
     public static Ids fromRedis(UnifiedJedis redis, String namespace) {
         long n = redis.incr(namespace + ":seq:node");
-        return new Ids((int) Math.floorMod(n, MAX_NODE + 1));
+        return new Ids(Math.floorMod(n, MAX_NODE + 1));
     }
 
     public int node() {

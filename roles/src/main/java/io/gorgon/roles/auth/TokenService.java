@@ -1,0 +1,85 @@
+package io.gorgon.roles.auth;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Bearer tokens: 256 random bits, base64url. Redis stores only their SHA-256, so a dump of Redis holds no usable
+ * token: key {@code <ns>:token:<sha256 hex>} → {@code {"userid":"…","expiresAt":…}}, expiring with the token.
+ * {@link #validate} costs at most one Redis GET, and none for a string that cannot be a token.
+ */
+public final class TokenService {
+    private static final Pattern SHAPE = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final UnifiedJedis redis;
+    private final String namespace;
+    private final long ttlMs;
+    private final SecureRandom random = new SecureRandom();
+
+    /** @param ttl token lifetime ({@code auth.tokenTtlSeconds}) */
+    public TokenService(UnifiedJedis redis, String namespace, Duration ttl) {
+        if (ttl.toMillis() < 1) throw new IllegalArgumentException("auth.tokenTtlSeconds must be positive");
+        this.redis = redis;
+        this.namespace = namespace;
+        this.ttlMs = ttl.toMillis();
+    }
+
+    /** A token handed to the user once; only its hash is kept. */
+    public record Issued(String token, long userid, long expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[token=***, userid=" + userid + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    public Issued issue(long userid) {
+        byte[] raw = new byte[32];
+        random.nextBytes(raw);
+        String token = B64URL.encodeToString(raw);
+        long expiresAt = System.currentTimeMillis() + ttlMs;
+        JsonObject v = new JsonObject();
+        v.addProperty("userid", Long.toString(userid));
+        v.addProperty("expiresAt", expiresAt);
+        redis.set(key(token), v.toString(), SetParams.setParams().px(ttlMs));
+        return new Issued(token, userid, expiresAt);
+    }
+
+    public Optional<Principal> validate(String token) {
+        if (token == null || !SHAPE.matcher(token).matches()) return Optional.empty();
+        String v = redis.get(key(token));
+        if (v == null) return Optional.empty();
+        JsonObject o = JsonParser.parseString(v).getAsJsonObject();
+        long expiresAt = o.get("expiresAt").getAsLong();
+        // Redis expires the key; the check here also covers a key whose TTL was lost (e.g. restored without it).
+        if (expiresAt <= System.currentTimeMillis()) return Optional.empty();
+        return Optional.of(new Principal(Long.parseLong(o.get("userid").getAsString()), expiresAt));
+    }
+
+    /** True if the token existed. */
+    public boolean revoke(String token) {
+        if (token == null || !SHAPE.matcher(token).matches()) return false;
+        return redis.del(key(token)) > 0;
+    }
+
+    private String key(String token) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+            return namespace + ":token:" + HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.gorgon.roles.json;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of every piece of user-supplied JSON before it goes anywhere else. All failures are one
+ * {@link InputException} naming the field. The rule that matters most: no key starting with {@code $} or containing
+ * {@code .} at any depth, so nothing a user sends can ever reach MongoDB as an operator or a path.
+ *
+ * <p>Item fields: {@code title} required string ≤ 200 chars; {@code body} optional string ≤ 16 KiB UTF-8 (default
+ * ""); {@code url} optional http(s) URL ≤ 2 KiB; {@code ts} optional positive integer (ms epoch); {@code keywords}
+ * optional array of ≤ 32 non-empty strings ≤ 64 chars; {@code location} optional, either a place name (string ≤ 200
+ * chars) or a point {@code {"lat": -90..90, "lon": -180..180}} (numbers, nothing else in the object). {@code id},
+ * {@code _id} and {@code userid} are assigned by the server and rejected, as is any other top-level key starting
+ * with {@code _} (reserved for the store). Any other key is an extra field, kept as
+ * given, up to 8 KiB of JSON in total and nesting depth 16.
+ */
+public final class UserInput {
+    public static final int TITLE_MAX_CHARS = 200;
+    public static final int BODY_MAX_BYTES = 16 * 1024;
+    public static final int KEYWORDS_MAX = 32;
+    public static final int KEYWORD_MAX_CHARS = 64;
+    public static final int URL_MAX_CHARS = 2 * 1024;
+    public static final int PLACE_MAX_CHARS = 200;
+    public static final int EXTRAS_MAX_BYTES = 8 * 1024;
+    public static final int MAX_DEPTH = 16;
+    public static final int KEY_MAX_CHARS = 128;
+    public static final int NAME_MAX_CHARS = 100;
+    public static final int EMAIL_MAX_CHARS = 254;
+    public static final int PASSWORD_MIN_CHARS = 8;
+    public static final int PASSWORD_MAX_CHARS = 1024;
+
+    private static final Set<String> ITEM_FIELDS = Set.of("title", "body", "url", "ts", "location", "keywords");
+    private static final Set<String> SERVER_FIELDS = Set.of("id", "_id", "userid");
+    // Deliberately loose: one @, no spaces, a dot in the domain. Real proof of an address is a mail, not a regex.
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,19}$");
+
+    private UserInput() {}
+
+    /** Credentials for registration: email lower-cased and trimmed. */
+    public record Registration(String name, String email, String password) {
+        @Override
+        public String toString() {
+            return "Registration[name=" + name + ", email=" + email + ", password=***]";
+        }
+    }
+
+    /** Credentials for login: email lower-cased and trimmed. */
+    public record Credentials(String email, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[email=" + email + ", password=***]";
+        }
+    }
+
+    /** Parses a request body that must be one JSON object, and checks its keys at every depth. */
+    public static JsonObject object(String text) {
+        if (text == null || text.isBlank()) throw new InputException("body", "must be a JSON object");
+        JsonElement e;
+        try {
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.STRICT);
+            e = JsonParser.parseReader(reader);
+            if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+                throw new InputException("body", "must be a single JSON object");
+            }
+        } catch (JsonParseException | java.io.IOException | IllegalStateException ex) {
+            throw new InputException("body", "is not valid JSON");
+        } catch (StackOverflowError ex) {
+            throw new InputException("body", "is nested too deeply");
+        }
+        if (!e.isJsonObject()) throw new InputException("body", "must be a JSON object");
+        checkKeys(e);
+        return e.getAsJsonObject();
+    }
+
+    /**
+     * Rejects any object key starting with {@code $}, containing {@code .} or NUL, empty, or longer than 128 chars,
+     * at any depth, and nesting deeper than {@link #MAX_DEPTH}.
+     */
+    public static void checkKeys(JsonElement e) {
+        checkKeys(e, "", 0);
+    }
+
+    private static void checkKeys(JsonElement e, String path, int depth) {
+        if (depth > MAX_DEPTH) throw new InputException(path.isEmpty() ? "body" : path, "nested deeper than " + MAX_DEPTH);
+        if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+                String key = m.getKey();
+                String at = path.isEmpty() ? key : path + "." + key;
+                if (key.isEmpty() || key.startsWith("$") || key.indexOf('.') >= 0 || key.indexOf('\0') >= 0) {
+                    throw new InputException(at, "keys may not be empty, start with '$' or contain '.'");
+                }
+                if (key.length() > KEY_MAX_CHARS) throw new InputException(at.substring(0, Math.min(at.length(), 40)) + "…", "key longer than " + KEY_MAX_CHARS + " chars");
+                checkKeys(m.getValue(), at, depth + 1);
+            }
+        } else if (e.isJsonArray()) {
+            JsonArray a = e.getAsJsonArray();
+            for (int i = 0; i < a.size(); i++) checkKeys(a.get(i), path + "[" + i + "]", depth + 1);
+        }
+    }
+
+    /** The fields of a new item; see the class comment for the rules. */
+    public static ItemInput item(JsonObject o) {
+        checkKeys(o);
+        for (String f : SERVER_FIELDS) {
+            if (o.has(f)) throw new InputException(f, "is assigned by the server");
+        }
+        for (String key : o.keySet()) {
+            // '_'-prefixed top-level fields are the store's own bookkeeping (e.g. its delete tombstone).
+            if (key.startsWith("_")) throw new InputException(key, "keys starting with '_' are reserved");
+        }
+        String title = requiredString(o, "title", TITLE_MAX_CHARS);
+        if (title.isBlank()) throw new InputException("title", "must not be blank");
+        String body = optionalString(o, "body", Integer.MAX_VALUE);
+        if (body == null) body = "";
+        if (body.getBytes(StandardCharsets.UTF_8).length > BODY_MAX_BYTES) {
+            throw new InputException("body", "longer than " + BODY_MAX_BYTES + " bytes");
+        }
+        String url = url(o, "url");
+        Long ts = o.has("ts") && !o.get("ts").isJsonNull() ? positiveLong("ts", o.get("ts")) : null;
+        List<String> keywords = stringArray(o, "keywords", KEYWORDS_MAX, KEYWORD_MAX_CHARS);
+        JsonElement location = location(o, "location");
+        JsonObject extras = new JsonObject();
+        for (Map.Entry<String, JsonElement> m : o.entrySet()) {
+            if (!ITEM_FIELDS.contains(m.getKey())) extras.add(m.getKey(), m.getValue().deepCopy());
+        }
+        if (extras.toString().getBytes(StandardCharsets.UTF_8).length > EXTRAS_MAX_BYTES) {
+            throw new InputException("extras", "extra fields longer than " + EXTRAS_MAX_BYTES + " bytes of JSON");
+        }
+        return new ItemInput(title, body, url, ts, location, keywords, extras);
+    }
+
+    public static Registration registration(JsonObject o) {
+        checkKeys(o);
+        String name = requiredString(o, "name", NAME_MAX_CHARS).strip();
+        if (name.isEmpty()) throw new InputException("name", "must not be blank");
+        return new Registration(name, email(o, "email"), password(o, "password"));
+    }
+
+    public static Credentials credentials(JsonObject o) {
+        checkKeys(o);
+        String email = email(o, "email");
+        String password = requiredString(o, "password", PASSWORD_MAX_CHARS);
+        return new Credentials(email, password);
+    }
+
+    /** Normalises an email address: trimmed, lower-cased, loosely checked. */
+    public static String email(String field, String text) {
+        if (text == null) throw new InputException(field, "required string");
+        String e = text.strip().toLowerCase(Locale.ROOT);
+        if (e.length() > EMAIL_MAX_CHARS) throw new InputException(field, "longer than " + EMAIL_MAX_CHARS + " chars");
+        if (!EMAIL.matcher(e).matches()) throw new InputException(field, "must be an email address");
+        return e;
+    }
+
+    private static String email(JsonObject o, String field) {
+        return email(field, requiredString(o, field, EMAIL_MAX_CHARS + 64));
+    }
+
+    private static String password(JsonObject o, String field) {
+        String p = requiredString(o, field, PASSWORD_MAX_CHARS);
+        if (p.codePointCount(0, p.length()) < PASSWORD_MIN_CHARS) {
+            throw new InputException(field, "must be at least " + PASSWORD_MIN_CHARS + " chars");
+        }
+        return p;
+    }
+
+    /** An id given as text (a path segment, a query parameter): a positive 63-bit integer in decimal. */
+    public static long id(String field, String text) {
+        if (text == null || !DIGITS.matcher(text).matches()) throw new InputException(field, "must be a positive integer");
+        try {
+            long v = Long.parseLong(text);
+            if (v <= 0) throw new InputException(field, "must be a positive integer");
+            return v;
+        } catch (NumberFormatException overflow) {
+            throw new InputException(field, "must be a positive integer");
+        }
+    }
+
+    /** An id inside a JSON body: a decimal string as Gorgon renders ids, or (leniently) an integral number. */
+    public static long id(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) throw new InputException(field, "required, a positive integer");
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return id(field, e.getAsString());
+        return positiveLong(field, e);
+    }
+
+    /** An optional integer query parameter such as lim or off; null or empty means {@code dflt}. */
+    public static int intParam(String field, String text, int dflt, int min, int max) {
+        if (text == null || text.isEmpty()) return dflt;
+        if (!text.matches("^-?[0-9]{1,10}$")) throw new InputException(field, "must be an integer in " + min + ".." + max);
+        long v = Long.parseLong(text);
+        if (v < min || v > max) throw new InputException(field, "must be an integer in " + min + ".." + max);
+        return (int) v;
+    }
+
+    public static String requiredString(JsonObject o, String field, int maxChars) {
+        String s = optionalString(o, field, maxChars);
+        if (s == null) throw new InputException(field, "required string");
+        return s;
+    }
+
+    /** The string value of {@code field}, null when absent or JSON null. */
+    public static String optionalString(JsonObject o, String field, int maxChars) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) return null;
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new InputException(field, "must be a string");
+        }
+        String s = e.getAsString();
+        if (s.length() > maxChars && s.codePointCount(0, s.length()) > maxChars) {
+            throw new InputException(field, "longer than " + maxChars + " chars");
+        }
+        return s;
+    }
+
+    /** An optional array of non-empty strings; empty list when absent. */
+    public static List<String> stringArray(JsonObject o, String field, int maxEntries, int maxChars) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) return List.of();
+        if (!e.isJsonArray()) throw new InputException(field, "must be an array of strings");
+        JsonArray a = e.getAsJsonArray();
+        if (a.size() > maxEntries) throw new InputException(field, "more than " + maxEntries + " entries");
+        List<String> out = new ArrayList<>(a.size());
+        for (JsonElement x : a) {
+            if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
+                throw new InputException(field, "must be an array of strings");
+            }
+            String s = x.getAsString();
+            if (s.isEmpty()) throw new InputException(field, "entries must not be empty");
+            if (s.codePointCount(0, s.length()) > maxChars) throw new InputException(field, "entries longer than " + maxChars + " chars");
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static String url(JsonObject o, String field) {
+        String s = optionalString(o, field, URL_MAX_CHARS);
+        if (s == null || s.isEmpty()) return null;
+        try {
+            URI u = new URI(s);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getHost().isEmpty()) {
+                throw new InputException(field, "must be an http(s) URL");
+            }
+        } catch (URISyntaxException bad) {
+            throw new InputException(field, "must be an http(s) URL");
+        }
+        return s;
+    }
+
+    private static JsonElement location(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) return null;
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            String place = e.getAsString();
+            if (place.codePointCount(0, place.length()) > PLACE_MAX_CHARS) {
+                throw new InputException(field, "place name longer than " + PLACE_MAX_CHARS + " chars");
+            }
+            return new JsonPrimitive(place);
+        }
+        if (!e.isJsonObject()) throw new InputException(field, "must be a place name or {\"lat\": number, \"lon\": number}");
+        JsonObject p = e.getAsJsonObject();
+        if (p.size() != 2 || !p.has("lat") || !p.has("lon")) {
+            throw new InputException(field, "must be a place name or {\"lat\": number, \"lon\": number}");
+        }
+        double lat = number(field + ".lat", p.get("lat"), -90, 90);
+        double lon = number(field + ".lon", p.get("lon"), -180, 180);
+        JsonObject point = new JsonObject();
+        point.addProperty("lat", lat);
+        point.addProperty("lon", lon);
+        return point;
+    }
+
+    private static double number(String field, JsonElement e, double min, double max) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new InputException(field, "must be a number in " + (int) min + ".." + (int) max);
+        double v = e.getAsDouble();
+        if (!Double.isFinite(v) || v < min || v > max) throw new InputException(field, "must be a number in " + (int) min + ".." + (int) max);
+        return v;
+    }
+
+    private static long positiveLong(String field, JsonElement e) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new InputException(field, "must be a positive integer");
+        try {
+            BigDecimal d = e.getAsBigDecimal();
+            long v = d.longValueExact();
+            if (v <= 0) throw new InputException(field, "must be a positive integer");
+            return v;
+        } catch (ArithmeticException | NumberFormatException notIntegral) {
+            throw new InputException(field, "must be a positive integer");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.gorgon.roles.store;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.roles.json.ItemInput;
+import io.gorgon.roles.json.UserInput;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An item (the seed's "info note"). Its JSON form is what the HTTP API returns: {@code {id, title, body, url, ts,
+ * location, keywords, userid, …extras}} with ids as decimal strings; url and location are left out when absent.
+ * In MongoDB the id is {@code _id} (a long) and the extras sit beside the schema fields; fields starting with
+ * {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
+ * schema reserves {@code id}, {@code _id} and {@code userid}).
+ */
+public record Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
+                   List<String> keywords, JsonObject extras) {
+    private static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords");
+
+    public Item {
+        if (id <= 0) throw new IllegalArgumentException("item id must be positive: " + id);
+        if (userid <= 0) throw new IllegalArgumentException("userid must be positive: " + userid);
+        if (title == null) throw new IllegalArgumentException("title is required");
+        if (body == null) body = "";
+        keywords = keywords == null ? List.of() : List.copyOf(keywords);
+        extras = extras == null ? new JsonObject() : extras.deepCopy();
+        location = location == null || location.isJsonNull() ? null : location.deepCopy();
+    }
+
+    /** A new item from validated user input; {@code now} is used when the user gave no ts. */
+    public static Item of(long id, long userid, long now, ItemInput in) {
+        return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : now, in.location(),
+                in.keywords(), in.extras());
+    }
+
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", Long.toString(id));
+        o.addProperty("title", title);
+        o.addProperty("body", body);
+        if (url != null) o.addProperty("url", url);
+        o.addProperty("ts", ts);
+        if (location != null) o.add("location", location.deepCopy());
+        JsonArray k = new JsonArray(keywords.size());
+        keywords.forEach(k::add);
+        o.add("keywords", k);
+        o.addProperty("userid", Long.toString(userid));
+        for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
+            if (!SCHEMA.contains(e.getKey())) o.add(e.getKey(), e.getValue().deepCopy());
+        }
+        return o;
+    }
+
+    /**
+     * Reads the JSON form back (e.g. from a bus message). Checked like user input, since a message may carry what a
+     * user sent, plus the server-assigned id and userid.
+     */
+    public static Item fromJson(JsonObject o) {
+        long id = UserInput.id(o, "id");
+        long userid = UserInput.id(o, "userid");
+        JsonObject rest = o.deepCopy();
+        rest.remove("id");
+        rest.remove("userid");
+        ItemInput in = UserInput.item(rest);
+        if (in.ts() == null) throw new io.gorgon.roles.json.InputException("ts", "required, a positive integer");
+        return of(id, userid, in.ts(), in);
+    }
+
+    Document toDocument() {
+        Document d = new Document("_id", id)
+                .append("userid", userid)
+                .append("title", title)
+                .append("body", body)
+                .append("ts", ts)
+                .append("keywords", keywords);
+        if (url != null) d.append("url", url);
+        if (location != null) d.append("location", BsonJson.toBson(location));
+        for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
+            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) d.append(e.getKey(), BsonJson.toBson(e.getValue()));
+        }
+        return d;
+    }
+
+    static Item fromDocument(Document d) {
+        JsonObject extras = new JsonObject();
+        for (Map.Entry<String, Object> e : d.entrySet()) {
+            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) extras.add(e.getKey(), BsonJson.toJson(e.getValue()));
+        }
+        List<String> keywords = new ArrayList<>();
+        if (d.get("keywords") instanceof List<?> l) l.forEach(x -> keywords.add(String.valueOf(x)));
+        Object loc = d.get("location");
+        return new Item(((Number) d.get("_id")).longValue(), ((Number) d.get("userid")).longValue(), d.getString("title"),
+                d.getString("body"), d.getString("url"), ((Number) d.get("ts")).longValue(),
+                loc == null ? null : BsonJson.toJson(loc), keywords, extras);
+    }
+}

@@ -1,0 +1,107 @@
+package io.gorgon.roles.store;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.Sorts;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code items} collection. Inserts are idempotent: an id that exists already (a redelivered store_put) is a
+ * duplicate-key error that is ignored, so it never makes a second document and never overwrites what is stored.
+ * Deletes leave a tombstone ({@code _deleted}, the item's fields dropped) so that a late redelivered insert of a
+ * deleted item cannot bring it back.
+ */
+public final class ItemStore {
+    private static final Logger log = LoggerFactory.getLogger(ItemStore.class);
+    static final int DUPLICATE_KEY = 11000;
+    private static final Bson LIVE = Filters.exists("_deleted", false);
+    private static final Bson NEWEST_FIRST = Sorts.orderBy(Sorts.descending("ts"), Sorts.descending("_id"));
+
+    private final MongoCollection<Document> items;
+
+    public ItemStore(MongoDatabase db) {
+        this.items = db.getCollection("items");
+        // Serves recentByUser on a real MongoDB; mongo-java-server accepts it and scans (hence RecentItemsCache).
+        items.createIndex(Indexes.compoundIndex(Indexes.ascending("userid"), Indexes.descending("ts"), Indexes.descending("_id")),
+                new IndexOptions().name("userid_ts_id"));
+    }
+
+    /** The outcome of a bulk insert: which ids are new, and which were there already (redeliveries). */
+    public record Inserted(List<Long> newIds, List<Long> existingIds) {}
+
+    /** Inserts all items, unordered; ids already present are reported, not overwritten. */
+    public Inserted insertAll(List<Item> batch) {
+        if (batch.isEmpty()) return new Inserted(List.of(), List.of());
+        List<InsertOneModel<Document>> writes = new ArrayList<>(batch.size());
+        for (Item i : batch) writes.add(new InsertOneModel<>(i.toDocument()));
+        BitSet duplicate = new BitSet(batch.size());
+        try {
+            items.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError err : e.getWriteErrors()) {
+                if (err.getCode() != DUPLICATE_KEY) throw e;
+                duplicate.set(err.getIndex());
+            }
+        }
+        List<Long> fresh = new ArrayList<>(batch.size() - duplicate.cardinality());
+        List<Long> existing = new ArrayList<>(duplicate.cardinality());
+        for (int i = 0; i < batch.size(); i++) (duplicate.get(i) ? existing : fresh).add(batch.get(i).id());
+        if (!existing.isEmpty()) log.debug("event=items_duplicate count={}", existing.size());
+        return new Inserted(fresh, existing);
+    }
+
+    /** The live (not deleted) item with this id. */
+    public Optional<Item> find(long id) {
+        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Item::fromDocument);
+    }
+
+    /** The live items among these ids, in no particular order. */
+    public List<Item> findAll(Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        List<Item> out = new ArrayList<>(ids.size());
+        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Item.fromDocument(d));
+        return out;
+    }
+
+    /**
+     * Replaces a live item by its tombstone. Filters name {@code _id} alone on purpose: mongo-java-server uses its
+     * {@code _id} index only for such filters and scans the collection for any compound one.
+     */
+    public DeleteResult delete(long id, long ownerId) {
+        Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1)).first();
+        if (d == null || !live(d)) return DeleteResult.NOT_FOUND;
+        if (((Number) d.get("userid")).longValue() != ownerId) return DeleteResult.FORBIDDEN; // owners never change
+        Document tombstone = new Document("_id", id).append("userid", ownerId).append("_deleted", System.currentTimeMillis());
+        Document before = items.findOneAndReplace(Filters.eq("_id", id), tombstone);
+        return before != null && live(before) ? DeleteResult.DELETED : DeleteResult.NOT_FOUND; // else a concurrent delete won
+    }
+
+    private static boolean live(Document d) {
+        return !d.containsKey("_deleted");
+    }
+
+    /** A user's live items, newest first (ts, then id, descending). */
+    public List<Item> recentByUser(long userid, int lim, int off) {
+        List<Item> out = new ArrayList<>(Math.min(lim, 1000));
+        for (Document d : items.find(Filters.and(Filters.eq("userid", userid), LIVE)).sort(NEWEST_FIRST).skip(off).limit(lim)) {
+            out.add(Item.fromDocument(d));
+        }
+        return out;
+    }
+}

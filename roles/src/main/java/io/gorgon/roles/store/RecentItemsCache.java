@@ -1,0 +1,232 @@
+package io.gorgon.roles.store;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Each user's newest items, kept in Redis so {@code GET /info/{uid}} never scans MongoDB (mongo-java-server has no
+ * secondary indexes). Per user, all under one hash tag so every script runs on one Cluster slot:
+ * <ul>
+ *   <li>{@code <ns>:{u:<uid>}:recent} ZSET, score = ts, member = the item id zero-padded to 19 digits (so equal ts
+ *       order by id, as in MongoDB's sort {ts:-1, _id:-1});</li>
+ *   <li>{@code <ns>:{u:<uid>}:items} HASH member → item JSON; "" is a tombstone of a deleted item;</li>
+ *   <li>{@code <ns>:{u:<uid>}:meta} HASH: {@code loaded} (the ZSET holds the user's newest items), {@code complete}
+ *       (it holds all of them), {@code gen} (bumped by each delete).</li>
+ * </ul>
+ * Races, and why they are safe: inserts always add (idempotently) whether or not the user is loaded, and a
+ * read-through fill merges its MongoDB snapshot into what is there, so an insert during a fill is never lost. A fill
+ * applies only if no delete happened since it read {@code gen}, so it cannot bring back a deleted item; a tombstone
+ * stops an insert whose cache write lands after the delete of the same item. The ZSET is trimmed to the capacity
+ * (which clears {@code complete}), and pages deeper than the cache are answered by MongoDB.
+ */
+public final class RecentItemsCache {
+    private static final String ADD_ONE = """
+            local function add(score, member, json)
+              local cur = redis.call('HGET', KEYS[2], member)
+              if cur == '' then return end
+              redis.call('ZADD', KEYS[1], score, member)
+              if not cur then redis.call('HSET', KEYS[2], member, json) end
+            end
+            local function trim(cap)
+              local n = redis.call('ZCARD', KEYS[1])
+              if n <= cap then return false end
+              local old = redis.call('ZRANGE', KEYS[1], 0, n - cap - 1)
+              redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
+              for _, m in ipairs(old) do redis.call('HDEL', KEYS[2], m) end
+              redis.call('HSET', KEYS[3], 'complete', '0')
+              return true
+            end
+            local function touch(ttl)
+              if ttl > 0 then for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end end
+            end
+            """;
+
+    /** KEYS z, h, m; ARGV cap, ttl, then (score, member, json) triples. */
+    private static final RedisScript ADD = new RedisScript(ADD_ONE + """
+            for i = 3, #ARGV, 3 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+            trim(tonumber(ARGV[1]))
+            touch(tonumber(ARGV[2]))
+            return 1
+            """);
+
+    /** KEYS z, h, m; ARGV gen, cap, ttl, complete (1: the snapshot holds all the user's items), triples. */
+    private static final RedisScript FILL = new RedisScript(ADD_ONE + """
+            if (redis.call('HGET', KEYS[3], 'gen') or '0') ~= ARGV[1] then return 0 end
+            for i = 5, #ARGV, 3 do add(ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+            local trimmed = trim(tonumber(ARGV[2]))
+            redis.call('HSET', KEYS[3], 'loaded', '1')
+            if ARGV[4] == '1' and not trimmed then redis.call('HSET', KEYS[3], 'complete', '1') end
+            if ARGV[4] ~= '1' then redis.call('HSET', KEYS[3], 'complete', '0') end
+            touch(tonumber(ARGV[3]))
+            return 1
+            """);
+
+    /** KEYS z, h, m; ARGV ttl. A user just created has no items: cached as loaded and complete, with no MongoDB read. */
+    private static final RedisScript MARK_EMPTY = new RedisScript(ADD_ONE + """
+            redis.call('HSETNX', KEYS[3], 'loaded', '1')
+            redis.call('HSETNX', KEYS[3], 'complete', '1')
+            touch(tonumber(ARGV[1]))
+            return 1
+            """);
+
+    /** KEYS z, h, m; ARGV member, ttl. */
+    private static final RedisScript REMOVE = new RedisScript(ADD_ONE + """
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[1], '')
+            redis.call('HINCRBY', KEYS[3], 'gen', 1)
+            -- a full cache that lost an entry no longer holds the user's newest N: refill on the next read
+            if redis.call('HGET', KEYS[3], 'complete') ~= '1' then redis.call('HDEL', KEYS[3], 'loaded') end
+            touch(tonumber(ARGV[2]))
+            return 1
+            """);
+
+    /**
+     * KEYS z, h, m; ARGV off, lim, ttl. Returns {0, gen} when not loaded, {2} when the page is deeper than the cache,
+     * else {1, json...}.
+     */
+    private static final RedisScript READ = new RedisScript(ADD_ONE + """
+            local meta = redis.call('HMGET', KEYS[3], 'loaded', 'complete', 'gen')
+            if meta[1] ~= '1' then return {0, meta[3] or '0'} end
+            local off, lim = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local n = redis.call('ZCARD', KEYS[1])
+            if off + lim > n and meta[2] ~= '1' then return {2} end
+            touch(tonumber(ARGV[3]))
+            local out = {1}
+            if off >= n then return out end
+            local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
+            local jsons = redis.call('HMGET', KEYS[2], unpack(ids))
+            for i = 1, #ids do if jsons[i] and jsons[i] ~= '' then out[#out + 1] = jsons[i] end end
+            return out
+            """);
+
+    private static final int ITEMS_PER_CALL = 200;
+
+    private final UnifiedJedis redis;
+    private final String namespace;
+    private final int capacity;
+    private final long ttlMs;
+
+    /**
+     * @param capacity items kept per user ({@code store.recentCacheSize})
+     * @param ttl      idle time after which a user's cache is dropped; zero keeps it until evicted
+     */
+    public RecentItemsCache(UnifiedJedis redis, String namespace, int capacity, Duration ttl) {
+        if (capacity < 1) throw new IllegalArgumentException("store.recentCacheSize must be at least 1: " + capacity);
+        this.redis = redis;
+        this.namespace = namespace;
+        this.capacity = capacity;
+        this.ttlMs = ttl.toMillis();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** What a cached read found. */
+    public sealed interface Lookup {
+        /** The page, newest first. */
+        record Hit(List<JsonObject> items) implements Lookup {}
+
+        /** The user is not loaded: fill with a snapshot taken after reading this generation. */
+        record NotLoaded(String generation) implements Lookup {}
+
+        /** The page reaches past what the cache holds: ask MongoDB. */
+        record TooDeep() implements Lookup {}
+    }
+
+    public Lookup read(long userid, int lim, int off) {
+        List<?> r = (List<?>) READ.eval(redis, keys(userid), List.of(Integer.toString(off), Integer.toString(lim), Long.toString(ttlMs)));
+        long status = (Long) r.get(0);
+        if (status == 0) return new Lookup.NotLoaded(String.valueOf(r.get(1)));
+        if (status == 2) return new Lookup.TooDeep();
+        List<JsonObject> items = new ArrayList<>(r.size() - 1);
+        for (int i = 1; i < r.size(); i++) items.add(JsonParser.parseString((String) r.get(i)).getAsJsonObject());
+        return new Lookup.Hit(items);
+    }
+
+    /**
+     * Merges a MongoDB snapshot of the user's newest {@code capacity} items, taken after reading {@code generation},
+     * and marks the user loaded. Returns false (nothing written) if a delete happened in between.
+     */
+    public boolean fill(long userid, String generation, List<Item> newest) {
+        List<String> args = new ArrayList<>(4 + newest.size() * 3);
+        args.add(generation);
+        args.add(Integer.toString(capacity));
+        args.add(Long.toString(ttlMs));
+        args.add(newest.size() < capacity ? "1" : "0");
+        for (Item i : newest) addTriple(args, i);
+        return ((Long) FILL.eval(redis, keys(userid), args)) == 1L;
+    }
+
+    /** Writes items through, pipelined: one script call per user (per 200 items). Idempotent. */
+    public void addAll(Collection<Item> items) {
+        if (items.isEmpty()) return;
+        Map<Long, List<Item>> byUser = new LinkedHashMap<>();
+        for (Item i : items) byUser.computeIfAbsent(i.userid(), u -> new ArrayList<>()).add(i);
+        List<RedisScript.Call> calls = new ArrayList<>(byUser.size());
+        for (Map.Entry<Long, List<Item>> e : byUser.entrySet()) {
+            List<Item> list = e.getValue();
+            for (int from = 0; from < list.size(); from += ITEMS_PER_CALL) {
+                List<Item> chunk = list.subList(from, Math.min(list.size(), from + ITEMS_PER_CALL));
+                List<String> args = new ArrayList<>(2 + chunk.size() * 3);
+                args.add(Integer.toString(capacity));
+                args.add(Long.toString(ttlMs));
+                for (Item i : chunk) addTriple(args, i);
+                calls.add(new RedisScript.Call(keys(e.getKey()), args));
+            }
+        }
+        ADD.evalAll(redis, calls);
+    }
+
+    /** Users known to have no items yet (just created): cached as empty and complete, so their first read is free. */
+    public void markEmpty(Collection<Long> userids) {
+        if (userids.isEmpty()) return;
+        List<RedisScript.Call> calls = new ArrayList<>(userids.size());
+        for (long u : userids) calls.add(new RedisScript.Call(keys(u), List.of(Long.toString(ttlMs))));
+        MARK_EMPTY.evalAll(redis, calls);
+    }
+
+    public void remove(long userid, long itemId) {
+        REMOVE.eval(redis, keys(userid), List.of(member(itemId), Long.toString(ttlMs)));
+    }
+
+    /** Diagnostics and tests: the cached JSON of one item, empty if not cached. */
+    public Optional<String> cachedJson(long userid, long itemId) {
+        String v = redis.hget(key(userid, "items"), member(itemId));
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    /** Diagnostics and tests: how many items the user's cache holds. */
+    public long size(long userid) {
+        return redis.zcard(key(userid, "recent"));
+    }
+
+    private List<String> keys(long userid) {
+        return List.of(key(userid, "recent"), key(userid, "items"), key(userid, "meta"));
+    }
+
+    /** Every key of one user shares the hash tag {u:<uid>}: one Cluster slot per user. */
+    String key(long userid, String part) {
+        return namespace + ":{u:" + userid + "}:" + part;
+    }
+
+    private static void addTriple(List<String> args, Item i) {
+        args.add(Long.toString(i.ts()));
+        args.add(member(i.id()));
+        args.add(i.toJson().toString());
+    }
+
+    static String member(long itemId) {
+        String s = Long.toString(itemId);
+        return "0".repeat(19 - s.length()) + s;
+    }
+}

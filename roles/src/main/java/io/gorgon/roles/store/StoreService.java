@@ -1,0 +1,133 @@
+package io.gorgon.roles.store;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.mongodb.client.MongoDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the store role does, as plain calls: items (MongoDB, written through to the per-user
+ * {@link RecentItemsCache}) and users. Writes are idempotent, so a redelivered store_put is harmless.
+ */
+public final class StoreService {
+    private static final Logger log = LoggerFactory.getLogger(StoreService.class);
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_OFFSET = 100_000;
+
+    private final ItemStore items;
+    private final UserStore users;
+    private final RecentItemsCache recent;
+
+    /**
+     * @param namespace       Redis key prefix ({@code namespace})
+     * @param recentCacheSize items cached per user ({@code store.recentCacheSize}, default 200)
+     * @param recentCacheTtl  idle time after which a user's cache is dropped; {@link Duration#ZERO} = never
+     */
+    public record Options(String namespace, int recentCacheSize, Duration recentCacheTtl) {
+        public static Options defaults(String namespace) {
+            return new Options(namespace, 200, Duration.ZERO);
+        }
+    }
+
+    public StoreService(MongoDatabase db, UnifiedJedis redis, Options options) {
+        this.items = new ItemStore(db);
+        this.users = new UserStore(db);
+        this.recent = new RecentItemsCache(redis, options.namespace(), options.recentCacheSize(), options.recentCacheTtl());
+    }
+
+    /** Stores one item; true if it is new, false if this id was stored already (a redelivery). */
+    public boolean put(Item item) {
+        return !putAll(List.of(item)).isEmpty();
+    }
+
+    /**
+     * Stores a batch (MongoDB unordered bulk insert, then one pipelined cache write-through) and returns the ids that
+     * are new: the ones to announce on store_notify. For ids stored already, the stored version is what gets cached,
+     * so a redelivery repairs a cache write that a crash cut off, but never resurrects or overwrites.
+     */
+    public List<Long> putAll(List<Item> batch) {
+        ItemStore.Inserted r = items.insertAll(batch);
+        List<Item> toCache = new ArrayList<>(batch.size());
+        if (r.existingIds().isEmpty()) {
+            toCache.addAll(batch);
+        } else {
+            Set<Long> fresh = new HashSet<>(r.newIds());
+            for (Item i : batch) if (fresh.contains(i.id())) toCache.add(i);
+            toCache.addAll(items.findAll(r.existingIds()));
+        }
+        recent.addAll(toCache);
+        return r.newIds();
+    }
+
+    public Optional<Item> get(long id) {
+        return items.find(id);
+    }
+
+    public DeleteResult delete(long id, long ownerId) {
+        DeleteResult r = items.delete(id, ownerId);
+        if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
+        log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
+        return r;
+    }
+
+    /**
+     * A user's items newest first, as the API's JSON ({@code GET /info/{uid}?lim&off}): from the cache when it holds
+     * the page, read through from MongoDB on a miss, and straight from MongoDB past the cache's depth.
+     */
+    public JsonArray info(long userid, int lim, int off) {
+        if (lim < 1 || lim > MAX_LIMIT) throw new IllegalArgumentException("lim must be in 1.." + MAX_LIMIT + ": " + lim);
+        if (off < 0 || off > MAX_OFFSET) throw new IllegalArgumentException("off must be in 0.." + MAX_OFFSET + ": " + off);
+        RecentItemsCache.Lookup found = recent.read(userid, lim, off);
+        if (found instanceof RecentItemsCache.Lookup.Hit hit) return array(hit.items());
+        if (found instanceof RecentItemsCache.Lookup.NotLoaded miss) {
+            List<Item> newest = items.recentByUser(userid, recent.capacity(), 0);
+            boolean filled = recent.fill(userid, miss.generation(), newest);
+            log.debug("event=recent_fill user={} items={} applied={}", userid, newest.size(), filled);
+            // A fill refused because of a concurrent delete means the snapshot may hold the deleted item: ask again.
+            if (filled && (off + lim <= newest.size() || newest.size() < recent.capacity())) {
+                JsonArray out = new JsonArray();
+                for (int i = off; i < Math.min(newest.size(), off + lim); i++) out.add(newest.get(i).toJson());
+                return out;
+            }
+        }
+        JsonArray out = new JsonArray();
+        for (Item i : items.recentByUser(userid, lim, off)) out.add(i.toJson());
+        return out;
+    }
+
+    public CreateUserResult createUser(User user) {
+        CreateUserResult r = users.create(user);
+        if (r instanceof CreateUserResult.Created c) recent.markEmpty(List.of(c.user().id()));
+        return r;
+    }
+
+    /** Bulk insert-or-replace of (synthetic) users by id; users new to the store get an empty, complete cache. */
+    public UserStore.Upserted upsertUsers(List<User> batch) {
+        UserStore.Upserted r = users.upsertAll(batch);
+        recent.markEmpty(r.newIds());
+        return r;
+    }
+
+    public Optional<User> userByEmail(String email) {
+        return users.byEmail(email);
+    }
+
+    public Optional<User> userById(long id) {
+        return users.byId(id);
+    }
+
+    private static JsonArray array(List<JsonObject> list) {
+        JsonArray a = new JsonArray(list.size());
+        list.forEach(a::add);
+        return a;
+    }
+}

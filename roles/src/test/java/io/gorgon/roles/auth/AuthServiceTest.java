@@ -1,0 +1,168 @@
+package io.gorgon.roles.auth;
+
+import com.mongodb.client.MongoDatabase;
+import io.gorgon.bus.testing.Await;
+import io.gorgon.roles.json.Ids;
+import io.gorgon.roles.json.InputException;
+import io.gorgon.roles.store.StoreService;
+import io.gorgon.roles.store.TestInfra;
+import io.gorgon.roles.store.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Auth against the real store (mongo-java-server) and a real Redis, with a cheap hash count. */
+class AuthServiceTest {
+    private static TestInfra infra;
+    private static int counter;
+    private StoreService store;
+    private TokenService tokens;
+    private AuthService auth;
+
+    @BeforeAll
+    static void startInfra() {
+        infra = new TestInfra();
+    }
+
+    @AfterAll
+    static void stopInfra() {
+        infra.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        MongoDatabase db = infra.freshDatabase("auth_test_" + (counter++));
+        store = new StoreService(db, infra.redis, StoreService.Options.defaults("t"));
+        tokens = new TokenService(infra.redis, "t", Duration.ofHours(1));
+        auth = new AuthService(UserDirectory.direct(store), new PasswordHasher(1_000), tokens,
+                new RateLimiter(infra.redis, "t", 3, Duration.ofMinutes(1)), new Ids(1));
+    }
+
+    private User register(String email) {
+        return assertInstanceOf(AuthService.RegisterResult.Registered.class, auth.register("Ann", email, "correct horse")).user();
+    }
+
+    private TokenService.Issued login(String email, String password, String addr) {
+        return assertInstanceOf(AuthService.LoginResult.LoggedIn.class, auth.login(email, password, addr)).token();
+    }
+
+    @Test
+    void registerThenLoginThenValidateThenLogout() {
+        User ann = register("Ann@Example.org");
+        assertEquals("ann@example.org", ann.email());
+        assertTrue(ann.passhash().startsWith("pbkdf2-sha256$1000$"));
+        assertEquals(ann.passhash(), store.userByEmail("ann@example.org").orElseThrow().passhash(), "stored in MongoDB");
+        TokenService.Issued t = login("  ANN@example.org ", "correct horse", "10.0.0.1");
+        assertEquals(ann.id(), t.userid());
+        Principal p = auth.validate(t.token()).orElseThrow();
+        assertEquals(ann.id(), p.userid());
+        assertTrue(p.expiresAt() > System.currentTimeMillis() + 3_500_000);
+        assertTrue(auth.logout(t.token()));
+        assertTrue(auth.validate(t.token()).isEmpty(), "a revoked token is rejected");
+        assertFalse(auth.logout(t.token()));
+    }
+
+    @Test
+    void duplicateEmailAndBadInput() {
+        register("ann@example.org");
+        assertEquals(new AuthService.RegisterResult.DuplicateEmail("ann@example.org"), auth.register("Other", "ANN@example.org", "another pw"));
+        assertEquals("password", assertThrows(InputException.class, () -> auth.register("x", "x@example.org", "short")).field());
+        assertEquals("email", assertThrows(InputException.class, () -> auth.register("x", "not-an-email", "long enough")).field());
+    }
+
+    @Test
+    void wrongPasswordAndUnknownEmailLookTheSame() {
+        register("ann@example.org");
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("ann@example.org", "wrong horse", "a1"));
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("bob@example.org", "correct horse", "a2"));
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login(null, null, null));
+    }
+
+    @Test
+    void tokensAreRandomStoredOnlyAsHashesAndForgeriesFail() {
+        User ann = register("ann@example.org");
+        TokenService.Issued a = login("ann@example.org", "correct horse", "a");
+        TokenService.Issued b = login("ann@example.org", "correct horse", "b");
+        assertNotEquals(a.token(), b.token());
+        assertEquals(32, Base64.getUrlDecoder().decode(a.token()).length);
+        Set<String> keys = infra.redis.keys("t:token:*");
+        assertEquals(2, keys.size());
+        for (String k : keys) assertFalse(k.contains(a.token()) || infra.redis.get(k).contains(a.token()), "no plain token in Redis");
+        assertTrue(keys.contains("t:token:" + sha256(a.token())));
+
+        char[] c = a.token().toCharArray();
+        c[10] = c[10] == 'A' ? 'B' : 'A';
+        assertTrue(auth.validate(new String(c)).isEmpty(), "one character changed");
+        assertTrue(auth.validate(sha256(a.token())).isEmpty(), "the stored hash is not a token");
+        assertTrue(auth.validate("").isEmpty());
+        assertTrue(auth.validate(null).isEmpty());
+        assertTrue(auth.validate(a.token() + "x").isEmpty());
+        assertEquals(ann.id(), auth.validate(b.token()).orElseThrow().userid());
+    }
+
+    @Test
+    void tokensExpire() {
+        TokenService shortLived = new TokenService(infra.redis, "t", Duration.ofMillis(300));
+        TokenService.Issued t = shortLived.issue(77);
+        assertEquals(77, shortLived.validate(t.token()).orElseThrow().userid());
+        assertTrue(infra.redis.pttl("t:token:" + sha256(t.token())) <= 300);
+        Await.until(Duration.ofSeconds(5), "token expiry", () -> shortLived.validate(t.token()).isEmpty());
+        Await.until(Duration.ofSeconds(5), "Redis dropping the key itself", () -> !infra.redis.exists("t:token:" + sha256(t.token())));
+    }
+
+    @Test
+    void loginsAreLimitedPerEmailAndPerAddressIndependently() {
+        register("ann@example.org");
+        register("bob@example.org");
+        // limit 3 per minute: Ann from three addresses spends her email's budget...
+        for (String addr : new String[]{"a1", "a2", "a3"}) login("ann@example.org", "correct horse", addr);
+        AuthService.LoginResult.RateLimited r = assertInstanceOf(AuthService.LoginResult.RateLimited.class,
+                auth.login("ann@example.org", "correct horse", "a4"));
+        assertTrue(r.retryAfterSeconds() >= 1 && r.retryAfterSeconds() <= 60, "retry after " + r.retryAfterSeconds());
+        // ...which does not touch Bob, even from an address Ann used.
+        login("bob@example.org", "correct horse", "a1");
+        login("bob@example.org", "correct horse", "a2");
+        // One address spends its own budget across emails: a3 has 1 (Ann) + 0; a1 has 2 (Ann, Bob).
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("carol@example.org", "x", "a1"));
+        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("dave@example.org", "x", "a1"));
+        // Failed attempts count too, and a limited attempt never reaches the password check.
+        for (int i = 0; i < 3; i++) assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("eve@example.org", "x", "e" + i));
+        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("eve@example.org", "x", "e9"));
+    }
+
+    @Test
+    void rateLimitWindowsEnd() {
+        RateLimiter rl = new RateLimiter(infra.redis, "t", 2, Duration.ofMillis(400));
+        assertTrue(rl.hit("k").allowed());
+        assertTrue(rl.hit("k").allowed());
+        RateLimiter.Decision no = rl.hit("k");
+        assertFalse(no.allowed());
+        assertEquals(1, no.retryAfterSeconds());
+        assertTrue(rl.hit("other").allowed());
+        Await.until(Duration.ofSeconds(5), "window end", () -> !infra.redis.exists("t:ratelimit:k"));
+        assertTrue(rl.hit("k").allowed());
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.gorgon.roles.store;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.gorgon.roles.store.StoreServiceTest.item;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The races of a read-through fill against concurrent writes, played out step by step on a real Redis. */
+class RecentItemsCacheTest {
+    private static final long T0 = 1_780_000_000_000L;
+    private static TestInfra infra;
+    private RecentItemsCache cache;
+
+    @BeforeAll
+    static void startInfra() {
+        infra = new TestInfra();
+    }
+
+    @AfterAll
+    static void stopInfra() {
+        infra.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        infra.redis.flushAll();
+        cache = new RecentItemsCache(infra.redis, "t", 5, Duration.ofMinutes(5));
+    }
+
+    private List<Long> page(long user, int lim, int off) {
+        RecentItemsCache.Lookup.Hit hit = assertInstanceOf(RecentItemsCache.Lookup.Hit.class, cache.read(user, lim, off));
+        List<Long> out = new ArrayList<>();
+        for (JsonObject o : hit.items()) out.add(Long.parseLong(o.get("id").getAsString()));
+        return out;
+    }
+
+    private String generation(long user) {
+        return assertInstanceOf(RecentItemsCache.Lookup.NotLoaded.class, cache.read(user, 5, 0)).generation();
+    }
+
+    @Test
+    void anInsertDuringAFillIsKept() {
+        String gen = generation(1);
+        List<Item> snapshot = List.of(item(2, 1, T0 + 2), item(1, 1, T0 + 1)); // read from MongoDB...
+        cache.addAll(List.of(item(3, 1, T0 + 3)));                              // ...meanwhile a new item is written through
+        assertTrue(cache.fill(1, gen, snapshot));
+        assertEquals(List.of(3L, 2L, 1L), page(1, 5, 0));
+    }
+
+    @Test
+    void aDeleteDuringAFillWinsOverTheStaleSnapshot() {
+        cache.addAll(List.of(item(1, 1, T0 + 1)));
+        String gen = generation(1);
+        List<Item> snapshot = List.of(item(2, 1, T0 + 2), item(1, 1, T0 + 1));
+        cache.remove(1, 2);
+        assertFalse(cache.fill(1, gen, snapshot), "the snapshot predates the delete");
+        String again = generation(1);
+        assertTrue(cache.fill(1, again, List.of(item(1, 1, T0 + 1))));
+        assertEquals(List.of(1L), page(1, 5, 0));
+    }
+
+    @Test
+    void anInsertWhoseCacheWriteLandsAfterItsDeleteStaysDeleted() {
+        cache.fill(1, generation(1), List.of());
+        cache.remove(1, 7);                                   // deleted in MongoDB and here...
+        cache.addAll(List.of(item(7, 1, T0 + 7)));            // ...then the insert's late write-through arrives
+        assertEquals(List.of(), page(1, 5, 0));
+        assertTrue(cache.cachedJson(1, 7).isEmpty());
+        assertEquals(0, cache.size(1), "no ghost entry taking a slot");
+    }
+
+    @Test
+    void redeliveredWritesAreIdempotentAndTheCapacityHolds() {
+        cache.fill(1, generation(1), List.of());
+        for (int round = 0; round < 2; round++) {
+            List<Item> batch = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) batch.add(item(i, 1, T0 + i));
+            cache.addAll(batch);
+        }
+        assertEquals(5, cache.size(1));
+        assertEquals(List.of(8L, 7L, 6L, 5L, 4L), page(1, 5, 0));
+        assertInstanceOf(RecentItemsCache.Lookup.TooDeep.class, cache.read(1, 2, 4), "trimmed: no longer complete");
+        assertTrue(cache.cachedJson(1, 3).isEmpty(), "trimmed entries leave no JSON behind");
+        assertTrue(infra.redis.pttl(cache.key(1, "recent")) > 0, "keys carry the idle TTL");
+    }
+
+    @Test
+    void deletingFromAFullCacheForcesARefill() {
+        List<Item> six = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) six.add(item(i, 1, T0 + i));
+        assertTrue(cache.fill(1, generation(1), six.subList(1, 6).reversed()));
+        cache.remove(1, 6);
+        assertInstanceOf(RecentItemsCache.Lookup.NotLoaded.class, cache.read(1, 5, 0));
+    }
+
+    @Test
+    void scriptsSurviveARedisThatForgotThem() {
+        cache.fill(1, generation(1), List.of());
+        infra.redis.scriptFlush(); // what a restarted Redis looks like to EVALSHA
+        cache.addAll(List.of(item(1, 1, T0 + 1), item(2, 2, T0 + 2)));   // pipelined path
+        infra.redis.scriptFlush();
+        assertEquals(List.of(1L), page(1, 5, 0));                         // single-call path
+    }
+
+    @Test
+    void keysOfOneUserShareAHashTag() {
+        assertEquals("t:{u:77}:recent", cache.key(77, "recent"));
+        assertEquals("0000000000000000042", RecentItemsCache.member(42));
+    }
+}

@@ -72,6 +72,21 @@ public final class EmbeddedInfra implements AutoCloseable {
         return ports;
     }
 
+    /** {@code {"redis":{"pid","port"},"mongo":{"pid","port"}}} for what is embedded, for status displays. */
+    public com.google.gson.JsonObject toJson() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        if (redis != null) o.add("redis", server(redis.pid(), redis.port()));
+        if (mongo != null) o.add("mongo", server(mongo.pid(), mongo.port()));
+        return o;
+    }
+
+    private static com.google.gson.JsonObject server(long pid, int port) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("pid", pid);
+        o.addProperty("port", port);
+        return o;
+    }
+
     /** Stops Mongo, then Redis (roles are gone by now). */
     @Override
     public void close() {

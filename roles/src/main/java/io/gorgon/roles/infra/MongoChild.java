@@ -93,6 +93,10 @@ public final class MongoChild implements AutoCloseable {
         return process == null ? -1 : process.pid();
     }
 
+    public int port() {
+        return port;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -11,7 +11,8 @@ package io.gorgon.roles.supervisor;
  *   <li>{@link #commands()} list: control commands {@code {"id","cmd","args","ts"}}, RPUSHed by the CLI.</li>
  *   <li>{@link #reply(String)} list: the one reply {@code {"ok","code","message"}} to command {@code id}.</li>
  *   <li>{@link #children()} string with TTL: the supervisor's status {@code {"pid","host","startedAt","updatedAt",
- *       "desired":{role:n},"children":[{"name","role","pid","port","restarts","state","since","lastExit","log"}]}}.</li>
+ *       "desired":{role:n},"children":[{"name","role","pid","port","restarts","state","since","lastExit","log"}],
+ *       "infra":{"redis":{"pid","port"},"mongo":{"pid","port"}}}}; state is running, backoff or stopping.</li>
  * </ul>
  */
 public record ControlKeys(String namespace) {

@@ -271,6 +271,7 @@ public final class Supervisor {
             JsonArray children = new JsonArray();
             instances.values().forEach(i -> children.add(i.toJson()));
             status.add("children", children);
+            if (infra != null) status.add("infra", infra.toJson());
             redis.set(keys.children(), status.toString(), ttl);
             lastHeartbeatMs = System.currentTimeMillis();
             statusDirty = false;

@@ -1,1 +1,0 @@
-package io.gorgon.roles; final class Placeholder {}

@@ -1,0 +1,157 @@
+package io.gorgon.roles.infra;
+
+import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.roles.config.GorgonConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The servers {@code gorgon up} runs itself when the config says {@code embedded}: a real redis-server with AOF on
+ * under {@code redis.dir}, and the durable embedded MongoDB ({@link MongoDaemon}) under {@code mongo.dir}, each its
+ * own process. External servers are left alone.
+ */
+public final class EmbeddedInfra implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedInfra.class);
+
+    private final LocalRedis redis;
+    private final MongoChild mongo;
+    private final List<Integer> ports;
+
+    private EmbeddedInfra(LocalRedis redis, MongoChild mongo, List<Integer> ports) {
+        this.redis = redis;
+        this.mongo = mongo;
+        this.ports = List.copyOf(ports);
+    }
+
+    /** Starts what is embedded; throws IllegalStateException with a one-line reason if it cannot. */
+    public static EmbeddedInfra start(GorgonConfig config, Path logsDir) {
+        LocalRedis redis = null;
+        MongoChild mongo = null;
+        List<Integer> ports = new ArrayList<>();
+        try {
+            if (config.redis().embedded()) {
+                URI uri = URI.create(config.redis().uri());
+                int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+                Path dir = Path.of(config.redis().dir());
+                freeRedisPort(config, port, dir);
+                LocalRedis.Builder b = LocalRedis.builder().port(port).dir(dir).appendOnly(true)
+                        .appendFsync(config.redis().appendFsync());
+                String password = password(uri);
+                if (password != null) b.arg("--requirepass", password);
+                redis = b.build().start();
+                ports.add(port);
+                log.info("redis started pid={} port={} dir={} appendfsync={}", redis.pid(), port, dir, config.redis().appendFsync());
+            }
+            if (config.mongo().embedded()) {
+                int port = mongoPort(config.mongo().uri());
+                if (!Ports.isFree(port)) {
+                    throw new IllegalStateException("mongo.uri: port " + port + " is in use (another 'gorgon up'?"
+                            + " or set mongo.embedded=false to use that server)");
+                }
+                mongo = new MongoChild(port, Path.of(config.mongo().dir()), logsDir.resolve("mongo.log")).start();
+                ports.add(port);
+            }
+            return new EmbeddedInfra(redis, mongo, ports);
+        } catch (RuntimeException e) {
+            if (mongo != null) mongo.stop();
+            if (redis != null) redis.stop();
+            throw e;
+        }
+    }
+
+    /** The ports the embedded servers listen on (role instances must not be given these). */
+    public List<Integer> ports() {
+        return ports;
+    }
+
+    /** {@code {"redis":{"pid","port"},"mongo":{"pid","port"}}} for what is embedded, for status displays. */
+    public com.google.gson.JsonObject toJson() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        if (redis != null) o.add("redis", server(redis.pid(), redis.port()));
+        if (mongo != null) o.add("mongo", server(mongo.pid(), mongo.port()));
+        return o;
+    }
+
+    private static com.google.gson.JsonObject server(long pid, int port) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("pid", pid);
+        o.addProperty("port", port);
+        return o;
+    }
+
+    /** Stops Mongo, then Redis (roles are gone by now). */
+    @Override
+    public void close() {
+        if (mongo != null) mongo.stop();
+        if (redis != null) {
+            redis.stop();
+            log.info("redis stopped");
+        }
+    }
+
+    /**
+     * A redis-server of an earlier {@code gorgon up} that was SIGKILLed (so it could not stop its children) still
+     * holds the port: if it serves our own data directory, shut it down (it syncs its AOF first); anything else on
+     * the port is someone else's, and an error.
+     */
+    private static void freeRedisPort(GorgonConfig config, int port, Path dir) {
+        if (Ports.isFree(port)) return;
+        String leftover = null;
+        try (Jedis j = RedisConnections.open(config.redis().uri())) {
+            Map<String, String> d = j.configGet("dir");
+            String theirs = d.get("dir");
+            if (theirs != null && Path.of(theirs).toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+                leftover = infoField(j.info("server"), "process_id");
+                log.warn("stopping leftover redis-server pid={} port={} dir={} (its supervisor is gone)", leftover, port, dir);
+                try {
+                    j.shutdown();
+                } catch (JedisException closedOnUs) {
+                    // SHUTDOWN ends the connection instead of replying.
+                }
+            }
+        } catch (JedisException notRedisOrNotOurs) {
+            // fall through to the error below
+        }
+        for (int i = 0; leftover != null && i < 100 && !Ports.isFree(port); i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!Ports.isFree(port)) {
+            throw new IllegalStateException("redis.uri: port " + port + " is in use by another program"
+                    + " (or set redis.embedded=false to use that server)");
+        }
+    }
+
+    private static String infoField(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) return line.substring(field.length() + 1).trim();
+        }
+        return "?";
+    }
+
+    private static String password(URI uri) {
+        String userInfo = uri.getUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) return null;
+        int colon = userInfo.indexOf(':');
+        String pw = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+        return pw.isEmpty() ? null : pw;
+    }
+
+    static int mongoPort(String uri) {
+        String hosts = new com.mongodb.ConnectionString(uri).getHosts().get(0);
+        int colon = hosts.lastIndexOf(':');
+        return colon < 0 ? 27017 : Integer.parseInt(hosts.substring(colon + 1));
+    }
+}

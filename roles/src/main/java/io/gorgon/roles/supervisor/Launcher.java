@@ -1,0 +1,41 @@
+package io.gorgon.roles.supervisor;
+
+import io.gorgon.roles.infra.Jvm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts {@code gorgon role NAME} in a fresh JVM on this JVM's classpath (the fat jar, or the test classpath), with
+ * the same config file and {@code --set}s as the supervisor, its output appended to the instance's log file.
+ */
+final class Launcher {
+    private final Path configFile;
+    private final List<String> sets;
+    private final Map<String, String> env;
+
+    Launcher(Path configFile, List<String> sets, Map<String, String> env) {
+        this.configFile = configFile;
+        this.sets = List.copyOf(sets);
+        this.env = env;
+    }
+
+    Process start(Instance instance, String portKey) throws IOException {
+        List<String> cmd = Jvm.gorgon("256m", env, "role", instance.role);
+        if (configFile != null) cmd.addAll(List.of("--config", configFile.toString()));
+        for (String s : sets) cmd.addAll(List.of("--set", s));
+        // Instance 1 uses the configured port; the others were given their own free port.
+        if (portKey != null && instance.index > 1 && instance.port > 0) {
+            cmd.addAll(List.of("--set", portKey + "=" + instance.port));
+        }
+        Files.createDirectories(instance.log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.log.toFile()));
+        pb.environment().put("GORGON_INSTANCE_NAME", instance.name);
+        pb.environment().put("GORGON_SUPERVISOR_PID", String.valueOf(ProcessHandle.current().pid()));
+        return pb.start();
+    }
+}

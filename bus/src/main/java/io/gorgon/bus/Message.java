@@ -34,7 +34,7 @@ public interface Message {
 
     /**
      * Passes the request on to another queue keeping its reply address, so the next handler answers the original
-     * requester. Adds or replaces headers. If no instance consumes {@code queue}, the requester is answered
+     * requester. Adds or replaces headers; a null value removes one (e.g. a credential the next hop must not see). If no instance consumes {@code queue}, the requester is answered
      * NO_CONSUMER at once.
      */
     void forward(String queue, String type, Object body, Map<String, String> extraHeaders);

@@ -52,7 +52,9 @@ final class MessageImpl implements Message {
         if (answered) throw new IllegalStateException("message already answered");
         answered = true;
         Map<String, String> headers = new HashMap<>(envelope.headers());
-        headers.putAll(extraHeaders);
+        extraHeaders.forEach((k, v) -> {
+            if (v == null) headers.remove(k); else headers.put(k, v);
+        });
         Envelope next = bus.envelope(queue, type, body, headers, envelope.replyTo(), envelope.corr(), envelope.deadline());
         CompletableFuture<Object> sent = bus.enqueueIfConsumed(queue, EnvelopeCodec.encode(next), bus.sendTimeoutMs());
         outputs.add(sent.thenCompose(id -> {

@@ -1,5 +1,6 @@
 package io.gorgon.bus.impl;
 
+import io.gorgon.bus.Keys;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.HashMap;

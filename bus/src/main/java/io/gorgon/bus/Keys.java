@@ -1,4 +1,4 @@
-package io.gorgon.bus.impl;
+package io.gorgon.bus;
 
 /**
  * Every Redis key the mesh uses is built here. All keys of one queue share the hash tag {@code {name}}, so a queue

@@ -1,0 +1,54 @@
+package io.gorgon.roles;
+
+/**
+ * The queues and message types the roles speak — the seed's data flow, with its shared *_data response queues
+ * replaced by per-instance reply addresses:
+ * <pre>
+ *   web ──request──▶ auth_get ──forward (principal)──▶ app_get ──forward──▶ store_get / store_put
+ *    ▲                                                                          │
+ *    └──────────────────────────── reply, straight to the requesting web instance ◀┘
+ *   provider ──send──▶ store_put          store ──publish──▶ store_notify ──▶ notify, stats
+ * </pre>
+ */
+public final class Protocol {
+    private Protocol() {}
+
+    public static final String AUTH_GET = "auth_get";
+    public static final String APP_GET = "app_get";
+    public static final String STORE_GET = "store_get";
+    public static final String STORE_PUT = "store_put";
+    /** Topic: every add/delete of an item, for notify and stats. */
+    public static final String STORE_NOTIFY = "store_notify";
+
+    // auth_get: answered by auth itself
+    public static final String AUTH_REGISTER = "auth.register";
+    public static final String AUTH_LOGIN = "auth.login";
+    public static final String AUTH_LOGOUT = "auth.logout";
+    /** Prefix of types auth checks the token of and forwards to app_get with the caller's identity. */
+    public static final String APP_PREFIX = "app.";
+    public static final String APP_ITEM_CREATE = "app.item.create";
+    public static final String APP_ITEM_GET = "app.item.get";
+    public static final String APP_ITEM_DELETE = "app.item.delete";
+    public static final String APP_INFO = "app.info";
+
+    // store_get / store_put
+    public static final String STORE_ITEM_PUT = "store.item.put";
+    public static final String STORE_ITEM_GET = "store.item.get";
+    public static final String STORE_ITEM_DELETE = "store.item.delete";
+    public static final String STORE_INFO = "store.info";
+    public static final String STORE_USER_CREATE = "store.user.create";
+    public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
+
+    // store_notify event types
+    public static final String ITEM_ADDED = "item.added";
+    public static final String ITEM_DELETED = "item.deleted";
+
+    // headers
+    /** The caller's raw bearer token: web → auth only; auth removes it before forwarding. */
+    public static final String H_TOKEN = "token";
+    /** The authenticated user id, set by auth. */
+    public static final String H_PRINCIPAL = "principal";
+    /** The HTTP client's address, for rate limits. */
+    public static final String H_CLIENT = "client";
+    public static final String H_TRACE = "trace";
+}

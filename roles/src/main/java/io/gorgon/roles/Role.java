@@ -14,6 +14,9 @@ public interface Role {
     /** Stops taking new work: closes listeners and sources. In-flight bus work is drained afterwards. */
     void stop();
 
+    /** Releases resources (database clients, batchers) once the bus has drained: in-flight handlers may use them. */
+    default void close() {}
+
     /** Applies settings re-read from the mesh's config document ({@code gorgon config reload}). */
     default void reload(GorgonConfig config) {}
 }

@@ -1,31 +1,161 @@
 package io.gorgon.roles;
 
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusOptions;
+import io.gorgon.bus.Keys;
+import io.gorgon.roles.app.AppRole;
+import io.gorgon.roles.auth.AuthRole;
+import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.notify.NotifyRole;
+import io.gorgon.roles.provider.ProviderRole;
+import io.gorgon.roles.stats.StatsRole;
+import io.gorgon.roles.store.StoreRole;
+import io.gorgon.roles.web.WebRole;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.CountDownLatch;
+import redis.clients.jedis.RedisClient;
 
 /**
- * STUB (the cli branch): runs one role until the process is asked to stop. The real RoleMain replaces this at merge;
- * the supervisor and its tests only need "blocks until SIGTERM, then returns 0".
+ * Runs one role instance until SIGTERM: config → bus and Redis → the role, wired by constructors → start → on
+ * SIGTERM stop taking work, drain in-flight messages (finish and ack), deregister, exit 0.
  */
 public final class RoleMain {
     private static final Logger log = LoggerFactory.getLogger(RoleMain.class);
+    /** How long SIGTERM waits for in-flight work; below a typical orchestrator grace period (30 s). */
+    static final Duration DRAIN = Duration.ofSeconds(20);
 
     private RoleMain() {}
 
     /** Blocks until the role stops; returns the process exit code. */
     public static int run(String role, GorgonConfig config) {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "role-stop"));
-        log.info("role starting role={} namespace={} port={}", role, config.namespace(), config.portOf(role));
+        String name = System.getProperty("gorgon.instance", role);
+        String instance = BusOptions.newInstanceId(name);
+        Running running;
         try {
-            stop.await();
+            running = start(role, instance, config);
+        } catch (Exception e) {
+            log.error("event=role_start_failed role={} instance={} cause=\"{}\"", role, instance, oneLine(e));
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.stop();
+            stopped.countDown();
+        }, "role-drain"));
+        try {
+            stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("role stopped role={}", role);
         return 0;
+    }
+
+    /** Starts a role in this JVM; tests use it to run roles in-process too. */
+    public static Running start(String role, String instance, GorgonConfig config) throws Exception {
+        Map<String, Integer> ports = new HashMap<>();
+        int port = config.portOf(role);
+        if (port > 0) ports.put("http", port);
+        BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), ports,
+                Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
+        RedisClient redis = RedisClient.create(URI.create(config.redis().uri()));
+        Bus bus = Bus.connect(options);
+        RoleContext ctx = new RoleContext(role, instance, config, bus, redis, new Keys(config.namespace()));
+        Role r = create(ctx);
+        try {
+            r.start();
+        } catch (Exception e) {
+            bus.close(Duration.ofSeconds(2));
+            redis.close();
+            throw e;
+        }
+        if (bus instanceof io.gorgon.bus.impl.RedisBus rb) {
+            rb.onControl("config.reload", body -> reload(ctx, r));
+        }
+        log.info("event=role_started role={} instance={} ports={}", role, instance, ports);
+        return new Running(ctx, r);
+    }
+
+    static Role create(RoleContext ctx) {
+        return switch (ctx.role()) {
+            case "web" -> new WebRole(ctx);
+            case "auth" -> new AuthRole(ctx);
+            case "app" -> new AppRole(ctx);
+            case "store" -> new StoreRole(ctx);
+            case "provider" -> new ProviderRole(ctx);
+            case "notify" -> new NotifyRole(ctx);
+            case "stats" -> new StatsRole(ctx);
+            default -> throw new ConfigException("unknown role '" + ctx.role() + "'");
+        };
+    }
+
+    /** Re-reads the config document {@code gorgon up} keeps in Redis and hands it to the role. */
+    private static void reload(RoleContext ctx, Role role) {
+        String json = ctx.redis().get(ctx.keys().key("config"));
+        if (json == null) {
+            log.warn("event=config_reload_skipped reason=\"no config document in Redis\"");
+            return;
+        }
+        try {
+            role.reload(GorgonConfig.parse(json));
+            log.info("event=config_reloaded role={} instance={}", ctx.role(), ctx.instance());
+        } catch (RuntimeException e) {
+            log.warn("event=config_reload_failed cause=\"{}\"", oneLine(e));
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replaceAll("\\s+", " ");
+    }
+
+    /** A started role: {@link #stop()} drains and releases everything. */
+    public static final class Running implements AutoCloseable {
+        private final RoleContext ctx;
+        private final Role role;
+        private boolean stopped;
+
+        Running(RoleContext ctx, Role role) {
+            this.ctx = ctx;
+            this.role = role;
+        }
+
+        public RoleContext context() {
+            return ctx;
+        }
+
+        public Role role() {
+            return role;
+        }
+
+        public synchronized void stop() {
+            if (stopped) return;
+            stopped = true;
+            log.info("event=role_stopping role={} instance={}", ctx.role(), ctx.instance());
+            try {
+                role.stop();
+            } catch (RuntimeException e) {
+                log.warn("event=role_stop_failed cause=\"{}\"", oneLine(e));
+            }
+            ctx.bus().close(DRAIN);
+            try {
+                role.close();
+            } catch (RuntimeException e) {
+                log.warn("event=role_close_failed cause=\"{}\"", oneLine(e));
+            }
+            ctx.redis().close();
+            log.info("event=role_stopped role={} instance={}", ctx.role(), ctx.instance());
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
     }
 }

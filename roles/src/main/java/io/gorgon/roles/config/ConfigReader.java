@@ -74,7 +74,9 @@ final class ConfigReader {
         var provider = new GorgonConfig.Provider(
                 number("provider.ratePerSecond", 0, 10_000_000),
                 (int) integer("provider.users", 0, 100_000_000),
-                strings("provider.plugins"));
+                strings("provider.plugins"),
+                integer("provider.limit", 0, Long.MAX_VALUE),
+                string("provider.ackLog"));
         var notify = new GorgonConfig.Notify(port("notify.port"), integer("notify.retentionSeconds", 1, 30L * 86_400));
         var stats = new GorgonConfig.Stats(port("stats.port"));
         var logs = new GorgonConfig.Logs(nonEmpty("logs.dir"),

@@ -46,7 +46,11 @@ public record GorgonConfig(
 
     public record Store(int recentCacheSize) {}
 
-    public record Provider(double ratePerSecond, int users, List<String> plugins) {}
+    /**
+     * @param limit  stop after this many items (0 = run until stopped)
+     * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
+     */
+    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {}
 
     public record Notify(int port, long retentionSeconds) {}
 
@@ -131,6 +135,8 @@ public record GorgonConfig(
         JsonArray plugins = new JsonArray();
         provider.plugins.forEach(plugins::add);
         p.add("plugins", plugins);
+        p.addProperty("limit", provider.limit);
+        p.addProperty("ackLog", provider.ackLog);
         root.add("provider", p);
         JsonObject n = new JsonObject();
         n.addProperty("port", notifier.port);

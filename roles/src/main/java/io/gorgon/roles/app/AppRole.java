@@ -1,0 +1,106 @@
+package io.gorgon.roles.app;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.Message;
+import io.gorgon.roles.Protocol;
+import io.gorgon.roles.Role;
+import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.json.Ids;
+import io.gorgon.roles.json.InputException;
+import io.gorgon.roles.json.UserInput;
+import io.gorgon.roles.store.Item;
+import java.util.Map;
+
+/**
+ * The application logic on app_get: validates user input, assigns ids, checks ownership and routes each request
+ * type to the store queue that serves it (forwarding keeps the requester's reply address, so the store answers the
+ * web instance directly). Requests arrive only through auth, carrying the caller's id as the principal header.
+ */
+public final class AppRole implements Role {
+    private final RoleContext ctx;
+    private Ids ids;
+
+    public AppRole(RoleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void start() {
+        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
+        ctx.bus().consume(Protocol.APP_GET, ConsumerOptions.defaults().withConcurrency(ctx.config().bus().concurrency())
+                .withMaxDeliveries(ctx.config().bus().maxDeliveries()), this::handle);
+    }
+
+    void handle(Message m) {
+        long principal = principal(m);
+        JsonObject in = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
+        switch (m.type()) {
+            case Protocol.APP_ITEM_CREATE -> {
+                JsonElement raw = in.get("item");
+                if (raw == null || !raw.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object");
+                var input = valid(() -> UserInput.item(raw.getAsJsonObject()));
+                Item item = Item.of(ids.next(), principal, System.currentTimeMillis(), input);
+                JsonObject out = new JsonObject();
+                out.add("item", item.toJson());
+                m.forward(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, out, Map.of());
+            }
+            case Protocol.APP_ITEM_GET -> {
+                long id = valid(() -> UserInput.id("id", string(in, "id")));
+                m.forward(Protocol.STORE_GET, Protocol.STORE_ITEM_GET, idBody(id), Map.of());
+            }
+            case Protocol.APP_ITEM_DELETE -> {
+                long id = valid(() -> UserInput.id("id", string(in, "id")));
+                JsonObject out = idBody(id);
+                out.addProperty("owner", Long.toString(principal));
+                m.forward(Protocol.STORE_PUT, Protocol.STORE_ITEM_DELETE, out, Map.of());
+            }
+            case Protocol.APP_INFO -> {
+                long uid = valid(() -> UserInput.id("uid", string(in, "uid")));
+                // lim beyond 100 or a negative off is an error, not silently clamped: the caller learns the limits.
+                int lim = valid(() -> UserInput.intParam("lim", string(in, "lim"), 20, 1, 100));
+                int off = valid(() -> UserInput.intParam("off", string(in, "off"), 0, 0, 100_000));
+                JsonObject out = new JsonObject();
+                out.addProperty("uid", Long.toString(uid));
+                out.addProperty("lim", lim);
+                out.addProperty("off", off);
+                m.forward(Protocol.STORE_GET, Protocol.STORE_INFO, out, Map.of());
+            }
+            default -> throw new HandlerFailure(404, "no route for " + m.type());
+        }
+    }
+
+    private static long principal(Message m) {
+        String p = m.header(Protocol.H_PRINCIPAL);
+        if (p == null) throw new HandlerFailure(401, "unauthenticated request");
+        try {
+            return Long.parseLong(p);
+        } catch (NumberFormatException e) {
+            throw new HandlerFailure(401, "bad principal");
+        }
+    }
+
+    private static JsonObject idBody(long id) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", Long.toString(id));
+        return o;
+    }
+
+    private static String string(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        return e == null || e.isJsonNull() ? null : e.getAsString();
+    }
+
+    private static <T> T valid(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (InputException e) {
+            throw new HandlerFailure(400, e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {}
+}

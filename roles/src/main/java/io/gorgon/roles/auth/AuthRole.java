@@ -1,0 +1,153 @@
+package io.gorgon.roles.auth;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusException;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.Failure;
+import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.Message;
+import io.gorgon.roles.Protocol;
+import io.gorgon.roles.Role;
+import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.json.Ids;
+import io.gorgon.roles.json.InputException;
+import io.gorgon.roles.json.UserInput;
+import io.gorgon.roles.store.CreateUserResult;
+import io.gorgon.roles.store.User;
+import io.gorgon.roles.store.UserJson;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Authentication on auth_get: register, login, logout answered here; every {@code app.*} request has its bearer
+ * token checked (one Redis lookup) and is forwarded to app_get with the caller's id as the principal header and
+ * without the token. Users live in the store role, reached over the bus.
+ */
+public final class AuthRole implements Role {
+    private final RoleContext ctx;
+    /** PBKDF2 is deliberately expensive: at most one hash per core at a time, so logins can't starve validation. */
+    private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
+    private AuthService auth;
+
+    public AuthRole(RoleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void start() {
+        var cfg = ctx.config();
+        String ns = cfg.namespace();
+        auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
+                new PasswordHasher(cfg.auth().pbkdf2Iterations()),
+                new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
+                new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
+                Ids.fromRedis(ctx.redis(), ns));
+        ctx.bus().consume(Protocol.AUTH_GET, ConsumerOptions.defaults().withConcurrency(cfg.bus().concurrency())
+                .withMaxDeliveries(cfg.bus().maxDeliveries()), this::handle);
+    }
+
+    private void handle(Message m) throws InterruptedException {
+        String type = m.type();
+        if (type.startsWith(Protocol.APP_PREFIX)) {
+            String token = m.header(Protocol.H_TOKEN);
+            if (token == null || token.isBlank()) throw new HandlerFailure(401, "missing bearer token");
+            Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+            Map<String, String> headers = new HashMap<>();
+            headers.put(Protocol.H_PRINCIPAL, Long.toString(p.userid()));
+            headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
+            m.forward(Protocol.APP_GET, type, m.body(), headers);
+            return;
+        }
+        JsonObject body = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
+        switch (type) {
+            case Protocol.AUTH_REGISTER -> {
+                var reg = input(() -> UserInput.registration(body));
+                var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password()));
+                switch (result) {
+                    case AuthService.RegisterResult.Registered r -> m.reply(r.user().toPublicJson());
+                    case AuthService.RegisterResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered");
+                }
+            }
+            case Protocol.AUTH_LOGIN -> {
+                var creds = input(() -> UserInput.credentials(body));
+                var result = hashed(() -> auth.login(creds.email(), creds.password(), m.header(Protocol.H_CLIENT)));
+                switch (result) {
+                    case AuthService.LoginResult.LoggedIn in -> {
+                        JsonObject out = new JsonObject();
+                        out.addProperty("token", in.token().token());
+                        out.addProperty("userid", Long.toString(in.token().userid()));
+                        out.addProperty("expiresAt", in.token().expiresAt());
+                        m.reply(out);
+                    }
+                    case AuthService.LoginResult.BadCredentials b -> throw new HandlerFailure(401, "wrong email or password");
+                    case AuthService.LoginResult.RateLimited r ->
+                            throw new HandlerFailure(429, "too many login attempts; retry in " + r.retryAfterSeconds() + " s");
+                }
+            }
+            case Protocol.AUTH_LOGOUT -> {
+                String token = m.header(Protocol.H_TOKEN);
+                if (token == null || !auth.logout(token)) throw new HandlerFailure(401, "invalid or expired token");
+                m.reply(new JsonObject());
+            }
+            default -> throw new HandlerFailure(404, "auth does not handle " + type);
+        }
+    }
+
+    private <T> T hashed(java.util.function.Supplier<T> work) throws InterruptedException {
+        hashing.acquire();
+        try {
+            return input(work);
+        } finally {
+            hashing.release();
+        }
+    }
+
+    private static <T> T input(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (InputException e) {
+            throw new HandlerFailure(400, e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {}
+
+    /** Users through the store role: creates on store_put, lookups on store_get. */
+    static final class BusUserDirectory implements UserDirectory {
+        private final Bus bus;
+        private final Duration timeout;
+
+        BusUserDirectory(Bus bus, Duration timeout) {
+            this.bus = bus;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public CreateUserResult create(User user) {
+            JsonObject body = new JsonObject();
+            body.add("user", UserJson.toInternal(user));
+            try {
+                Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_CREATE, body, Map.of(), timeout));
+                return new CreateUserResult.Created(user);
+            } catch (BusException e) {
+                if (e.failure() == Failure.HANDLER_FAILED && e.code() == 409) return new CreateUserResult.DuplicateEmail(user.email());
+                throw e;
+            }
+        }
+
+        @Override
+        public Optional<User> byEmail(String email) {
+            JsonObject body = new JsonObject();
+            body.addProperty("email", email);
+            JsonElement r = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_EMAIL, body, Map.of(), timeout));
+            JsonElement u = r.getAsJsonObject().get("user");
+            return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
+        }
+    }
+}

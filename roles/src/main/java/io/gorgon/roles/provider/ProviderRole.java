@@ -1,0 +1,157 @@
+package io.gorgon.roles.provider;
+
+import com.google.gson.JsonObject;
+import io.gorgon.roles.Protocol;
+import io.gorgon.roles.Role;
+import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.json.Ids;
+import io.gorgon.roles.store.Item;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inserts items from its plugins through store_put at a configured rate (the seed's provider, ~1,000/s). An item
+ * counts as inserted once its send is acknowledged by Redis; the store writes it idempotently however often it is
+ * delivered. With {@code provider.ackLog} set, every acknowledged id is appended to that file (for loss checks).
+ */
+public final class ProviderRole implements Role {
+    private static final Logger log = LoggerFactory.getLogger(ProviderRole.class);
+    private static final int MAX_IN_FLIGHT = 2000;
+
+    private final RoleContext ctx;
+    private final List<ProviderPlugin> plugins = new ArrayList<>();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile double rate;
+    private volatile boolean running = true;
+    private Thread pacer;
+    private BufferedWriter ackLog;
+    private Ids ids;
+
+    public ProviderRole(RoleContext ctx) {
+        this.ctx = ctx;
+        this.rate = ctx.config().provider().ratePerSecond();
+        for (String name : ctx.config().provider().plugins()) {
+            plugins.add(switch (name) {
+                case "random" -> new RandomItems(ctx.config().provider().users());
+                default -> throw new io.gorgon.roles.config.ConfigException("provider.plugins: unknown plugin '" + name + "'");
+            });
+        }
+    }
+
+    @Override
+    public void start() throws IOException {
+        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
+        String path = ctx.config().provider().ackLog();
+        if (path != null && !path.isBlank()) {
+            Path p = Path.of(path);
+            if (p.getParent() != null) Files.createDirectories(p.getParent());
+            ackLog = Files.newBufferedWriter(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        pacer = Thread.ofPlatform().name("provider-pacer").start(this::pace);
+    }
+
+    /** Sends at the configured rate in 10 ms ticks, carrying fractions over, with a cap on unacknowledged sends. */
+    private void pace() {
+        long limit = ctx.config().provider().limit();
+        long sent = 0;
+        double credit = 0;
+        long tick = System.nanoTime();
+        int next = 0;
+        while (running && (limit <= 0 || sent < limit)) {
+            credit += rate / 100.0;
+            while (credit >= 1 && running && (limit <= 0 || sent < limit)) {
+                credit -= 1;
+                ProviderPlugin plugin = plugins.get(next++ % plugins.size());
+                Item item = plugin.next(ids.next(), System.currentTimeMillis());
+                if (item == null) continue;
+                inFlight.acquireUninterruptibly();
+                insert(item);
+                sent++;
+            }
+            tick += 10_000_000L;
+            long sleep = tick - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            } else if (sleep < -1_000_000_000L) {
+                tick = System.nanoTime(); // fell behind by a second (e.g. Redis was down): don't burst to catch up
+            }
+        }
+        log.info("event=provider_done sent={} acknowledged={}", sent, acknowledged.get());
+    }
+
+    private void insert(Item item) {
+        JsonObject body = new JsonObject();
+        body.add("item", item.toJson());
+        ctx.bus().sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, body, Map.of()).whenComplete((v, err) -> {
+            inFlight.release();
+            if (err != null) {
+                // Not acknowledged: not counted as inserted (it may still arrive; the checker calls that "recovered").
+                if (failed.incrementAndGet() % 1000 == 1) log.warn("event=provider_send_failed failed={} cause=\"{}\"", failed.get(), err.getMessage());
+                return;
+            }
+            acknowledged.incrementAndGet();
+            if (ackLog != null) logAck(item.id());
+        });
+    }
+
+    private synchronized void logAck(long id) {
+        try {
+            ackLog.write(Long.toString(id));
+            ackLog.newLine();
+        } catch (IOException e) {
+            log.warn("event=ack_log_failed cause=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void reload(GorgonConfig config) {
+        rate = config.provider().ratePerSecond();
+        log.info("event=provider_rate_changed rate={}", rate);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (pacer != null) pacer.interrupt();
+        try {
+            if (pacer != null) pacer.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Sends in flight complete before the bus closes: wait for their acknowledgements.
+        try {
+            inFlight.tryAcquire(MAX_IN_FLIGHT, 10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ackLog != null) {
+            try {
+                ackLog.close();
+            } catch (IOException e) {
+                log.warn("event=ack_log_close_failed cause=\"{}\"", e.getMessage());
+            }
+        }
+        log.info("event=provider_closed acknowledged={} failed={}", acknowledged.get(), failed.get());
+    }
+}

@@ -1,0 +1,69 @@
+package io.gorgon.roles.stats;
+
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.Message;
+import io.gorgon.bus.impl.RedisBus;
+import io.gorgon.roles.Protocol;
+import io.gorgon.roles.Role;
+import io.gorgon.roles.RoleContext;
+import java.time.Clock;
+
+/**
+ * The stats role: aggregates every instance's per-second metrics snapshot and the store's item events into Redis
+ * (so any stats instance shows the same numbers) and serves the live dashboard, /api/stats and /metrics.
+ */
+public final class StatsRole implements Role {
+    private final RoleContext ctx;
+    private StatsAggregator aggregator;
+    private StatsServer server;
+
+    public StatsRole(RoleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void start() {
+        Clock clock = Clock.systemUTC();
+        String ns = ctx.config().namespace();
+        aggregator = new StatsAggregator(ctx.redis(), ns, clock).start();
+        server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
+                new BusMeshView(ctx.bus().admin()), clock).start();
+        ctx.bus().subscribe(RedisBus.METRICS_TOPIC, ConsumerOptions.defaults(), this::onSnapshot);
+        ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults(), this::onItemEvent);
+    }
+
+    private void onSnapshot(Message m) {
+        MetricsSnapshot s;
+        try {
+            s = MetricsSnapshot.fromJson(m.body().toString());
+        } catch (IllegalArgumentException e) {
+            // A snapshot we can't read is dropped with a reason (dead letter), never retried forever.
+            throw new HandlerFailure(400, "unreadable metrics snapshot: " + e.getMessage());
+        }
+        aggregator.onSnapshot(s); // throws only if Redis failed: then the message is retried
+    }
+
+    private void onItemEvent(Message m) {
+        String kind = switch (m.type()) {
+            case Protocol.ITEM_ADDED -> "add";
+            case Protocol.ITEM_DELETED -> "delete";
+            default -> m.type();
+        };
+        aggregator.onItemEvent(kind, m.envelope().ts());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) server.stop();
+    }
+
+    @Override
+    public void close() {
+        if (aggregator != null) aggregator.close();
+    }
+}

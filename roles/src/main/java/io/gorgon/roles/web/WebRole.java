@@ -1,0 +1,242 @@
+package io.gorgon.roles.web;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusException;
+import io.gorgon.roles.Protocol;
+import io.gorgon.roles.Role;
+import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.json.InputException;
+import io.gorgon.roles.json.UserInput;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mesh's HTTP face: turns each request into a bus request to auth_get (which checks the caller and passes it on)
+ * and the reply into JSON. Handlers run on virtual threads; bodies are bounded; every error is JSON {error, message}
+ * with the right status — 503 when no instance of a needed role is alive, 504 when the mesh did not answer in time.
+ */
+public final class WebRole implements Role {
+    private static final Logger log = LoggerFactory.getLogger(WebRole.class);
+
+    private final RoleContext ctx;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final long startedAt = System.currentTimeMillis();
+    private Undertow server;
+    private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+
+    public WebRole(RoleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void start() {
+        int port = ctx.config().web().port();
+        server = Undertow.builder()
+                .addHttpListener(port, "0.0.0.0")
+                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
+                .setHandler(exchange -> exchange.dispatch(handlers, () -> serve(exchange)))
+                .build();
+        server.start();
+        log.info("event=web_listening port={}", port);
+    }
+
+    private void serve(HttpServerExchange ex) {
+        long t0 = System.nanoTime();
+        active.incrementAndGet();
+        try {
+            if (stopping) throw new HttpError(503, "this instance is shutting down");
+            Reply r = route(ex);
+            send(ex, r.status, r.body);
+        } catch (HttpError e) {
+            if (e instanceof MethodNotAllowed m) ex.getResponseHeaders().put(Headers.ALLOW, m.allow);
+            sendError(ex, e.status, e.getMessage());
+        } catch (BusException e) {
+            sendError(ex, e.code(), switch (e.failure()) {
+                case NO_CONSUMER -> "a role this request needs is not running: " + e.getMessage();
+                case TIMEOUT -> "the mesh did not answer in time";
+                case UNAVAILABLE -> "the message bus is unavailable";
+                case HANDLER_FAILED -> e.getMessage();
+            });
+        } catch (RuntimeException e) {
+            log.error("event=web_internal_error path={} cause=\"{}\"", ex.getRequestPath(), String.valueOf(e).replaceAll("\\s+", " "), e);
+            sendError(ex, 500, "internal error");
+        } finally {
+            active.decrementAndGet();
+            ctx.bus().metrics().latency("http").record((System.nanoTime() - t0) / 1000);
+        }
+    }
+
+    private record Reply(int status, JsonElement body) {}
+
+    private Reply route(HttpServerExchange ex) {
+        String method = ex.getRequestMethod().toString();
+        String[] p = ex.getRequestPath().split("/", -1); // "/items/7" → ["", "items", "7"]
+        if (p.length == 2 && p[1].equals("health")) {
+            allow(method, "GET");
+            JsonObject h = new JsonObject();
+            h.addProperty("status", "ok");
+            h.addProperty("role", ctx.role());
+            h.addProperty("instance", ctx.instance());
+            h.addProperty("uptime", (System.currentTimeMillis() - startedAt) / 1000);
+            return new Reply(200, h);
+        }
+        if (p.length == 3 && p[1].equals("auth")) {
+            switch (p[2]) {
+                case "register" -> {
+                    allow(method, "POST");
+                    return new Reply(201, call(ex, Protocol.AUTH_REGISTER, jsonBody(ex), false));
+                }
+                case "login" -> {
+                    allow(method, "POST");
+                    return new Reply(200, call(ex, Protocol.AUTH_LOGIN, jsonBody(ex), false));
+                }
+                case "logout" -> {
+                    allow(method, "POST");
+                    call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true);
+                    return new Reply(204, null);
+                }
+                default -> throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
+            }
+        }
+        if (p.length == 2 && p[1].equals("items")) {
+            allow(method, "POST");
+            JsonObject body = new JsonObject();
+            body.add("item", jsonBody(ex));
+            return new Reply(201, call(ex, Protocol.APP_ITEM_CREATE, body, true));
+        }
+        if (p.length == 3 && p[1].equals("items") && !p[2].isEmpty()) {
+            allow(method, "GET", "DELETE");
+            JsonObject body = new JsonObject();
+            body.addProperty("id", p[2]);
+            if (method.equals("GET")) return new Reply(200, call(ex, Protocol.APP_ITEM_GET, body, true));
+            call(ex, Protocol.APP_ITEM_DELETE, body, true);
+            return new Reply(204, null);
+        }
+        if (p.length == 3 && p[1].equals("info") && !p[2].isEmpty()) {
+            allow(method, "GET");
+            JsonObject body = new JsonObject();
+            body.addProperty("uid", p[2]);
+            query(ex, "lim").ifPresent(v -> body.addProperty("lim", v));
+            query(ex, "off").ifPresent(v -> body.addProperty("off", v));
+            return new Reply(200, call(ex, Protocol.APP_INFO, body, true));
+        }
+        throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
+    }
+
+    /** One bus request into the mesh; the answer comes back to this instance's own reply address. */
+    private JsonElement call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
+        Map<String, String> headers = new HashMap<>();
+        String token = bearer(ex);
+        if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
+        if (token != null) headers.put(Protocol.H_TOKEN, token);
+        headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
+        Duration timeout = ctx.requestTimeout();
+        return Bus.join(ctx.bus().request(Protocol.AUTH_GET, type, body, headers, timeout));
+    }
+
+    private static String bearer(HttpServerExchange ex) {
+        String h = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (h == null) return null;
+        if (!h.regionMatches(true, 0, "Bearer ", 0, 7) || h.length() <= 7) throw new HttpError(401, "Authorization must be 'Bearer <token>'");
+        return h.substring(7).strip();
+    }
+
+    private static void allow(String method, String... allowed) {
+        for (String a : allowed) if (a.equals(method)) return;
+        throw new MethodNotAllowed(String.join(", ", allowed), method);
+    }
+
+    private static java.util.Optional<String> query(HttpServerExchange ex, String name) {
+        Deque<String> v = ex.getQueryParameters().get(name);
+        return v == null || v.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(v.getFirst());
+    }
+
+    /** The request body as a JSON object: 415 unless JSON, 413 beyond the limit, 400 if malformed or operator keys. */
+    private JsonObject jsonBody(HttpServerExchange ex) {
+        String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new HttpError(415, "Content-Type must be application/json");
+        }
+        int max = ctx.config().web().maxBodyBytes();
+        long declared = ex.getRequestContentLength();
+        if (declared > max) throw new HttpError(413, "body larger than " + max + " bytes");
+        ex.startBlocking();
+        byte[] buf;
+        try (InputStream in = ex.getInputStream()) {
+            buf = in.readNBytes(max + 1);
+        } catch (IOException e) {
+            throw new HttpError(400, "could not read the request body");
+        }
+        if (buf.length > max) throw new HttpError(413, "body larger than " + max + " bytes");
+        try {
+            return UserInput.object(new String(buf, StandardCharsets.UTF_8));
+        } catch (InputException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+    }
+
+    private static void send(HttpServerExchange ex, int status, JsonElement body) {
+        ex.setStatusCode(status);
+        if (body == null || status == 204) {
+            ex.endExchange();
+            return;
+        }
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void sendError(HttpServerExchange ex, int status, String message) {
+        if (ex.isResponseStarted()) {
+            ex.endExchange();
+            return;
+        }
+        JsonObject e = new JsonObject();
+        e.addProperty("error", HttpError.name(status));
+        e.addProperty("message", message);
+        send(ex, status, e);
+    }
+
+    /** 405 with the Allow header. */
+    private static final class MethodNotAllowed extends HttpError {
+        MethodNotAllowed(String allow, String method) {
+            super(405, method + " not allowed; use " + allow);
+            this.allow = allow;
+        }
+
+        final String allow;
+    }
+
+    @Override
+    public void stop() {
+        // New requests get 503 while the listener closes; requests in flight finish (their bus replies still arrive).
+        stopping = true;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (active.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (server != null) server.stop();
+        handlers.shutdown();
+    }
+}

@@ -1,0 +1,178 @@
+package io.gorgon.roles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.gorgon.roles.testing.Http;
+import io.gorgon.roles.testing.Mesh;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API through real role processes (web → auth → app → store and back), and every bad-input case of the
+ * API: each answered with the right status and a JSON {error, message}, after which the mesh still answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MeshEndToEndTest {
+    @TempDir
+    static Path dir;
+    Mesh mesh;
+    Http http;
+    String web;
+
+    @BeforeAll
+    void startMesh() throws Exception {
+        mesh = new Mesh(dir, Map.of());
+        mesh.startAll("store-1", "auth-1", "app-1", "web-1");
+        mesh.awaitReady(Duration.ofSeconds(60));
+        http = mesh.http();
+        web = mesh.webUrl();
+    }
+
+    @AfterAll
+    void stopMesh() {
+        if (mesh != null) mesh.close();
+    }
+
+    record User(String id, String token) {}
+
+    User newUser(String email) {
+        Http.Response r = http.post(web + "/auth/register", null, "{\"name\":\"Ada\",\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        assertEquals(201, r.status(), () -> r + "\n" + mesh.logs());
+        String id = r.json().get("id").getAsString();
+        Http.Response login = http.post(web + "/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        assertEquals(200, login.status(), login::toString);
+        assertTrue(login.json().get("expiresAt").getAsLong() > System.currentTimeMillis());
+        return new User(id, login.json().get("token").getAsString());
+    }
+
+    JsonObject createItem(User u, String title) {
+        Http.Response r = http.post(web + "/items", u.token(), "{\"title\":\"" + title + "\",\"body\":\"b\",\"keywords\":[\"k\"],\"location\":\"Oslo\"}");
+        assertEquals(201, r.status(), r::toString);
+        return r.json();
+    }
+
+    @Test
+    void registerLoginCreateReadPageAndDelete() {
+        User ada = newUser("ada@example.com");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            JsonObject item = createItem(ada, "note " + i);
+            assertEquals(ada.id(), item.get("userid").getAsString());
+            assertTrue(item.get("ts").getAsLong() > 0);
+            ids.add(item.get("id").getAsString());
+        }
+        Http.Response info = http.get(web + "/info/" + ada.id(), ada.token());
+        assertEquals(200, info.status(), info::toString);
+        JsonArray items = info.json().getAsJsonArray("items");
+        assertEquals(5, items.size());
+        assertEquals("note 4", items.get(0).getAsJsonObject().get("title").getAsString(), "newest first");
+        assertEquals("note 0", items.get(4).getAsJsonObject().get("title").getAsString());
+
+        JsonArray page = http.get(web + "/info/" + ada.id() + "?lim=2&off=1", ada.token()).json().getAsJsonArray("items");
+        assertEquals(List.of("note 3", "note 2"), List.of(page.get(0).getAsJsonObject().get("title").getAsString(),
+                page.get(1).getAsJsonObject().get("title").getAsString()));
+
+        Http.Response one = http.get(web + "/items/" + ids.get(0), ada.token());
+        assertEquals(200, one.status());
+        assertEquals("note 0", one.json().get("title").getAsString());
+
+        User bob = newUser("bob@example.com");
+        Http.Response forbidden = http.delete(web + "/items/" + ids.get(0), bob.token());
+        assertEquals(403, forbidden.status(), forbidden::toString);
+        assertEquals("forbidden", forbidden.error());
+        assertEquals(204, http.delete(web + "/items/" + ids.get(0), ada.token()).status());
+        assertEquals(404, http.get(web + "/items/" + ids.get(0), ada.token()).status());
+        assertEquals(4, http.get(web + "/info/" + ada.id(), ada.token()).json().getAsJsonArray("items").size());
+
+        assertEquals(204, http.post(web + "/auth/logout", ada.token(), "{}").status());
+        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "a logged-out token is dead");
+    }
+
+    @Test
+    void healthAnswersWithoutAToken() {
+        Http.Response h = http.get(web + "/health", null);
+        assertEquals(200, h.status());
+        assertEquals("web", h.json().get("role").getAsString());
+        assertEquals("ok", h.json().get("status").getAsString());
+    }
+
+    @Test
+    void everyBadInputGetsAClearJsonErrorAndTheMeshKeepsAnswering() {
+        User u = newUser("carol@example.com");
+        String item = web + "/items";
+        String info = web + "/info/" + u.id();
+        List<Case> cases = List.of(
+                new Case("malformed JSON", 400, "POST", item, u.token(), "application/json", "{\"title\": "),
+                new Case("not an object", 400, "POST", item, u.token(), "application/json", "[1,2]"),
+                new Case("wrong type", 400, "POST", item, u.token(), "application/json", "{\"title\": 7}"),
+                new Case("missing field", 400, "POST", item, u.token(), "application/json", "{\"body\": \"no title\"}"),
+                new Case("operator key", 400, "POST", item, u.token(), "application/json", "{\"title\":\"x\",\"$where\":\"1\"}"),
+                new Case("nested operator", 400, "POST", item, u.token(), "application/json", "{\"title\":\"x\",\"meta\":{\"$gt\":1}}"),
+                new Case("dotted key", 400, "POST", item, u.token(), "application/json", "{\"title\":\"x\",\"a.b\":1}"),
+                new Case("oversized body", 413, "POST", item, u.token(), "application/json", "{\"title\":\"" + "x".repeat(70_000) + "\"}"),
+                new Case("wrong content type", 415, "POST", item, u.token(), "text/plain", "{\"title\":\"x\"}"),
+                new Case("negative lim", 400, "GET", info + "?lim=-1", u.token(), null, null),
+                new Case("huge lim", 400, "GET", info + "?lim=100000", u.token(), null, null),
+                new Case("negative off", 400, "GET", info + "?off=-5", u.token(), null, null),
+                new Case("non-numeric lim", 400, "GET", info + "?lim=ten", u.token(), null, null),
+                new Case("non-numeric uid", 400, "GET", web + "/info/abc", u.token(), null, null),
+                new Case("non-numeric item id", 400, "GET", web + "/items/abc", u.token(), null, null),
+                new Case("unknown item id", 404, "GET", web + "/items/999999999", u.token(), null, null),
+                new Case("unknown route", 404, "GET", web + "/nope", u.token(), null, null),
+                new Case("wrong method", 405, "PUT", item, u.token(), "application/json", "{}"),
+                new Case("missing token", 401, "GET", info, null, null, null),
+                new Case("forged token", 401, "GET", info, "forged-" + "A".repeat(40), null, null),
+                new Case("bad credentials", 401, "POST", web + "/auth/login", null, "application/json",
+                        "{\"email\":\"carol@example.com\",\"password\":\"wrong password\"}"),
+                new Case("duplicate email", 409, "POST", web + "/auth/register", null, "application/json",
+                        "{\"name\":\"C\",\"email\":\"carol@example.com\",\"password\":\"another one\"}"),
+                new Case("bad email", 400, "POST", web + "/auth/register", null, "application/json",
+                        "{\"name\":\"C\",\"email\":\"not-an-email\",\"password\":\"another one\"}"));
+        List<String> failures = new ArrayList<>();
+        for (Case c : cases) {
+            Http.Response r = http.request(c.method, c.url, c.token, c.contentType, c.body);
+            if (r.status() != c.status) {
+                failures.add(c.name + ": expected " + c.status + " got " + r);
+                continue;
+            }
+            try {
+                JsonObject e = r.json();
+                if (!e.has("error") || !e.has("message")) failures.add(c.name + ": no {error, message}: " + r.body());
+                if (r.body().contains("Exception") || r.body().contains("\tat ")) failures.add(c.name + ": leaks a stack trace: " + r.body());
+            } catch (RuntimeException notJson) {
+                failures.add(c.name + ": body is not JSON: " + r.body());
+            }
+            if (c.status == 405 && r.headers().firstValue("Allow").isEmpty()) failures.add(c.name + ": 405 without Allow");
+            Http.Response ok = http.get(info, u.token());
+            if (ok.status() != 200) failures.add(c.name + ": mesh stopped answering afterwards: " + ok);
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void aLoginFloodIsRateLimited() {
+        newUser("dave@example.com");
+        int limited = 0;
+        for (int i = 0; i < 8; i++) {
+            Http.Response r = http.post(web + "/auth/login", null, "{\"email\":\"dave@example.com\",\"password\":\"guess " + i + "\"}");
+            if (r.status() == 429) {
+                limited++;
+                assertEquals("too_many_requests", r.error());
+            }
+        }
+        assertTrue(limited >= 2, "5 attempts a minute are allowed (test config), the rest are 429: " + limited);
+    }
+
+    record Case(String name, int status, String method, String url, String token, String contentType, String body) {}
+}

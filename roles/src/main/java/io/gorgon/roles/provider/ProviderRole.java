@@ -115,6 +115,7 @@ public final class ProviderRole implements Role {
         try {
             ackLog.write(Long.toString(id));
             ackLog.newLine();
+            ackLog.flush(); // a checker reading the log while we run must see every acknowledged id
         } catch (IOException e) {
             log.warn("event=ack_log_failed cause=\"{}\"", e.getMessage());
         }

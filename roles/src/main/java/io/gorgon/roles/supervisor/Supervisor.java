@@ -124,6 +124,11 @@ public final class Supervisor {
     private void reap() {
         long now = System.currentTimeMillis();
         for (Instance i : new ArrayList<>(instances.values())) {
+            if (i.state == Instance.State.STOPPING && i.process == null) {
+                instances.remove(i.name); // stopped while waiting to restart: nothing to wait for
+                statusDirty = true;
+                continue;
+            }
             if (i.process == null || i.process.isAlive()) {
                 if (i.state == Instance.State.STOPPING && i.process != null && now >= i.stopDeadlineMs) {
                     log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
@@ -133,8 +138,9 @@ public final class Supervisor {
                 continue;
             }
             i.lastExit = i.process.exitValue();
+            long pid = i.process.pid();
             if (i.state == Instance.State.STOPPING) {
-                log.info("instance stopped name={} pid={} exit={}", i.name, i.pid(), i.lastExit);
+                log.info("instance stopped name={} pid={} exit={}", i.name, pid, i.lastExit);
                 instances.remove(i.name);
             } else {
                 Duration uptime = Duration.ofMillis(now - i.startedAtMs);
@@ -142,8 +148,9 @@ public final class Supervisor {
                 Duration delay = Backoff.delay(i.failures);
                 i.restarts++;
                 i.state = Instance.State.BACKOFF;
+                i.process = null;
                 i.nextStartAtMs = now + delay.toMillis();
-                log.warn("instance exited name={} pid={} exit={} uptimeMs={} restartInMs={} log={}", i.name, i.pid(),
+                log.warn("instance exited name={} pid={} exit={} uptimeMs={} restartInMs={} log={}", i.name, pid,
                         i.lastExit, uptime.toMillis(), delay.toMillis(), i.log);
             }
             statusDirty = true;
@@ -182,7 +189,7 @@ public final class Supervisor {
     private int portFor(String role, int index) {
         int base = config.portOf(role);
         if (base <= 0 || index == 1) return base;
-        Set<Integer> taken = new HashSet<>(Set.of(config.web().port(), config.stats().port(), config.notifier().port()));
+        Set<Integer> taken = new HashSet<>(List.of(config.web().port(), config.stats().port(), config.notifier().port()));
         taken.addAll(infra.ports());
         for (Instance i : instances.values()) if (i.port > 0) taken.add(i.port);
         return Ports.nextFree(base, taken);

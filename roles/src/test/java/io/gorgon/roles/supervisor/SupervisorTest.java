@@ -141,6 +141,7 @@ class SupervisorTest {
                 () -> running(redisPort, "store-1", -1, 0) && running(redisPort, "web-1", -1, 0));
         JsonObject supervisor = status(redisPort);
         pids.add(supervisor.get("pid").getAsLong());
+        pids.add(supervisor.getAsJsonObject("infra").getAsJsonObject("redis").get("pid").getAsLong());
         assertEquals(webPort, children(redisPort).get("web-1").get("port").getAsInt());
 
         // A crash (SIGKILL from outside) is restarted.

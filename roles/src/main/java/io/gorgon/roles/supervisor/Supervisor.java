@@ -243,6 +243,8 @@ public final class Supervisor {
                     log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
                     i.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                log.info("instance stopped name={} pid={} exit={}", i.name, i.pid(),
+                        i.process.isAlive() ? "?" : String.valueOf(i.process.exitValue()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 i.process.destroyForcibly();

@@ -211,7 +211,11 @@ class SupervisorTest {
         for (long pid : List.of(supervisorPid, app1, mongoPid, redisPid)) assertTrue(dead(pid), "pid " + pid + " still running");
         assertTrue(Ports.isFree(redisPort) && Ports.isFree(mongoPort), "ports released");
         String log = up.logText();
-        assertTrue(log.indexOf("instance stopped name=app-1") < log.indexOf("redis stopped"), "roles drain before redis stops:\n" + log);
+        int roleStopped = log.indexOf("instance stopped name=app-1");
+        int mongoStopped = log.indexOf("mongo stopped");
+        int redisStopped = log.indexOf("redis stopped");
+        assertTrue(roleStopped >= 0 && roleStopped < mongoStopped && mongoStopped < redisStopped,
+                "roles drain first, then mongo, then redis stop:\n" + log);
         assertFalse(log.contains("Exception"), log);
     }
 }

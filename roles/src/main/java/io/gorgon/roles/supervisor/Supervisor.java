@@ -76,11 +76,15 @@ public final class Supervisor {
     public int run() {
         try {
             infra = EmbeddedInfra.start(config, logsDir);
-            redis = connect();
+            try {
+                redis = connect();
+            } catch (JedisException e) {
+                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().uri())
+                        + ": " + e.getMessage(), e);
+            }
             // An embedded redis is ours alone; elsewhere a live heartbeat means a second supervisor in this namespace.
             String other = config.redis().embedded() ? null : redis.get(keys.alive());
             if (other != null) {
-                log.error("another supervisor is running namespace={} supervisor={}", config.namespace(), other);
                 throw new IllegalStateException("another supervisor is already running for namespace '"
                         + config.namespace() + "': " + other);
             }
@@ -93,8 +97,8 @@ public final class Supervisor {
             shutdown();
             return 0;
         } catch (RuntimeException e) {
-            log.error("supervisor failed: {}", e.getMessage());
-            shutdown();
+            // The caller prints the reason; undo whatever was started.
+            if (infra != null) shutdown();
             throw e;
         } finally {
             finished.countDown();

@@ -82,6 +82,7 @@ public final class MongoChild implements AutoCloseable {
             process.destroyForcibly();
             waitFor(10);
         }
+        log.info("mongo stopped pid={} exit={}", process.pid(), process.isAlive() ? "?" : String.valueOf(process.exitValue()));
     }
 
     @Override

@@ -76,11 +76,15 @@ public final class Supervisor {
     public int run() {
         try {
             infra = EmbeddedInfra.start(config, logsDir);
-            redis = connect();
+            try {
+                redis = connect();
+            } catch (JedisException e) {
+                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().uri())
+                        + ": " + e.getMessage(), e);
+            }
             // An embedded redis is ours alone; elsewhere a live heartbeat means a second supervisor in this namespace.
             String other = config.redis().embedded() ? null : redis.get(keys.alive());
             if (other != null) {
-                log.error("another supervisor is running namespace={} supervisor={}", config.namespace(), other);
                 throw new IllegalStateException("another supervisor is already running for namespace '"
                         + config.namespace() + "': " + other);
             }
@@ -93,8 +97,8 @@ public final class Supervisor {
             shutdown();
             return 0;
         } catch (RuntimeException e) {
-            log.error("supervisor failed: {}", e.getMessage());
-            shutdown();
+            // The caller prints the reason; undo whatever was started.
+            if (infra != null) shutdown();
             throw e;
         } finally {
             finished.countDown();
@@ -124,6 +128,11 @@ public final class Supervisor {
     private void reap() {
         long now = System.currentTimeMillis();
         for (Instance i : new ArrayList<>(instances.values())) {
+            if (i.state == Instance.State.STOPPING && i.process == null) {
+                instances.remove(i.name); // stopped while waiting to restart: nothing to wait for
+                statusDirty = true;
+                continue;
+            }
             if (i.process == null || i.process.isAlive()) {
                 if (i.state == Instance.State.STOPPING && i.process != null && now >= i.stopDeadlineMs) {
                     log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
@@ -133,8 +142,9 @@ public final class Supervisor {
                 continue;
             }
             i.lastExit = i.process.exitValue();
+            long pid = i.process.pid();
             if (i.state == Instance.State.STOPPING) {
-                log.info("instance stopped name={} pid={} exit={}", i.name, i.pid(), i.lastExit);
+                log.info("instance stopped name={} pid={} exit={}", i.name, pid, i.lastExit);
                 instances.remove(i.name);
             } else {
                 Duration uptime = Duration.ofMillis(now - i.startedAtMs);
@@ -142,8 +152,9 @@ public final class Supervisor {
                 Duration delay = Backoff.delay(i.failures);
                 i.restarts++;
                 i.state = Instance.State.BACKOFF;
+                i.process = null;
                 i.nextStartAtMs = now + delay.toMillis();
-                log.warn("instance exited name={} pid={} exit={} uptimeMs={} restartInMs={} log={}", i.name, i.pid(),
+                log.warn("instance exited name={} pid={} exit={} uptimeMs={} restartInMs={} log={}", i.name, pid,
                         i.lastExit, uptime.toMillis(), delay.toMillis(), i.log);
             }
             statusDirty = true;
@@ -182,7 +193,7 @@ public final class Supervisor {
     private int portFor(String role, int index) {
         int base = config.portOf(role);
         if (base <= 0 || index == 1) return base;
-        Set<Integer> taken = new HashSet<>(Set.of(config.web().port(), config.stats().port(), config.notifier().port()));
+        Set<Integer> taken = new HashSet<>(List.of(config.web().port(), config.stats().port(), config.notifier().port()));
         taken.addAll(infra.ports());
         for (Instance i : instances.values()) if (i.port > 0) taken.add(i.port);
         return Ports.nextFree(base, taken);
@@ -236,6 +247,8 @@ public final class Supervisor {
                     log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
                     i.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                log.info("instance stopped name={} pid={} exit={}", i.name, i.pid(),
+                        i.process.isAlive() ? "?" : String.valueOf(i.process.exitValue()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 i.process.destroyForcibly();

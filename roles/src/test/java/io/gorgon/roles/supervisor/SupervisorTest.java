@@ -164,7 +164,7 @@ class SupervisorTest {
         int web2Port = now.get("web-2").get("port").getAsInt();
         assertTrue(web2Port > webPort, "web-2 port " + web2Port);
         Await.until(LIMIT, "the retired store-1 process exits", () -> dead(store1third));
-        Await.until(LIMIT, "web-2 logs to its own file", () -> read(tmp.resolve("logs/web-2.log")).contains("role starting role=web"));
+        Await.until(LIMIT, "web-2 logs to its own file", () -> read(tmp.resolve("logs/web-2.log")).contains("event=role_started role=web"));
 
         // gorgon stop INSTANCE, and a bad target.
         long web2 = pid(now, "web-2");

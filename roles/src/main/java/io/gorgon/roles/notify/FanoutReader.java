@@ -16,7 +16,7 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 final class FanoutReader {
     private static final Logger log = LoggerFactory.getLogger(FanoutReader.class);
-    static final int BLOCK_MS = 1000;
+    static final int BLOCK_MS = 500;
     private static final int BATCH = 512;
 
     private final EventLog events;

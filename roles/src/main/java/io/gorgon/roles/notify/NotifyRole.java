@@ -50,6 +50,7 @@ public final class NotifyRole implements Role {
     private final NotifyServer server;
     private final BusMetrics.Latency latency;
     private final Counter delivered;
+    private final java.util.concurrent.atomic.LongAdder appended = new java.util.concurrent.atomic.LongAdder();
     private Subscription subscription;
 
     public NotifyRole(RoleContext ctx) {
@@ -112,6 +113,17 @@ public final class NotifyRole implements Role {
         }
         long userid = Long.parseLong(u.getAsString());
         events.append(m.envelope().id(), userid, type, m.envelope().ts(), item.toString());
+        appended.increment();
+    }
+
+    /** store_notify messages this instance appended to the streams. */
+    long appended() {
+        return appended.sum();
+    }
+
+    /** Event frames this instance sent to its clients. */
+    long delivered() {
+        return delivered.getCount();
     }
 
     private static HandlerFailure malformed(Message m, String why) {

@@ -31,8 +31,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * </ul>
  */
 final class EventLog {
-    /** Per-user events a resume returns at most per user (the newest ones); more marks the resume incomplete. */
-    static final int HISTORY_MAX = 10_000;
+    /**
+     * Events one resume returns at most (the newest); more marks it incomplete. Below {@link Session#MAX_PENDING}, so
+     * a resume alone never trips the slow-consumer limit.
+     */
+    static final int HISTORY_MAX = 5_000;
 
     // ARGV: retention ms, fan-out window ms, userid, type, ts, item JSON. The id comes from the fan-out stream, whose
     // ids grow across all users; each user stream receives a subsequence of them in order, so the explicit id is valid.
@@ -115,10 +118,15 @@ final class EventLog {
         boolean complete = after.getTime() >= nowMs - retentionMs;
         for (var e : responses.entrySet()) {
             List<StreamEntry> entries = e.getValue().get();
-            if (entries.size() >= HISTORY_MAX) complete = false;
+            if (entries.size() >= HISTORY_MAX) complete = false; // there may be older ones
             for (StreamEntry s : entries) events.add(NotifyEvent.of(s, e.getKey()));
         }
         events.sort(Comparator.comparing(NotifyEvent::id));
+        if (events.size() > HISTORY_MAX) {
+            // Keep the newest: they join the live events without a gap; the hole is in the past and reported.
+            events = new ArrayList<>(events.subList(events.size() - HISTORY_MAX, events.size()));
+            complete = false;
+        }
         return new History(events, complete);
     }
 

@@ -25,7 +25,7 @@ import redis.clients.jedis.StreamEntryID;
  */
 final class Session {
     /** Frames queued on a socket whose client does not read; beyond this the client is told to reconnect. */
-    static final int MAX_PENDING = 4096;
+    static final int MAX_PENDING = 8192;
     /** Users one socket may follow. */
     static final int MAX_USERS = 1000;
 

@@ -81,6 +81,17 @@ class NotifyEventLogTest {
     }
 
     @Test
+    void anOversizedResumeKeepsTheNewestEventsAndSaysItIsIncomplete() {
+        StreamEntryID start = log.append("m-start", 12, "item.added", 1L, "{}");
+        StreamEntryID last = null;
+        for (int i = 0; i < EventLog.HISTORY_MAX + 3; i++) last = log.append("m" + i, 12, "item.added", 1L, "{}");
+        EventLog.History h = log.history(List.of(12L), start, start.getTime());
+        assertEquals(EventLog.HISTORY_MAX, h.events().size());
+        assertEquals(last, h.events().get(h.events().size() - 1).id(), "ends at the newest, joining the live events");
+        assertFalse(h.complete());
+    }
+
+    @Test
     void aReaderThatMissedFanoutEntriesReportsAGap() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();

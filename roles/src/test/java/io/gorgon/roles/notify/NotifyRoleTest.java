@@ -281,6 +281,11 @@ class NotifyRoleTest {
         assertEquals("unauthorized", body.get("error").getAsString());
         assertTrue(body.has("message"));
 
+        r = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + role.port() + "/ws"))
+                .header("Authorization", "Bearer " + tokens.issue(1).token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), "a valid token but no upgrade");
+        assertEquals("upgrade_required", JsonParser.parseString(r.body()).getAsJsonObject().get("error").getAsString());
+
         r = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + role.port() + "/other")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());

@@ -15,7 +15,8 @@
  * ← {"op":"error","message":"…"}                             (a bad frame; the socket stays open)
  * close codes: 1001 server going away, 1008 token expired, 1013 too slow or events lost — reconnect and resume
  * </pre>
- * Event ids ascend on a socket. To resume, send the id of the last event frame received as {@code lastEventId},
- * within {@code notify.retentionSeconds} (default 300).
+ * Event ids are global and ascend on a socket (except that a second subscribe with a lastEventId first replays
+ * older events of its users). To resume, send the id of the last event frame received as {@code lastEventId},
+ * within {@code notify.retentionSeconds} (default 300): no gap, no repeat.
  */
 package io.gorgon.roles.notify;

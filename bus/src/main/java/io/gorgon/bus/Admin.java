@@ -4,6 +4,15 @@ import java.util.List;
 
 /** What an operator sees and does: queues, instances, dead letters. */
 public interface Admin {
+    /**
+     * An admin view without joining the mesh (no registry entry, no heartbeat): for CLI commands and dashboards.
+     * Liveness is judged with the mesh's heartbeat and takeover timings.
+     */
+    static Admin connect(String redisUri, String namespace, java.time.Duration heartbeat, java.time.Duration takeoverAfter) {
+        return new io.gorgon.bus.impl.AdminImpl(new Keys(namespace), new io.gorgon.bus.impl.Connections(redisUri, "gorgon-admin"),
+                heartbeat, takeoverAfter);
+    }
+
     /** Every queue and topic the mesh has used, with its gauges. */
     List<QueueInfo> queues();
 

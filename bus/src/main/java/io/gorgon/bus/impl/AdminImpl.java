@@ -7,6 +7,7 @@ import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetter;
 import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.QueueInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +21,24 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 import redis.clients.jedis.resps.Tuple;
 
 /** The operator's view, read on demand over a short-lived connection (not on the hot path). */
-final class AdminImpl implements Admin {
+public final class AdminImpl implements Admin {
     private static final int BACKLOG_SCAN_CAP = 10_000;
-    private final RedisBus bus;
+    private final Keys keys;
+    private final Connections connections;
+    private final Duration heartbeat;
+    private final Duration takeoverAfter;
 
-    AdminImpl(RedisBus bus) {
-        this.bus = bus;
+    public AdminImpl(Keys keys, Connections connections, Duration heartbeat, Duration takeoverAfter) {
+        this.keys = keys;
+        this.connections = connections;
+        this.heartbeat = heartbeat;
+        this.takeoverAfter = takeoverAfter;
     }
 
     @Override
     public List<QueueInfo> queues() {
-        Keys k = bus.keys;
-        try (Jedis j = bus.connections.open()) {
+        Keys k = keys;
+        try (Jedis j = connections.open()) {
             long now = redisNow(j);
             Set<String> queues = new TreeSet<>(j.smembers(k.queues()));
             Set<String> topics = new TreeSet<>(j.smembers(k.topics()));
@@ -43,7 +50,7 @@ final class AdminImpl implements Admin {
     }
 
     private QueueInfo info(Jedis j, String q, boolean topic, long now) {
-        Keys k = bus.keys;
+        Keys k = keys;
         String stream = k.stream(q);
         long length = j.xlen(stream);
         long pending = 0;
@@ -71,23 +78,23 @@ final class AdminImpl implements Admin {
             }
         }
         long oldestAge = oldest == null ? 0 : Math.max(0, now - oldest.getTime());
-        int consumers = (int) j.zcount(k.consumers(q), now - bus.options.takeoverAfter().toMillis(), Double.POSITIVE_INFINITY);
+        int consumers = (int) j.zcount(k.consumers(q), now - takeoverAfter.toMillis(), Double.POSITIVE_INFINITY);
         long dead = j.xlen(k.deadLetters(q));
         return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length);
     }
 
     @Override
     public List<InstanceInfo> instances() {
-        Keys k = bus.keys;
-        try (Jedis j = bus.connections.open()) {
+        Keys k = keys;
+        try (Jedis j = connections.open()) {
             long now = redisNow(j);
-            long live = bus.options.takeoverAfter().toMillis();
+            long live = takeoverAfter.toMillis();
             List<InstanceInfo> out = new ArrayList<>();
             for (Tuple t : j.zrangeWithScores(k.instances(), 0, -1)) {
                 Map<String, String> h = j.hgetAll(k.instance(t.getElement()));
                 long hb = (long) t.getScore();
                 long age = now - hb;
-                String status = age <= bus.options.heartbeat().toMillis() * 2 + 500 ? "live" : age <= live ? "late" : "gone";
+                String status = age <= heartbeat.toMillis() * 2 + 500 ? "live" : age <= live ? "late" : "gone";
                 Map<String, Integer> ports = parse(h.get("ports"), new TypeToken<Map<String, Integer>>() {}, Map.of());
                 List<String> queues = parse(h.get("queues"), new TypeToken<List<String>>() {}, List.of());
                 out.add(new InstanceInfo(t.getElement(), h.getOrDefault("role", "?"), h.getOrDefault("host", "?"),
@@ -100,9 +107,9 @@ final class AdminImpl implements Admin {
 
     @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        try (Jedis j = bus.connections.open()) {
+        try (Jedis j = connections.open()) {
             List<DeadLetter> out = new ArrayList<>();
-            for (StreamEntry e : j.xrange(bus.keys.deadLetters(queue), "-", "+", limit)) {
+            for (StreamEntry e : j.xrange(keys.deadLetters(queue), "-", "+", limit)) {
                 Map<String, String> f = e.getFields();
                 out.add(new DeadLetter(f.getOrDefault("id", e.getID().toString()), queue, f.get("group"), f.get("reason"),
                         parseLong(f.get("deliveries")), parseLong(f.get("at")), f.get("e")));
@@ -113,8 +120,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public int requeue(String queue, int limit) {
-        try (Jedis j = bus.connections.open()) {
-            Object n = j.eval(Scripts.REQUEUE.source(), List.of(bus.keys.stream(queue), bus.keys.deadLetters(queue)),
+        try (Jedis j = connections.open()) {
+            Object n = j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
                     List.of(String.valueOf(limit)));
             return ((Long) n).intValue();
         }
@@ -122,8 +129,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public long purge(String queue) {
-        try (Jedis j = bus.connections.open()) {
-            String key = bus.keys.deadLetters(queue);
+        try (Jedis j = connections.open()) {
+            String key = keys.deadLetters(queue);
             long n = j.xlen(key);
             j.del(key);
             return n;
@@ -136,9 +143,9 @@ final class AdminImpl implements Admin {
         cmd.addProperty("command", command);
         cmd.add("body", EnvelopeCodec.GSON.toJsonTree(body));
         cmd.addProperty("at", System.currentTimeMillis());
-        try (Jedis j = bus.connections.open()) {
-            j.set(bus.keys.controlLast(), EnvelopeCodec.GSON.toJson(cmd));
-            j.incr(bus.keys.controlVersion());
+        try (Jedis j = connections.open()) {
+            j.set(keys.controlLast(), EnvelopeCodec.GSON.toJson(cmd));
+            j.incr(keys.controlVersion());
         }
     }
 

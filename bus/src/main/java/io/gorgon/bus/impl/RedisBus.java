@@ -59,7 +59,7 @@ public final class RedisBus implements Bus {
         scheduler.setRemoveOnCancelPolicy(true);
         this.registry = new Registry(this);
         this.replies = new ReplyListener(this);
-        this.admin = new AdminImpl(this);
+        this.admin = new AdminImpl(keys, connections, options.heartbeat(), options.takeoverAfter());
     }
 
     public static RedisBus connect(BusOptions options) {

@@ -1,6 +1,20 @@
 package io.gorgon.roles.cli;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gorgon.bus.Admin;
+import io.gorgon.bus.DeadLetter;
+import io.gorgon.bus.InstanceInfo;
+import io.gorgon.bus.QueueInfo;
 import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.infra.RedisConnections;
+import io.gorgon.roles.supervisor.ControlKeys;
+import java.time.Duration;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,7 +24,6 @@ import java.nio.file.Path;
  * and prints to {@code out} (results) and {@code err} (one-line problems). Picocli parsing and validation of the
  * options happen before these are called.
  *
- * <p>STUBS on the cli branch: they are filled in with the bus admin API.
  */
 public final class AdminCommands {
     private AdminCommands() {}
@@ -19,26 +32,105 @@ public final class AdminCommands {
     public record SimulateRequest(int users, double ratePerSecond, int durationSeconds, int clients, String target, Path report) {}
 
     public static int status(GorgonConfig config, boolean json, PrintWriter out, PrintWriter err) {
-        return notYet("status", err);
+        return withAdmin(config, "status", err, admin -> {
+            List<InstanceInfo> instances = admin.instances();
+            List<QueueInfo> queues = admin.queues();
+            JsonObject supervisor = supervisorStatus(config);
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.add("instances", GSON.toJsonTree(instances));
+                o.add("queues", GSON.toJsonTree(queues));
+                o.add("supervisor", supervisor);
+                out.println(GSON.toJson(o));
+                return Gorgon.OK;
+            }
+            long now = System.currentTimeMillis();
+            out.printf("INSTANCES (%d)%n", instances.size());
+            out.printf("  %-8s %-24s %-6s %-14s %-8s %-12s %-9s %-10s %s%n", "ROLE", "ID", "STATUS", "HOST", "PID", "PORTS", "UPTIME", "HEARTBEAT", "MSG/S");
+            for (InstanceInfo i : instances) {
+                out.printf("  %-8s %-24s %-6s %-14s %-8d %-12s %-9s %-10s %.1f%n", i.role(), i.id(), i.status(), trim(i.host(), 14), i.pid(),
+                        i.ports().isEmpty() ? "-" : i.ports().values().toString(), duration(now - i.startedAt()),
+                        duration(Math.max(0, now - i.lastHeartbeat())) + " ago", i.messagesPerSec());
+            }
+            out.printf("%nQUEUES (%d)%n", queues.size());
+            out.printf("  %-14s %-6s %9s %8s %10s %9s %6s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD");
+            for (QueueInfo q : queues) {
+                out.printf("  %-14s %-6s %9d %8d %10s %9d %6d%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
+                        q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters());
+            }
+            if (supervisor != null && supervisor.has("children")) {
+                out.printf("%nSUPERVISOR pid %s on %s%n", supervisor.get("pid"), supervisor.get("host").getAsString());
+                for (var c : supervisor.getAsJsonArray("children")) {
+                    JsonObject ch = c.getAsJsonObject();
+                    out.printf("  %-12s %-10s pid %-8s restarts %s%n", ch.get("name").getAsString(), ch.get("state").getAsString(),
+                            ch.get("pid"), ch.get("restarts"));
+                }
+            } else {
+                out.printf("%n(no supervisor running: instances were started some other way, or 'gorgon up' is not running)%n");
+            }
+            return Gorgon.OK;
+        });
     }
 
     /** queue null: list the dead-letter queues and their sizes; else up to {@code limit} entries of that queue. */
     public static int dlqList(GorgonConfig config, String queue, int limit, boolean json, PrintWriter out, PrintWriter err) {
-        return notYet("dlq list", err);
+        return withAdmin(config, "dlq list", err, admin -> {
+            if (queue == null) {
+                List<QueueInfo> withDead = admin.queues().stream().filter(q -> q.deadLetters() > 0).toList();
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    withDead.forEach(q -> o.addProperty(q.name(), q.deadLetters()));
+                    out.println(GSON.toJson(o));
+                } else if (withDead.isEmpty()) {
+                    out.println("no dead letters");
+                } else {
+                    withDead.forEach(q -> out.printf("%-16s %d%n", q.name(), q.deadLetters()));
+                }
+                return Gorgon.OK;
+            }
+            List<DeadLetter> letters = admin.deadLetters(queue, limit);
+            if (json) {
+                out.println(GSON.toJson(letters));
+            } else if (letters.isEmpty()) {
+                out.println("no dead letters in " + queue);
+            } else {
+                for (DeadLetter d : letters) {
+                    out.printf("%s  group=%s deliveries=%d at=%s%n  reason: %s%n  payload: %s%n", d.id(), d.group(), d.deliveries(),
+                            java.time.Instant.ofEpochMilli(d.at()), d.reason(), trim(d.payload(), 300));
+                }
+            }
+            return Gorgon.OK;
+        });
     }
 
     /** Moves up to {@code limit} dead letters of {@code queue} back to the queue (limit 0 = all). */
     public static int dlqRequeue(GorgonConfig config, String queue, int limit, PrintWriter out, PrintWriter err) {
-        return notYet("dlq requeue", err);
+        return withAdmin(config, "dlq requeue", err, admin -> {
+            int n = admin.requeue(queue, limit == 0 ? Integer.MAX_VALUE : limit);
+            out.printf("requeued %d dead letter%s onto %s%n", n, n == 1 ? "" : "s", queue);
+            return Gorgon.OK;
+        });
     }
 
     public static int dlqPurge(GorgonConfig config, String queue, PrintWriter out, PrintWriter err) {
-        return notYet("dlq purge", err);
+        return withAdmin(config, "dlq purge", err, admin -> {
+            long n = admin.purge(queue);
+            out.printf("purged %d dead letter%s of %s%n", n, n == 1 ? "" : "s", queue);
+            return Gorgon.OK;
+        });
     }
 
     /** {@code config} is the freshly loaded and validated file (+env, --set); publish it to running instances. */
     public static int configReload(GorgonConfig config, PrintWriter out, PrintWriter err) {
-        return notYet("config reload", err);
+        return withAdmin(config, "config reload", err, admin -> {
+            try (Jedis j = RedisConnections.open(config.redis().uri())) {
+                j.set(new ControlKeys(config.namespace()).config(), config.toJson());
+            }
+            admin.broadcast("config.reload", new JsonObject());
+            long live = admin.instances().stream().filter(i -> i.status().equals("live")).count();
+            out.printf("published the config; %d live instance%s reload it within a heartbeat%n", live, live == 1 ? "" : "s");
+            return Gorgon.OK;
+        });
     }
 
     public static int simulate(GorgonConfig config, SimulateRequest request, PrintWriter out, PrintWriter err) {
@@ -48,6 +140,46 @@ public final class AdminCommands {
     /** Start a local mesh, drive it with the simulator for {@code durationSeconds}, point the user at the stats page. */
     public static int demo(GorgonConfig config, int durationSeconds, PrintWriter out, PrintWriter err) {
         return notYet("demo", err);
+    }
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private interface AdminWork {
+        int run(Admin admin);
+    }
+
+    /** Runs {@code work} with an admin view of the config's mesh; an unreachable Redis is one line and exit 1. */
+    private static int withAdmin(GorgonConfig config, String command, PrintWriter err, AdminWork work) {
+        Admin admin = Admin.connect(config.redis().uri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
+                Duration.ofMillis(config.bus().takeoverAfterMs()));
+        try {
+            return work.run(admin);
+        } catch (JedisException e) {
+            err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().uri()) + ": "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            return Gorgon.FAILED;
+        }
+    }
+
+    /** The supervisor's last published status, or null when none is running. */
+    private static JsonObject supervisorStatus(GorgonConfig config) {
+        try (Jedis j = RedisConnections.open(config.redis().uri())) {
+            String s = j.get(new ControlKeys(config.namespace()).children());
+            return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
+        }
+    }
+
+    static String duration(long ms) {
+        long s = ms / 1000;
+        if (s < 60) return s + "s";
+        if (s < 3600) return (s / 60) + "m" + (s % 60) + "s";
+        if (s < 86400) return (s / 3600) + "h" + (s % 3600 / 60) + "m";
+        return (s / 86400) + "d" + (s % 86400 / 3600) + "h";
+    }
+
+    private static String trim(String s, int max) {
+        if (s == null) return "";
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
     private static int notYet(String command, PrintWriter err) {

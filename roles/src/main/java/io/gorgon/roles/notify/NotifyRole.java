@@ -1,15 +1,139 @@
 package io.gorgon.roles.notify;
 
+import com.codahale.metrics.Counter;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.BusMetrics;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.Message;
+import io.gorgon.bus.Subscription;
+import io.gorgon.roles.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.auth.TokenService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until the notify branch lands (WebSocket push with resume). */
+/**
+ * The notify role: pushes item events ({@code item.added}, {@code item.deleted} from the store_notify topic) to
+ * WebSocket clients on {@code notify.port}, path {@code /ws}, and lets a reconnecting client resume where it left.
+ *
+ * <p>Each store_notify message reaches only one notify instance (the role's consumer group), so events are fanned
+ * out through Redis: the consuming instance appends the event, in one script, to a shared fan-out stream and to
+ * the user's own stream under the same id ({@link EventLog}); every instance tails the fan-out stream
+ * ({@link FanoutReader}) and delivers to its own sockets ({@link Hub}). The message is acknowledged only once the
+ * append succeeded. Why one shared stream rather than each instance XREADing the per-user streams of its clients:
+ * a blocking read over thousands of per-user keys costs O(keys) per call, must be woken on every subscribe, and
+ * cannot span Redis Cluster slots; one stream is one cursor per instance, subscriptions stay local map updates,
+ * and the ids form one global order, so a single {@code lastEventId} resumes every user of a socket. The price is
+ * that every instance reads every event — a few hundred bytes each, and notify instances are few; should that
+ * become the limit, the fan-out stream can be split by user hash into a handful of streams. The per-user streams
+ * make a resume cost only the missed events of the users asked for.
+ *
+ * <p>The store_notify handler runs one message at a time so an instance appends events in the order it receives
+ * them (an item's delete after its add); across instances, and after a retry, order is the append order.
+ */
 public final class NotifyRole implements Role {
-    public NotifyRole(RoleContext ctx) {}
+    private static final Logger log = LoggerFactory.getLogger(NotifyRole.class);
+    /** Config {@code notify.port} when absent. */
+    public static final int DEFAULT_PORT = 8082;
+    private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,18}");
+
+    private final RoleContext ctx;
+    private final EventLog events;
+    private final Hub hub = new Hub();
+    private final FanoutReader reader;
+    private final NotifyServer server;
+    private final BusMetrics.Latency latency;
+    private final Counter delivered;
+    private final java.util.concurrent.atomic.LongAdder appended = new java.util.concurrent.atomic.LongAdder();
+    private Subscription subscription;
+
+    public NotifyRole(RoleContext ctx) {
+        this.ctx = ctx;
+        this.events = new EventLog(ctx.redis(), ctx.keys(), Duration.ofSeconds(ctx.config().notifier().retentionSeconds()));
+        this.reader = new FanoutReader(events, hub::dispatch,
+                () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")));
+        this.latency = ctx.bus().metrics().latency("notify");
+        this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
+        TokenService tokens = new TokenService(ctx.redis(), ctx.keys().namespace(),
+                Duration.ofSeconds(ctx.config().auth().tokenTtlSeconds()));
+        Clock clock = Clock.systemUTC();
+        this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), tokens, hub,
+                new ClientProtocol(events, hub, clock), this::delivered, clock);
+    }
 
     @Override
-    public void start() {}
+    public synchronized void start() {
+        reader.start();
+        server.start();
+        subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults().withConcurrency(1), this::onEvent);
+        log.info("event=role_started role=notify instance={} port={}", ctx.instance(), server.port());
+    }
+
+    /** The bound port (useful with {@code notify.port=0}). */
+    public int port() {
+        return server.port();
+    }
 
     @Override
-    public void stop() {}
+    public void stop() {
+        Subscription s;
+        synchronized (this) {
+            s = subscription;
+            subscription = null;
+        }
+        server.stop(Duration.ofSeconds(2));
+        reader.stop();
+        if (s != null) s.drain(Duration.ofSeconds(5));
+    }
+
+    /** Appends one store event to the Redis streams; throws (so the bus retries) when Redis did not take it. */
+    void onEvent(Message m) {
+        String type = m.type();
+        JsonElement body = m.body();
+        JsonObject item;
+        if (Protocol.ITEM_ADDED.equals(type)) {
+            JsonElement i = body != null && body.isJsonObject() ? body.getAsJsonObject().get("item") : null;
+            if (i == null || !i.isJsonObject()) throw malformed(m, "item.added needs {\"item\":{…}}");
+            item = i.getAsJsonObject();
+        } else if (Protocol.ITEM_DELETED.equals(type)) {
+            if (body == null || !body.isJsonObject()) throw malformed(m, "item.deleted needs {\"id\",\"userid\",\"ts\"}");
+            item = body.getAsJsonObject();
+        } else {
+            return; // other event types are not for clients
+        }
+        JsonElement u = item.get("userid");
+        if (u == null || !u.isJsonPrimitive() || !ID.matcher(u.getAsString()).matches()) {
+            throw malformed(m, "userid must be a decimal string");
+        }
+        long userid = Long.parseLong(u.getAsString());
+        events.append(m.envelope().id(), userid, type, m.envelope().ts(), item.toString());
+        appended.increment();
+    }
+
+    /** store_notify messages this instance appended to the streams. */
+    long appended() {
+        return appended.sum();
+    }
+
+    /** Event frames this instance sent to its clients. */
+    long delivered() {
+        return delivered.getCount();
+    }
+
+    private static HandlerFailure malformed(Message m, String why) {
+        log.warn("event=notify_malformed_event type={} message={} reason=\"{}\"", m.type(), m.envelope().id(), why);
+        return new HandlerFailure(400, why);
+    }
+
+    private void delivered(NotifyEvent e, boolean live) {
+        delivered.inc();
+        // Publish-to-push time; replayed events would only measure how long the client was away.
+        if (live) latency.record(Math.max(0, System.currentTimeMillis() - e.ts()) * 1000);
+    }
 }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,9 +120,15 @@ class CliErrorsTest {
     }
 
     @Test
-    void adminStubsSayNotYet() {
-        assertEquals("gorgon: status: not available yet", run("status").oneErrorLine(1));
-        assertEquals("gorgon: dlq purge: not available yet", run("dlq", "purge", "store_put").oneErrorLine(1));
+    void adminCommandsWithoutRedisSayOneLineAndExit1() {
+        int port = LocalRedis.freePort();
+        String uri = "redis.uri=redis://127.0.0.1:" + port;
+        for (String[] args : new String[][] {{"status"}, {"dlq", "purge", "store_put"}, {"dlq", "list"}, {"config", "reload"}}) {
+            List<String> all = new java.util.ArrayList<>(List.of(args));
+            all.addAll(List.of("--set", uri));
+            String line = run(all.toArray(String[]::new)).oneErrorLine(1);
+            assertTrue(line.startsWith("gorgon: " + String.join(" ", args).replace(" store_put", "") + ": cannot reach Redis at redis://127.0.0.1:" + port), line);
+        }
     }
 
     @Test

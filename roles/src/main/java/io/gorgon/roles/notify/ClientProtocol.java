@@ -1,0 +1,68 @@
+package io.gorgon.roles.notify;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * What a client's frames do. A subscribe with {@code lastEventId} registers for live events first and then reads
+ * the missed ones in one snapshot ({@link EventLog#history}); live events arriving meanwhile are held by the session
+ * and sent after the history, duplicates dropped by id — no gap and no repeat at the seam. Answers: the events,
+ * {@code {"op":"subscribed","users":[…],"resumed":true|false}} (resumed only with a lastEventId; false means some
+ * events may be missing: older than the retention window), {@code {"op":"unsubscribed","users":[…]}} and
+ * {@code {"op":"error","message":…}} for a bad frame, after which the socket keeps working.
+ */
+final class ClientProtocol {
+    private static final Logger log = LoggerFactory.getLogger(ClientProtocol.class);
+
+    private final EventLog events;
+    private final Hub hub;
+    private final Clock clock;
+
+    ClientProtocol(EventLog events, Hub hub, Clock clock) {
+        this.events = events;
+        this.hub = hub;
+        this.clock = clock;
+    }
+
+    void handle(Session s, String text) {
+        ClientFrame f;
+        try {
+            f = ClientFrame.parse(text);
+        } catch (IllegalArgumentException e) {
+            s.send(Session.error(e.getMessage()));
+            return;
+        }
+        if (ClientFrame.UNSUBSCRIBE.equals(f.op())) {
+            s.unfollow(f.users());
+            hub.unfollow(s, f.users());
+            s.send(Session.ack("unsubscribed", f.users(), null));
+            return;
+        }
+        List<Long> added = new ArrayList<>(f.users());
+        added.removeAll(s.users());
+        if (s.userCount() + added.size() > Session.MAX_USERS) {
+            s.send(Session.error("at most " + Session.MAX_USERS + " users per connection"));
+            return;
+        }
+        if (f.lastEventId() == null) {
+            s.follow(f.users(), null);
+            hub.follow(s, f.users());
+            s.send(Session.ack("subscribed", f.users(), null));
+            return;
+        }
+        s.follow(f.users(), f.lastEventId());
+        hub.follow(s, f.users());
+        try {
+            EventLog.History h = events.history(f.users(), f.lastEventId(), clock.millis());
+            s.finishResume(h.events(), Session.ack("subscribed", f.users(), h.complete()));
+        } catch (JedisException e) {
+            log.warn("event=notify_resume_failed user={} cause=\"{}\"", s.principal(), FanoutReader.oneLine(e.getMessage()));
+            s.send(Session.error("missed events could not be read; subscribed to live events only"));
+            s.finishResume(List.of(), Session.ack("subscribed", f.users(), false));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.gorgon.roles.notify;
+
+import io.gorgon.bus.Keys;
+import io.gorgon.roles.store.RedisScript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The notify role's Redis state. All keys share the hash tag {@code {notify}}, so the append script and the
+ * multi-user history read (one MULTI) stay legal on Redis Cluster:
+ * <ul>
+ *   <li>{@code <ns>:notify:{notify}:all} — the fan-out stream every notify instance reads; fields n (sequence),
+ *       u (userid), t (type), ts (publish time), i (item JSON). Trimmed to {@link #fanoutWindow}: it only has to
+ *       cover readers' lag, and a reader that falls further behind notices the jump in n.
+ *   <li>{@code <ns>:notify:{notify}:u:<userid>} — the same events per user, under the SAME ids, trimmed to the
+ *       retention window and expiring with it: resume reads only the missed events of the users asked for.
+ *   <li>{@code <ns>:notify:{notify}:seq} — the counter behind n.
+ *   <li>{@code <ns>:notify:{notify}:seen:<bus message id>} — the event id a store_notify message became, for the
+ *       retention window, so a redelivered message is not appended twice.
+ * </ul>
+ */
+final class EventLog {
+    /**
+     * Events one resume returns at most (the newest); more marks it incomplete. Below {@link Session#MAX_PENDING}, so
+     * a resume alone never trips the slow-consumer limit.
+     */
+    static final int HISTORY_MAX = 5_000;
+
+    // ARGV: retention ms, fan-out window ms, userid, type, ts, item JSON. The id comes from the fan-out stream, whose
+    // ids grow across all users; each user stream receives a subsequence of them in order, so the explicit id is valid.
+    private static final RedisScript APPEND = new RedisScript("""
+            local seen = redis.call('GET', KEYS[3])
+            if seen then return seen end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local n = redis.call('INCR', KEYS[4])
+            local id = redis.call('XADD', KEYS[1], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[2])), '*',
+                'n', n, 'u', ARGV[3], 't', ARGV[4], 'ts', ARGV[5], 'i', ARGV[6])
+            redis.call('XADD', KEYS[2], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[1])), id,
+                't', ARGV[4], 'ts', ARGV[5], 'i', ARGV[6])
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            redis.call('SET', KEYS[3], id, 'PX', ARGV[1])
+            return id
+            """);
+
+    private final UnifiedJedis redis;
+    private final Keys keys;
+    private final long retentionMs;
+    private final long fanoutMs;
+
+    EventLog(UnifiedJedis redis, Keys keys, Duration retention) {
+        if (retention.toMillis() < 1000) throw new IllegalArgumentException("notify.retentionSeconds must be >= 1");
+        this.redis = redis;
+        this.keys = keys;
+        this.retentionMs = retention.toMillis();
+        this.fanoutMs = fanoutWindow(retention).toMillis();
+    }
+
+    /** How long the fan-out stream keeps events: the retention, but at most a minute (readers are near its tail). */
+    static Duration fanoutWindow(Duration retention) {
+        return retention.compareTo(Duration.ofMinutes(1)) < 0 ? retention : Duration.ofMinutes(1);
+    }
+
+    String allKey() {
+        return keys.tagged("notify", "notify", "all");
+    }
+
+    String userKey(long userid) {
+        return keys.tagged("notify", "notify", "u", Long.toString(userid));
+    }
+
+    /** Appends one event (idempotent per bus message id) and returns its event id. */
+    StreamEntryID append(String messageId, long userid, String type, long ts, String itemJson) {
+        Object id = APPEND.eval(redis,
+                List.of(allKey(), userKey(userid), keys.tagged("notify", "notify", "seen", messageId), keys.tagged("notify", "notify", "seq")),
+                List.of(Long.toString(retentionMs), Long.toString(fanoutMs), Long.toString(userid), type, Long.toString(ts), itemJson));
+        return new StreamEntryID(String.valueOf(id));
+    }
+
+    /** The newest fan-out entry's id and sequence number, or 0-0 and -1 when there is none. */
+    Tail tail() {
+        List<StreamEntry> last = redis.xrevrange(allKey(), "+", "-", 1);
+        if (last.isEmpty()) return new Tail(new StreamEntryID(0, 0), -1);
+        return new Tail(last.get(0).getID(), Long.parseLong(last.get(0).getFields().get("n")));
+    }
+
+    record Tail(StreamEntryID id, long seq) {}
+
+    /** Fan-out entries after {@code after}, waiting up to {@code blockMs} for some; empty on timeout. */
+    List<StreamEntry> read(StreamEntryID after, int count, int blockMs) {
+        var res = redis.xread(XReadParams.xReadParams().count(count).block(blockMs), Map.of(allKey(), after));
+        if (res == null || res.isEmpty()) return List.of();
+        return res.get(0).getValue();
+    }
+
+    /**
+     * The events of {@code users} after {@code after}, in id order, read in one MULTI: a consistent snapshot, so
+     * every event appended later has a greater id than all of these (which is what makes the resume seamless).
+     */
+    History history(Collection<Long> users, StreamEntryID after, long nowMs) {
+        Map<Long, Response<List<StreamEntry>>> responses = new LinkedHashMap<>();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (long u : users) responses.put(u, tx.xrevrange(userKey(u), "+", "(" + after, HISTORY_MAX));
+            tx.exec();
+        }
+        List<NotifyEvent> events = new ArrayList<>();
+        boolean complete = after.getTime() >= nowMs - retentionMs;
+        for (var e : responses.entrySet()) {
+            List<StreamEntry> entries = e.getValue().get();
+            if (entries.size() >= HISTORY_MAX) complete = false; // there may be older ones
+            for (StreamEntry s : entries) events.add(NotifyEvent.of(s, e.getKey()));
+        }
+        events.sort(Comparator.comparing(NotifyEvent::id));
+        if (events.size() > HISTORY_MAX) {
+            // Keep the newest: they join the live events without a gap; the hole is in the past and reported.
+            events = new ArrayList<>(events.subList(events.size() - HISTORY_MAX, events.size()));
+            complete = false;
+        }
+        return new History(events, complete);
+    }
+
+    /** @param complete false when events may be missing (older than the retention window, or too many) */
+    record History(List<NotifyEvent> events, boolean complete) {}
+}

@@ -1,0 +1,125 @@
+package io.gorgon.roles.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gorgon.bus.Keys;
+import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.bus.testing.Await;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/** The notify role's Redis state on a real redis-server: append, history, fan-out gap detection. */
+class NotifyEventLogTest {
+    private static LocalRedis redisServer;
+    private static RedisClient redis;
+    private EventLog log;
+
+    @BeforeAll
+    static void startRedis() {
+        redisServer = LocalRedis.builder().build().start();
+        redis = RedisClient.create(redisServer.uri());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+        redisServer.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        log = new EventLog(redis, new Keys("el" + UUID.randomUUID().toString().substring(0, 8)), Duration.ofSeconds(300));
+    }
+
+    @Test
+    void aRedeliveredMessageIsAppendedOnce() {
+        StreamEntryID a = log.append("msg-1", 12, "item.added", 1L, "{\"id\":\"1\"}");
+        StreamEntryID b = log.append("msg-1", 12, "item.added", 1L, "{\"id\":\"1\"}");
+        assertEquals(a, b);
+        assertEquals(1, redis.xlen(log.allKey()));
+        assertEquals(1, redis.xlen(log.userKey(12)));
+    }
+
+    @Test
+    void userStreamsShareTheFanoutIdsAndExpireWithTheRetention() {
+        StreamEntryID a = log.append("m1", 12, "item.added", 1L, "{}");
+        StreamEntryID b = log.append("m2", 34, "item.added", 1L, "{}");
+        StreamEntryID c = log.append("m3", 12, "item.deleted", 1L, "{}");
+        assertTrue(a.compareTo(b) < 0 && b.compareTo(c) < 0);
+        assertEquals(List.of(a, c), redis.xrange(log.userKey(12), "-", "+").stream().map(e -> e.getID()).toList());
+        assertEquals(List.of(a, b, c), redis.xrange(log.allKey(), "-", "+").stream().map(e -> e.getID()).toList());
+        long ttl = redis.pttl(log.userKey(12));
+        assertTrue(ttl > 290_000 && ttl <= 300_000, "ttl " + ttl);
+        assertEquals(-1, redis.pttl(log.allKey()), "the fan-out stream is trimmed, not expired");
+    }
+
+    @Test
+    void historyIsOneAscendingSequenceAcrossUsersAndSaysWhenItMayBeIncomplete() {
+        StreamEntryID first = log.append("m0", 12, "item.added", 1L, "{}");
+        StreamEntryID a = log.append("m1", 34, "item.added", 1L, "{\"n\":1}");
+        log.append("m2", 56, "item.added", 1L, "{}");
+        StreamEntryID c = log.append("m3", 12, "item.added", 1L, "{\"n\":2}");
+        long now = first.getTime();
+        EventLog.History h = log.history(List.of(12L, 34L), first, now);
+        assertEquals(List.of(a, c), h.events().stream().map(NotifyEvent::id).toList());
+        assertEquals(List.of(34L, 12L), h.events().stream().map(NotifyEvent::userid).toList());
+        assertTrue(h.complete());
+        assertFalse(log.history(List.of(12L), first, now + 301_000).complete(), "older than the retention window");
+    }
+
+    @Test
+    void anOversizedResumeKeepsTheNewestEventsAndSaysItIsIncomplete() {
+        StreamEntryID start = log.append("m-start", 12, "item.added", 1L, "{}");
+        StreamEntryID last = null;
+        for (int i = 0; i < EventLog.HISTORY_MAX + 3; i++) last = log.append("m" + i, 12, "item.added", 1L, "{}");
+        EventLog.History h = log.history(List.of(12L), start, start.getTime());
+        assertEquals(EventLog.HISTORY_MAX, h.events().size());
+        assertEquals(last, h.events().get(h.events().size() - 1).id(), "ends at the newest, joining the live events");
+        assertFalse(h.complete());
+    }
+
+    @Test
+    void aReaderThatMissedFanoutEntriesReportsAGap() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger gaps = new AtomicInteger();
+        FanoutReader reader = new FanoutReader(log, e -> {
+            seen.add(e.userid());
+            if (seen.size() == 1) {
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, gaps::incrementAndGet);
+        reader.start();
+        try {
+            log.append("m1", 1, "item.added", 1L, "{}");
+            Await.until(Duration.ofSeconds(5), "first event dispatched", () -> seen.size() == 1);
+            StreamEntryID lost = log.append("m2", 2, "item.added", 1L, "{}");
+            log.append("m3", 3, "item.added", 1L, "{}");
+            redis.xdel(log.allKey(), lost); // as if trimmed before the reader got to it
+            release.countDown();
+            Await.until(Duration.ofSeconds(5), "third event dispatched", () -> seen.size() == 2);
+            assertEquals(List.of(1L, 3L), seen);
+            assertEquals(1, gaps.get());
+        } finally {
+            release.countDown();
+            reader.stop();
+        }
+    }
+}

@@ -425,6 +425,8 @@ final class StreamConsumer implements Subscription {
             Thread.currentThread().interrupt();
         }
         if (!done) log.warn("event=drain_incomplete queue={} inFlight={}", queue, inFlight.size());
+        // A maintenance pass may still be running on the control connection: let it finish before closing it.
+        while (maintaining.get() && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) sleep(5);
         closeQuietly(control);
         control = null;
         bus.removeConsumer(this);

@@ -137,7 +137,7 @@ final class Seeder {
             if (g != null) outstanding = Math.max(0, g.storePutOutstanding() - baseline);
             boolean allAcked = inFlight.availablePermits() == MAX_IN_FLIGHT && failed.isEmpty();
             if (allAcked && g != null && outstanding == 0) {
-                progress(what, acked.get(), total, start, now, 0, 0);
+                progress(what, acked.get(), total, start, now, -1, 0);
                 return true;
             }
             if (now >= nextLine) {
@@ -166,7 +166,7 @@ final class Seeder {
         double avg = stored / Math.max(elapsed, 1e-3);
         String eta = stored >= total ? "0s" : avg < 1 ? "?" : Math.round((total - stored) / avg) + "s";
         out.printf("seed %s %d/%d (%.0f%%) rate=%.0f/s avg=%.0f/s eta=%s queued=%d resent=%d%n", what, stored, total,
-                100.0 * stored / total, rate, avg, eta, outstanding, resent);
+                100.0 * stored / total, rate < 0 ? avg : rate, avg, eta, outstanding, resent);
     }
 
     private static void sleep(long ms) {

@@ -94,7 +94,8 @@ public final class Simulator {
                     check = check(mongo, bus, o, phase.acknowledged(), phase.unknown(), runTag, out);
                 }
                 if (check != null) {
-                    if (check.lost() > 0) failures.add(check.lost() + " acknowledged notes lost, e.g. ids " + check.lostSample());
+                    if (check.lost() > 0) failures.add(check.lost() + " acknowledged notes lost, e.g. ids "
+                            + check.lostSample().subList(0, Math.min(5, check.lostSample().size())));
                     if (check.duplicates() > 0) failures.add(check.duplicates() + " duplicate notes");
                     if (check.unexpected() > 0) failures.add(check.unexpected() + " unexpected notes (stored, never sent)");
                 }

@@ -81,6 +81,9 @@ final class LoadPhase {
 
             List<LoadResult.Tick> timeline = new ArrayList<>();
             long deadline = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
+            long warmupSeconds = (options.warmup().toMillis() + 999) / 1000;
+            long measureFrom = start;
+            if (warmupSeconds > 0) outcomes.measuring(false);
             QueueGauges gauges = new QueueGauges(bus.admin());
             long lastOk = 0, lastErrors = 0, lastInserts = 0, lastTick = start;
             int maxWeb = web.current().size();
@@ -104,14 +107,21 @@ final class LoadPhase {
                 lastErrors = errs;
                 lastInserts = ins;
                 lastTick = now;
+                if (second == warmupSeconds) {
+                    outcomes.measuring(true);
+                    measureFrom = now;
+                    out.println("load: warm-up over, measuring from here");
+                }
                 if (now >= deadline) break;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
+            double seconds = (end - start) / 1e9;
+            double measured = warmupSeconds > 0 && measureFrom == start ? 0 : (end - measureFrom) / 1e9;
             if (monkey != null) monkey.stop();
             if (clients != null) clients.stop();
             inserter.stop();
             outcomes.interval();
-            return new LoadResult(seconds, outcomes.ok(), outcomes.errors(), outcomes.unanswered(), outcomes.total(),
+            return new LoadResult(seconds, measured, outcomes.ok(), outcomes.errors(), outcomes.unanswered(), outcomes.total(),
                     inserter.attempted(), inserter.acknowledgedCount(), inserter.unknownCount(), timeline,
                     monkey == null ? List.of() : monkey.events(), maxWeb);
         } finally {

@@ -7,12 +7,13 @@ import org.HdrHistogram.Histogram;
 /**
  * What the load phase measured.
  *
- * @param latency      successful {@code GET /info} latencies, in µs
+ * @param measuredSeconds the load after its warm-up: what {@code latency} covers
+ * @param latency      successful {@code GET /info} latencies after the warm-up, in µs
  * @param errors       every non-success outcome by kind (http_503, connection_lost, timeout, …)
  * @param unanswered   requests that got neither a success nor a clear error
  * @param insertsUnknown inserts whose send failed: maybe enqueued, maybe not
  */
-record LoadResult(double seconds, long ok, Map<String, Long> errors, long unanswered, Histogram latency,
+record LoadResult(double seconds, double measuredSeconds, long ok, Map<String, Long> errors, long unanswered, Histogram latency,
                   long insertsAttempted, long insertsAcknowledged, long insertsUnknown, List<Tick> timeline,
                   List<ChaosEvent> chaos, int maxWebInstances) {
 
@@ -28,8 +29,9 @@ record LoadResult(double seconds, long ok, Map<String, Long> errors, long unansw
                 - errors.getOrDefault("no_web_instance", 0L); // waits for an instance, not requests
     }
 
+    /** Successful reads per second after the warm-up. */
     double requestsPerS() {
-        return seconds <= 0 ? 0 : ok / seconds;
+        return measuredSeconds <= 0 ? 0 : latency.getTotalCount() / measuredSeconds;
     }
 
     double insertsPerS() {

@@ -21,6 +21,7 @@ final class Outcomes {
     private final LongAdder ok = new LongAdder();
     private final LongAdder unanswered = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private boolean measuring = true;
 
     void ok(long latencyNanos) {
         recorder.recordValue(Math.min(HIGHEST_US, Math.max(1, latencyNanos / 1000)));
@@ -37,11 +38,16 @@ final class Outcomes {
         unanswered.increment();
     }
 
-    /** The latencies since the last call; also added to the run's total. Called by one thread (the ticker). */
+    /** The latencies since the last call; also added to the run's total once measuring. Called by the ticker. */
     synchronized Histogram interval() {
         Histogram h = recorder.getIntervalHistogram();
-        total.add(h);
+        if (measuring) total.add(h);
         return h;
+    }
+
+    /** Warm-up: latencies are shown per second but kept out of the total until {@code on}. */
+    synchronized void measuring(boolean on) {
+        measuring = on;
     }
 
     /** The whole run's latencies; call after {@link #interval()} once more at the end. */

@@ -71,6 +71,7 @@ final class ReportWriter {
         o.addProperty("ingest_per_s", round(r.seed() == null ? 0 : r.seed().ingestPerS()));
         o.addProperty("inserts_per_s", round(l == null ? 0 : l.insertsPerS()));
         o.addProperty("load_seconds", round(l == null ? 0 : l.seconds()));
+        o.addProperty("measured_seconds", round(l == null ? 0 : l.measuredSeconds()));
 
         if (r.seed() != null) {
             Seeder.Result s = r.seed();
@@ -142,6 +143,7 @@ final class ReportWriter {
         o.addProperty("restart_redis", opt.restartRedis());
         o.addProperty("seed_only", opt.seedOnly());
         o.addProperty("load_only", opt.loadOnly());
+        o.addProperty("warmup_s", opt.warmup().toMillis() / 1000.0);
         o.addProperty("namespace", opt.namespace());
         return o;
     }
@@ -169,7 +171,8 @@ final class ReportWriter {
         if (l != null) {
             Histogram h = l.latency();
             row(out, "load", fmt(l.seconds()) + " s, " + r.options().clients() + " clients, up to " + l.maxWebInstances() + " web instances");
-            row(out, "GET /info", l.ok() + " ok = " + fmt(l.requestsPerS()) + " req/s");
+            row(out, "GET /info", l.ok() + " ok, " + fmt(l.requestsPerS()) + " req/s"
+                    + (l.measuredSeconds() < l.seconds() ? " over the " + fmt(l.measuredSeconds()) + " s after warm-up" : ""));
             StringBuilder lat = new StringBuilder();
             for (double p : PERCENTILES) lat.append(String.format("p%s=%s ", pctName(p), fmt(ms(h, p))));
             row(out, "latency ms", lat.toString().trim());

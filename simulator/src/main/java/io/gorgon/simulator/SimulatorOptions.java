@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param webHosts     base URLs of web instances; empty = discover live "web" instances in the bus registry
  * @param requestTimeout how long one HTTP request may take before it counts as unanswered
  * @param drainTimeout how long to wait for store_put to drain before seeding is done and before the check
+ * @param warmup       the first part of the load left out of latency and throughput (JIT, connection set-up); its
+ *                     errors still count
  */
 public record SimulatorOptions(int users, long items, int clients, double rate, Duration duration, boolean chaos,
                                Duration killEvery, boolean restartRedis, Path report, boolean seedOnly, boolean loadOnly,
                                String redisUri, String namespace, String mongoUri, String mongoDatabase,
-                               List<URI> webHosts, Duration requestTimeout, Duration drainTimeout) {
+                               List<URI> webHosts, Duration requestTimeout, Duration drainTimeout, Duration warmup) {
     public SimulatorOptions {
         Objects.requireNonNull(redisUri, "redisUri");
         Objects.requireNonNull(namespace, "namespace");
@@ -41,6 +43,11 @@ public record SimulatorOptions(int users, long items, int clients, double rate, 
         killEvery = killEvery == null ? Duration.ofSeconds(10) : killEvery;
         requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(120) : drainTimeout;
+        warmup = warmup == null ? Duration.ZERO : warmup;
+        if (warmup.isNegative()) throw new IllegalArgumentException("--warmup must be >= 0");
+        if (duration != null && warmup.compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("--warmup must be shorter than --duration");
+        }
         if (users < 1) throw new IllegalArgumentException("--users must be >= 1, got " + users);
         if (items < 0) throw new IllegalArgumentException("--items must be >= 0, got " + items);
         if (clients < 0) throw new IllegalArgumentException("--clients must be >= 0, got " + clients);
@@ -63,46 +70,51 @@ public record SimulatorOptions(int users, long items, int clients, double rate, 
     public static SimulatorOptions defaults() {
         return new SimulatorOptions(10_000, 1_000_000, 100, 1000, Duration.ofSeconds(60), false, Duration.ofSeconds(10),
                 false, null, false, false, "redis://127.0.0.1:6390", "gorgon", "mongodb://127.0.0.1:27117", "gorgon",
-                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(120));
+                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ZERO);
     }
 
     public SimulatorOptions withScale(int users, long items) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withLoad(int clients, double rate, Duration duration) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withChaos(boolean chaos, Duration killEvery, boolean restartRedis) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withPhases(boolean seedOnly, boolean loadOnly) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withReport(Path report) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withMesh(String redisUri, String namespace, String mongoUri, String mongoDatabase) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withWebHosts(List<URI> webHosts) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 
     public SimulatorOptions withTimeouts(Duration requestTimeout, Duration drainTimeout) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+    }
+
+    public SimulatorOptions withWarmup(Duration warmup) {
+        return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 final class Svg {
     record Series(String name, String color, double[] xs, double[] ys) {}
 
-    private static final int W = 760, H = 320, L = 60, R = 20, T = 30, B = 45;
+    private static final int W = 760, H = 320, L = 60, R = 40, T = 30, B = 45;
 
     private Svg() {}
 

@@ -28,7 +28,7 @@ class ReportWriterTest {
         Histogram h = new Histogram(Outcomes.HIGHEST_US, 3);
         for (int i = 1; i <= 1000; i++) h.recordValue(i * 10L); // 10 µs .. 10 ms, uniform
         h.recordValue(250_000); // one 250 ms outlier
-        LoadResult load = new LoadResult(10.0, 1001, Map.of("http_503", 3L, "connection_lost", 1L), 0, h, 10_000, 9_990, 10,
+        LoadResult load = new LoadResult(10.0, 10.0, 1001, Map.of("http_503", 3L, "connection_lost", 1L), 0, h, 10_000, 9_990, 10,
                 List.of(new LoadResult.Tick(1, 100, 5, 9.9, 250, 4, 999, 12, 3, 2)),
                 List.of(new LoadResult.ChaosEvent(5.0, "kill", "web-1", true, "SIGKILL")), 2);
         Seeder.Result seed = new Seeder.Result(new long[]{1, 2, 3}, 300, 0.5, 2.0, 150, true, 0);

@@ -124,7 +124,8 @@ class SimHttpLoadTest {
     void readsRandomUsersWithTheLoadUsersTokenAndCountsClearErrors() throws Exception {
         Path report = dir.resolve("r.json");
         StringBuilder out = new StringBuilder();
-        assertEquals(0, run(options(report), out), out.toString());
+        assertEquals(0, run(options(report).withLoad(4, 0, Duration.ofSeconds(3)).withWarmup(Duration.ofSeconds(1)), out),
+                out.toString());
 
         assertEquals(0, unauthorized.get(), "every read carried the load user's token");
         assertEquals(Set.of("1", "2", "3"), uidsRead, "reads spread over the stored users");
@@ -135,7 +136,11 @@ class SimHttpLoadTest {
         assertTrue(ok > 50, "4 clients for 2 s on a local server: " + ok);
         assertTrue(json.get("info_p50_ms").getAsDouble() > 0);
         assertEquals(0, json.get("unanswered").getAsLong());
-        assertEquals(2, json.getAsJsonArray("timeline").size());
+        assertEquals(3, json.getAsJsonArray("timeline").size(), "every second is shown, warm-up too");
+        double measured = json.get("measured_seconds").getAsDouble();
+        assertTrue(measured > 1.8 && measured < 2.5, "the warm-up second is not measured: " + measured);
+        assertTrue(json.get("info_per_s").getAsDouble() * measured < ok, "throughput counts only measured reads");
+        assertTrue(out.toString().contains("warm-up over"), out.toString());
         assertTrue(out.toString().contains("web=1"), out.toString());
     }
 

@@ -117,4 +117,21 @@ public record SimulatorOptions(int users, long items, int clients, double rate, 
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
                 loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
     }
+
+    /**
+     * Parses a CLI duration: {@code 60s}, {@code 500ms}, {@code 2m}, {@code 1h}, or a plain number of seconds.
+     * Throws IllegalArgumentException naming the flag, ready to print.
+     */
+    public static Duration parseDuration(String flag, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text == null ? "" : text.trim());
+        if (!m.matches()) throw new IllegalArgumentException(flag + " expects a duration like 60s, 500ms, 2m or 1h, got '" + text + "'");
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
 }

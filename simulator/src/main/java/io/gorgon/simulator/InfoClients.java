@@ -42,6 +42,11 @@ final class InfoClients {
         for (int i = 0; i < clients; i++) threads.add(Thread.ofVirtual().name("sim-client-" + i).start(this::loop));
     }
 
+    /** Stops sending new requests, without waiting. */
+    void halt() {
+        running = false;
+    }
+
     /** Stops sending; waits for the requests in flight to end (each ends by its timeout at the latest). */
     void stop() {
         running = false;

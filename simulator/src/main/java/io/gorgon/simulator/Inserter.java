@@ -40,6 +40,11 @@ final class Inserter {
         thread = Thread.ofPlatform().name("sim-inserter").daemon().start(this::loop);
     }
 
+    /** Stops inserting, without waiting. */
+    void halt() {
+        running = false;
+    }
+
     /** Stops inserting and waits until every send has an outcome (the bus fails a send after its send timeout). */
     void stop() {
         running = false;

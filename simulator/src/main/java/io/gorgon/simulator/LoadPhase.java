@@ -114,6 +114,8 @@ final class LoadPhase {
                 }
                 if (now >= deadline) break;
             }
+            if (clients != null) clients.halt();
+            inserter.halt();
             long end = System.nanoTime();
             double seconds = (end - start) / 1e9;
             double measured = warmupSeconds > 0 && measureFrom == start ? 0 : (end - measureFrom) / 1e9;

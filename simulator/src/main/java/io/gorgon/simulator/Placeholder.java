@@ -1,1 +1,0 @@
-package io.gorgon.simulator; final class Placeholder {}

@@ -1,0 +1,105 @@
+package io.gorgon.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The loss checker's four counts, on planted data in a real mongo-java-server through the real driver. */
+class CheckerTest {
+    MongoServer server;
+    MongoClient client;
+    MongoCollection<Document> items;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        server.bind("127.0.0.1", 0);
+        InetSocketAddress a = server.getLocalAddress();
+        client = MongoClients.create("mongodb://127.0.0.1:" + a.getPort());
+        items = client.getDatabase("gorgon").getCollection("items");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    private void plant(long id, String run, Long seq) {
+        Document d = new Document("_id", id).append("userid", 7L).append("title", "t" + id);
+        if (run != null) d.append("simrun", run);
+        if (seq != null) d.append("simseq", seq);
+        items.insertOne(d);
+    }
+
+    @Test
+    void countsLostDuplicatesUnexpectedAndRecovered() {
+        // acknowledged 1..10 (seq = id); the store has 1..8: 9 and 10 are lost
+        for (long id = 1; id <= 8; id++) plant(id, "run1", id);
+        // outcome unknown: 100 (stored: recovered), 101 (not stored: fine, it may never have been enqueued)
+        plant(100, "run1", 100L);
+        // stored with this run's tag but never sent: unexpected; 600 also repeats seq 7: a duplicate of note 7
+        plant(500, "run1", 500L);
+        plant(600, "run1", 7L);
+        // another run's and the seed's notes are none of this check's business
+        plant(700, "other", 1L);
+        plant(800, null, null);
+
+        long[] acked = LongStream.rangeClosed(1, 10).toArray();
+        Checker.Result r = new Checker(items).check(acked, new long[]{100, 101}, "run1");
+
+        assertEquals(10, r.acknowledged());
+        assertEquals(2, r.lost());
+        assertEquals(List.of(9L, 10L), r.lostSample());
+        assertEquals(1, r.duplicates());
+        assertEquals(2, r.unexpected()); // 500 and 600
+        assertEquals(1, r.recovered());
+        assertEquals(1, r.unknownMissing());
+    }
+
+    @Test
+    void cleanRunCountsNothingAcrossBatchBoundaries() {
+        int n = Checker.BATCH * 2 + 500;
+        List<Document> docs = new ArrayList<>();
+        for (long id = 1; id <= n; id++) docs.add(new Document("_id", id).append("simrun", "r").append("simseq", id));
+        items.insertMany(docs);
+        long[] acked = LongStream.rangeClosed(1, n).toArray();
+
+        Checker.Result r = new Checker(items).check(acked, new long[0], "r");
+
+        assertEquals(n, r.acknowledged());
+        assertEquals(0, r.lost());
+        assertEquals(0, r.duplicates());
+        assertEquals(0, r.unexpected());
+        assertEquals(0, r.recovered());
+    }
+
+    @Test
+    void missingListsOnlyTheAbsentIds() {
+        plant(1, null, null);
+        plant(3, null, null);
+        assertArrayEquals(new long[]{2, 4}, new Checker(items).missing(new long[]{1, 2, 3, 4, 2}));
+    }
+
+    @Test
+    void anAcknowledgedIdSentTwiceIsCheckedOnce() {
+        plant(5, "r", 5L);
+        Checker.Result r = new Checker(items).check(new long[]{5, 5}, new long[0], "r");
+        assertEquals(1, r.acknowledged());
+        assertEquals(0, r.lost());
+        assertEquals(0, r.duplicates());
+    }
+}

@@ -17,7 +17,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 
 /**
  * The bodies of the commands that need the bus admin API. Each returns the exit code (0 ok, 1 failed, 2 bad input)
@@ -27,9 +26,6 @@ import java.nio.file.Path;
  */
 public final class AdminCommands {
     private AdminCommands() {}
-
-    /** Options of {@code gorgon simulate}; target is null when the web port of the config should be used. */
-    public record SimulateRequest(int users, double ratePerSecond, int durationSeconds, int clients, String target, Path report) {}
 
     public static int status(GorgonConfig config, boolean json, PrintWriter out, PrintWriter err) {
         return withAdmin(config, "status", err, admin -> {
@@ -133,15 +129,6 @@ public final class AdminCommands {
         });
     }
 
-    public static int simulate(GorgonConfig config, SimulateRequest request, PrintWriter out, PrintWriter err) {
-        return notYet("simulate", err);
-    }
-
-    /** Start a local mesh, drive it with the simulator for {@code durationSeconds}, point the user at the stats page. */
-    public static int demo(GorgonConfig config, int durationSeconds, PrintWriter out, PrintWriter err) {
-        return notYet("demo", err);
-    }
-
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private interface AdminWork {
@@ -180,10 +167,5 @@ public final class AdminCommands {
     private static String trim(String s, int max) {
         if (s == null) return "";
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    private static int notYet(String command, PrintWriter err) {
-        err.println("gorgon: " + command + ": not available yet");
-        return Gorgon.FAILED;
     }
 }

@@ -1,5 +1,14 @@
 package io.gorgon.roles.cli;
 
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.simulator.Simulator;
+import io.gorgon.simulator.SimulatorOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,31 +16,67 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Drive a running mesh with simulated users over HTTP and report latency, throughput and losses.")
+        description = {"The seed's scenario against a running mesh: seed users and notes through store_put, read",
+                "GET /info/{uid} with concurrent clients while inserting notes, optionally kill instances (--chaos),",
+                "then check that nothing acknowledged was lost. Exits 1 if anything was lost, duplicated or unanswered."})
 final class SimulateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions config;
-    @Option(names = "--users", defaultValue = "100", description = "Simulated users (default ${DEFAULT-VALUE}).") int users;
-    @Option(names = "--rate", defaultValue = "100", description = "Requests per second, all users together (default ${DEFAULT-VALUE}).") double rate;
-    @Option(names = "--duration", defaultValue = "30", description = "Seconds to run (default ${DEFAULT-VALUE}).") int duration;
-    @Option(names = "--clients", defaultValue = "16", description = "Concurrent HTTP connections (default ${DEFAULT-VALUE}).") int clients;
-    @Option(names = "--target", description = "Base URL of a web instance (default: http://127.0.0.1:<web.port>).") String target;
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON to FILE.") Path report;
+    @Option(names = "--users", defaultValue = "10000", description = "Users to seed (default ${DEFAULT-VALUE}).") int users;
+    @Option(names = "--items", defaultValue = "1000000", description = "Notes to seed (default ${DEFAULT-VALUE}).") long items;
+    @Option(names = "--clients", defaultValue = "100", description = "Concurrent HTTP clients on GET /info (default ${DEFAULT-VALUE}).") int clients;
+    @Option(names = "--rate", defaultValue = "1000", description = "Notes inserted per second during the load (default ${DEFAULT-VALUE}).") double rate;
+    @Option(names = "--duration", defaultValue = "60s", description = "Load duration: 60s, 5m, 1h; 'forever' = until Ctrl-C (default ${DEFAULT-VALUE}).") String duration;
+    @Option(names = "--warmup", defaultValue = "0s", description = "Leading seconds left out of the latency figures (default ${DEFAULT-VALUE}).") String warmup;
+    @Option(names = "--chaos", description = "SIGKILL a random role instance every --kill-every (the supervisor restarts it).") boolean chaos;
+    @Option(names = "--kill-every", defaultValue = "10s", description = "Interval between chaos kills (default ${DEFAULT-VALUE}).") String killEvery;
+    @Option(names = "--restart-redis", description = "With --chaos: also restart the embedded Redis once, mid-run.") boolean restartRedis;
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the report as JSON to FILE and an HTML page beside it.") Path report;
+    @Option(names = "--seed-only", description = "Only seed the data.") boolean seedOnly;
+    @Option(names = "--load-only", description = "Only run the load (data seeded earlier).") boolean loadOnly;
+    @Option(names = "--web", split = ",", paramLabel = "URL", description = "Web instances (default: the live ones in the registry).") List<URI> web = new ArrayList<>();
+    @Option(names = "--request-timeout", defaultValue = "10s", description = "Per HTTP request (default ${DEFAULT-VALUE}).") String requestTimeout;
+    @Option(names = "--drain-timeout", defaultValue = "120s", description = "How long the checker waits for inserts to land (default ${DEFAULT-VALUE}).") String drainTimeout;
 
     @Override
     public Integer call() {
-        if (users < 1) throw new ParameterException(spec.commandLine(), "--users must be >= 1, got " + users);
-        if (!(rate > 0)) throw new ParameterException(spec.commandLine(), "--rate must be > 0, got " + rate);
-        if (duration < 1) throw new ParameterException(spec.commandLine(), "--duration must be >= 1, got " + duration);
-        if (clients < 1) throw new ParameterException(spec.commandLine(), "--clients must be >= 1, got " + clients);
-        if (target != null && !target.matches("https?://.+")) {
-            throw new ParameterException(spec.commandLine(), "--target must be an http:// or https:// URL, got " + target);
+        GorgonConfig c = config.load();
+        SimulatorOptions o;
+        try {
+            o = new SimulatorOptions(users, items, clients, rate,
+                    "forever".equals(duration) ? null : SimulatorOptions.parseDuration("--duration", duration),
+                    chaos, SimulatorOptions.parseDuration("--kill-every", killEvery), restartRedis, report, seedOnly, loadOnly,
+                    c.redis().uri(), c.namespace(), c.mongo().uri(), c.mongo().database(), web,
+                    SimulatorOptions.parseDuration("--request-timeout", requestTimeout),
+                    SimulatorOptions.parseDuration("--drain-timeout", drainTimeout),
+                    SimulatorOptions.parseDuration("--warmup", warmup));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        var request = new AdminCommands.SimulateRequest(users, rate, duration, clients, target, report);
-        return AdminCommands.simulate(config.load(), request, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return run(o, new SupervisorChaos(c));
+    }
+
+    /** Runs the simulator in the foreground; Ctrl-C stops it cleanly and still prints the report. */
+    static int run(SimulatorOptions o, SupervisorChaos chaos) {
+        Simulator sim = new Simulator();
+        Thread hook = new Thread(() -> {
+            sim.stop();
+            try {
+                sim.awaitFinished(Duration.ofSeconds(90));
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "simulate-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return sim.run(o, chaos, System.out);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
     }
 }

@@ -87,6 +87,22 @@ public final class EmbeddedInfra implements AutoCloseable {
         return o;
     }
 
+    /** True when this process runs the mesh's Redis (so it can restart it for a drill). */
+    public boolean hasRedis() {
+        return redis != null;
+    }
+
+    /**
+     * A Redis restart drill: SIGTERM (Redis writes its AOF and exits), then start again on the same port and data.
+     * Clients see an outage and reconnect; nothing acknowledged is lost, unlike a SIGKILL under appendfsync everysec.
+     */
+    public void restartRedis() {
+        if (redis == null) throw new IllegalStateException("redis is not embedded");
+        redis.stop();
+        redis.start();
+        log.info("event=redis_restarted port={}", redis.port());
+    }
+
     /** Stops Mongo, then Redis (roles are gone by now). */
     @Override
     public void close() {

@@ -342,8 +342,25 @@ public final class Supervisor {
             case "scale" -> scale(args.getAsJsonObject("counts"));
             case "stop" -> stopCommand(args.has("target") ? args.get("target").getAsString() : null);
             case "kill" -> kill(args.get("target").getAsString());
+            case "restart-redis" -> restartRedis();
             default -> new Reply(false, 2, "unknown control command '" + verb + "'");
         };
+    }
+
+    /** Replies first (the reply travels through the Redis being restarted), then restarts it in the background. */
+    private Reply restartRedis() {
+        if (infra == null || !infra.hasRedis()) return new Reply(false, 1, "redis is external: restart it with its own tools");
+        Thread.ofPlatform().name("redis-restart").start(() -> {
+            try {
+                Thread.sleep(300);
+                infra.restartRedis();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.error("event=redis_restart_failed cause=\"{}\"", e.getMessage());
+            }
+        });
+        return new Reply(true, 0, "restarting redis");
     }
 
     private Reply scale(JsonObject counts) {

@@ -17,9 +17,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"The seed's scenario against a running mesh: seed users and notes through store_put, read",
-                "GET /info/{uid} with concurrent clients while inserting notes, optionally kill instances (--chaos),",
-                "then check that nothing acknowledged was lost. Exits 1 if anything was lost, duplicated or unanswered."})
+        description = {"Load a running mesh like the seed's simulator and check that nothing was lost.",
+                "Seeds users and notes through store_put, reads GET /info/{uid} with concurrent clients while inserting",
+                "notes, optionally kills instances (--chaos), then checks every acknowledged insert is stored once.",
+                "Exits 1 if anything was lost, duplicated or left unanswered."})
 final class SimulateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions config;

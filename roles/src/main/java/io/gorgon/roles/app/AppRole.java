@@ -16,15 +16,26 @@ import java.util.Map;
 
 /**
  * The application logic on app_get: validates user input, assigns ids, checks ownership and routes each request
- * type to the store queue that serves it (forwarding keeps the requester's reply address, so the store answers the
+ * type to the queue that serves it (forwarding keeps the requester's reply address, so the last hop answers the
  * web instance directly). Requests arrive only through auth, carrying the caller's id as the principal header.
+ *
+ * <p>Where each type goes comes from config ({@code app.routes}, the POA seed's "receivers mapped by type"): the
+ * built-in types are validated and translated into store requests here; any other routed type is forwarded as it
+ * is, with the principal, to whatever role consumes its queue. A type with no route is answered 404.
  */
 public final class AppRole implements Role {
     private final RoleContext ctx;
+    private volatile Map<String, String> routes;
     private Ids ids;
 
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
+        this.routes = ctx.config().app().routes();
+    }
+
+    @Override
+    public void reload(io.gorgon.roles.config.GorgonConfig config) {
+        routes = config.app().routes();
     }
 
     @Override
@@ -36,6 +47,8 @@ public final class AppRole implements Role {
 
     void handle(Message m) {
         long principal = principal(m);
+        String queue = routes.get(m.type());
+        if (queue == null) throw new HandlerFailure(404, "no route for " + m.type());
         JsonObject in = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
         switch (m.type()) {
             case Protocol.APP_ITEM_CREATE -> {
@@ -45,17 +58,17 @@ public final class AppRole implements Role {
                 Item item = Item.of(ids.next(), principal, System.currentTimeMillis(), input);
                 JsonObject out = new JsonObject();
                 out.add("item", item.toJson());
-                m.forward(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, out, Map.of());
+                m.forward(queue, Protocol.STORE_ITEM_PUT, out, Map.of());
             }
             case Protocol.APP_ITEM_GET -> {
                 long id = valid(() -> UserInput.id("id", string(in, "id")));
-                m.forward(Protocol.STORE_GET, Protocol.STORE_ITEM_GET, idBody(id), Map.of());
+                m.forward(queue, Protocol.STORE_ITEM_GET, idBody(id), Map.of());
             }
             case Protocol.APP_ITEM_DELETE -> {
                 long id = valid(() -> UserInput.id("id", string(in, "id")));
                 JsonObject out = idBody(id);
                 out.addProperty("owner", Long.toString(principal));
-                m.forward(Protocol.STORE_PUT, Protocol.STORE_ITEM_DELETE, out, Map.of());
+                m.forward(queue, Protocol.STORE_ITEM_DELETE, out, Map.of());
             }
             case Protocol.APP_INFO -> {
                 long uid = valid(() -> UserInput.id("uid", string(in, "uid")));
@@ -66,9 +79,9 @@ public final class AppRole implements Role {
                 out.addProperty("uid", Long.toString(uid));
                 out.addProperty("lim", lim);
                 out.addProperty("off", off);
-                m.forward(Protocol.STORE_GET, Protocol.STORE_INFO, out, Map.of());
+                m.forward(queue, Protocol.STORE_INFO, out, Map.of());
             }
-            default -> throw new HandlerFailure(404, "no route for " + m.type());
+            default -> m.forward(queue, m.type(), m.body(), Map.of()); // a routed type this role has no logic for
         }
     }
 

@@ -43,7 +43,9 @@ public final class ConfigLoader {
               "provider": {"ratePerSecond": 1000, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": ""},
               "notify": {"port": 8082, "retentionSeconds": 300},
               "stats": {"port": 8081},
-              "logs": {"dir": "data/logs", "level": "INFO"}
+              "logs": {"dir": "data/logs", "level": "INFO"},
+              "app": {"routes": {"app.item.create": "store_put", "app.item.get": "store_get",
+                                 "app.item.delete": "store_put", "app.info": "store_get"}}
             }
             """;
 
@@ -126,12 +128,19 @@ public final class ConfigLoader {
         return e;
     }
 
+    /** Sections whose keys are free (a map), not fixed by the defaults' shape. */
+    static final java.util.Set<String> OPEN_MAPS = java.util.Set.of("app.routes");
+
     /** Copies {@code over} onto {@code base}; every key must exist in {@code base} (the defaults' shape). */
     private static void overlay(JsonObject base, JsonObject over, String prefix) {
         for (Map.Entry<String, JsonElement> entry : over.entrySet()) {
             String key = entry.getKey();
             String path = prefix + key;
             JsonElement current = base.get(key);
+            if (current == null && !prefix.isEmpty() && OPEN_MAPS.contains(prefix.substring(0, prefix.length() - 1))) {
+                base.add(key, entry.getValue());
+                continue;
+            }
             if (current == null) throw unknownKey(base, prefix, key);
             if (current.isJsonObject()) {
                 if (!entry.getValue().isJsonObject()) {

@@ -96,7 +96,8 @@ final class ConfigReader {
             if (other != null) throw new ConfigException(key + ": port " + port + " is already used by " + other);
         });
 
-        return new GorgonConfig(namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs);
+        var app = new GorgonConfig.App(routes("app.routes"));
+        return new GorgonConfig(namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app);
     }
 
     private URI redisUri(String value, boolean embedded) {
@@ -205,6 +206,23 @@ final class ConfigReader {
         } catch (NumberFormatException nan) {
             throw fail(path, expectation, e);
         }
+    }
+
+    /** Message type → queue: types are dotted words starting with "app.", queues are snake_case names. */
+    private Map<String, String> routes(String path) {
+        JsonElement e = at(path);
+        if (!e.isJsonObject()) throw fail(path, "must be an object of type -> queue", e);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> r : e.getAsJsonObject().entrySet()) {
+            String key = path + "." + r.getKey();
+            if (!r.getKey().matches("app(\\.[a-z][a-z0-9_]*)+")) throw fail(key, "a type must look like app.word(.word)…", r.getKey());
+            JsonElement v = r.getValue();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString() || !v.getAsString().matches("[a-z][a-z0-9_]{0,63}")) {
+                throw fail(key, "must be a queue name (lower case, digits, _)", v);
+            }
+            out.put(r.getKey(), v.getAsString());
+        }
+        return out;
     }
 
     private List<String> strings(String path) {

@@ -29,7 +29,8 @@ public record GorgonConfig(
         Provider provider,
         Notify notifier,
         Stats stats,
-        Logs logs) {
+        Logs logs,
+        App app) {
 
     /** The role names, in the order the supervisor starts them (infrastructure-near roles first). */
     public static final List<String> ROLES = List.of("store", "auth", "provider", "app", "notify", "stats", "web");
@@ -57,6 +58,13 @@ public record GorgonConfig(
     public record Stats(int port) {}
 
     public record Logs(String dir, String level) {}
+
+    /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
+    public record App(Map<String, String> routes) {
+        public App {
+            routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        }
+    }
 
     public GorgonConfig {
         instances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
@@ -149,6 +157,11 @@ public record GorgonConfig(
         l.addProperty("dir", logs.dir);
         l.addProperty("level", logs.level);
         root.add("logs", l);
+        JsonObject ap = new JsonObject();
+        JsonObject routes = new JsonObject();
+        app.routes.forEach(routes::addProperty);
+        ap.add("routes", routes);
+        root.add("app", ap);
         return root;
     }
 

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.bus.testing.TestBuses;
+import io.gorgon.bus.testing.RedisTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,38 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** The bus's verbs and failure kinds, each against a real redis-server. */
-class BusContractTest {
-    static LocalRedis redis;
-    TestBuses buses;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        buses = new TestBuses(redis.uri());
-    }
-
-    @AfterEach
-    void tearDown() {
-        buses.close();
-    }
-
+class BusContractTest extends RedisTestBase {
     static Map<String, Object> body(Object... kv) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);

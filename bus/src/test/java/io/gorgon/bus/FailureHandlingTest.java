@@ -3,48 +3,20 @@ package io.gorgon.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.bus.testing.TestBuses;
+import io.gorgon.bus.testing.RedisTestBase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
 /** Retries, dead letters, malformed input, takeover rules and bounded memory — against a real redis-server. */
-class FailureHandlingTest {
-    static LocalRedis redis;
-    TestBuses buses;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        buses = new TestBuses(redis.uri());
-    }
-
-    @AfterEach
-    void tearDown() {
-        buses.close();
-    }
-
+class FailureHandlingTest extends RedisTestBase {
     static ConsumerOptions fastRetries() {
         return ConsumerOptions.defaults().withBackoff(Duration.ofMillis(20), Duration.ofMillis(100));
     }

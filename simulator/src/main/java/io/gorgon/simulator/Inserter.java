@@ -1,6 +1,7 @@
 package io.gorgon.simulator;
 
 import io.gorgon.bus.Bus;
+import io.gorgon.bus.Ids;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,7 +17,7 @@ final class Inserter {
     private static final int MAX_IN_FLIGHT = 50_000;
 
     private final Bus bus;
-    private final SimIds ids;
+    private final Ids ids;
     private final long[] userIds;
     private final double rate;
     private final String runTag;
@@ -27,7 +28,7 @@ final class Inserter {
     private volatile boolean running = true;
     private Thread thread;
 
-    Inserter(Bus bus, SimIds ids, long[] userIds, double rate, String runTag) {
+    Inserter(Bus bus, Ids ids, long[] userIds, double rate, String runTag) {
         this.bus = bus;
         this.ids = ids;
         this.userIds = userIds;

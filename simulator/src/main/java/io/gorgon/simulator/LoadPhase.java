@@ -1,6 +1,7 @@
 package io.gorgon.simulator;
 
 import io.gorgon.bus.Bus;
+import io.gorgon.bus.Ids;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -22,7 +23,7 @@ final class LoadPhase {
     private static final Duration WEB_WAIT = Duration.ofSeconds(15);
 
     private final Bus bus;
-    private final SimIds ids;
+    private final Ids ids;
     private final SimulatorOptions options;
     private final Chaos chaos;
     private final String runTag;
@@ -30,7 +31,7 @@ final class LoadPhase {
     private final BooleanSupplier stopped;
     private Inserter inserter;
 
-    LoadPhase(Bus bus, SimIds ids, SimulatorOptions options, Chaos chaos, String runTag, PrintStream out, BooleanSupplier stopped) {
+    LoadPhase(Bus bus, Ids ids, SimulatorOptions options, Chaos chaos, String runTag, PrintStream out, BooleanSupplier stopped) {
         this.bus = bus;
         this.ids = ids;
         this.options = options;

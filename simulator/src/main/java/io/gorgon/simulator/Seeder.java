@@ -2,6 +2,7 @@ package io.gorgon.simulator;
 
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
+import io.gorgon.bus.Ids;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class Seeder {
                   long resent) {}
 
     private final Bus bus;
-    private final SimIds ids;
+    private final Ids ids;
     private final QueueGauges gauges;
     private final String runTag;
     private final PrintStream out;
@@ -48,7 +49,7 @@ final class Seeder {
 
     private record Failed(String type, JsonObject body) {}
 
-    Seeder(Bus bus, SimIds ids, String runTag, PrintStream out, BooleanSupplier stopped) {
+    Seeder(Bus bus, Ids ids, String runTag, PrintStream out, BooleanSupplier stopped) {
         this.bus = bus;
         this.ids = ids;
         this.gauges = new QueueGauges(bus.admin());

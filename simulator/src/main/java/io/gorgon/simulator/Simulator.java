@@ -7,6 +7,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Projections;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
+import io.gorgon.bus.Ids;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class Simulator {
         }
         try (MongoClient mongo = MongoClients.create(o.mongoUri())) {
             out.printf("simulate: run=%s namespace=%s users=%d items=%d%n", runTag, o.namespace(), o.users(), o.items());
-            SimIds ids = SimIds.fromRedis(o.redisUri(), o.namespace());
+            Ids ids = Ids.fromRedis(o.redisUri(), o.namespace());
             List<String> failures = new ArrayList<>();
 
             Seeder.Result seed = null;

@@ -5,46 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.InstanceInfo;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.bus.testing.TestBuses;
+import io.gorgon.bus.testing.RedisTestBase;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The load finds web instances in the real bus registry: scaled-up ones join, stopped ones leave. */
-class SimWebDiscoveryTest {
-    static LocalRedis redis;
-    TestBuses buses;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        buses = new TestBuses(redis.uri());
-    }
-
-    @AfterEach
-    void tearDown() {
-        buses.close();
-    }
-
+class SimWebDiscoveryTest extends RedisTestBase {
     @Test
     void followsLiveWebInstancesInTheRegistry() {
         Bus sim = buses.bus("simulator");

@@ -1,11 +1,11 @@
 package io.gorgon.bus.impl;
 
-import io.gorgon.bus.Keys;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetter;
 import io.gorgon.bus.InstanceInfo;
+import io.gorgon.bus.Keys;
 import io.gorgon.bus.QueueInfo;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.gorgon.bus.impl;
 
-import io.gorgon.bus.Keys;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Admin;
@@ -12,6 +11,7 @@ import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Envelope;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Handler;
+import io.gorgon.bus.Keys;
 import io.gorgon.bus.Subscription;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.gorgon.bus.impl;
 
-import io.gorgon.bus.Keys;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.gorgon.bus.Keys;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -52,12 +52,12 @@ final class ReplyListener implements AutoCloseable {
                 if (!running) break;
                 if (!warned) log.warn("event=redis_unavailable component=replies cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
                 warned = true;
-                sleep(backoff);
+                Quietly.sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (RuntimeException e) {
                 log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
                 closeConn();
-                sleep(backoff);
+                Quietly.sleep(backoff);
             }
         }
         closeConn();
@@ -66,21 +66,7 @@ final class ReplyListener implements AutoCloseable {
     private void closeConn() {
         Jedis c = conn;
         conn = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Quietly.close(c);
     }
 
     @Override

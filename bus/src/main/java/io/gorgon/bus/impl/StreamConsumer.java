@@ -97,7 +97,7 @@ final class StreamConsumer implements Subscription {
                 if (System.currentTimeMillis() > deadline) {
                     throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
                 }
-                sleep(100);
+                Quietly.sleep(100);
             }
         }
         reader = Thread.ofPlatform().daemon().name("gorgon-read-" + queue).start(this::readLoop);
@@ -150,26 +150,26 @@ final class StreamConsumer implements Subscription {
                 }
                 backoff = 50;
             } catch (JedisConnectionException e) {
-                closeQuietly(conn);
+                Quietly.close(conn);
                 conn = null;
                 if (!reading) break;
                 if (!warned) log.warn("event=redis_unavailable component=consumer queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 warned = true;
-                sleep(backoff);
+                Quietly.sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (JedisDataException e) {
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): recreate it.
                 log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
-                closeQuietly(conn);
+                Quietly.close(conn);
                 conn = null;
-                sleep(backoff);
+                Quietly.sleep(backoff);
                 backoff = Math.min(2000, backoff * 2);
             } catch (RuntimeException e) {
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
-                sleep(backoff);
+                Quietly.sleep(backoff);
             }
         }
-        closeQuietly(conn);
+        Quietly.close(conn);
     }
 
     /**
@@ -181,7 +181,7 @@ final class StreamConsumer implements Subscription {
         while (reading) {
             int free = permits.availablePermits();
             if (free > 0) return Math.min(free, opts.batchSize());
-            sleep(1);
+            Quietly.sleep(1);
         }
         return 0;
     }
@@ -282,11 +282,11 @@ final class StreamConsumer implements Subscription {
                 trim();
             }
         } catch (JedisConnectionException e) {
-            closeQuietly(control);
+            Quietly.close(control);
             control = null;
         } catch (RuntimeException | Error e) {
             log.warn("event=maintenance_failed queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
-            closeQuietly(control);
+            Quietly.close(control);
             control = null;
         } finally {
             maintaining.set(false);
@@ -417,7 +417,7 @@ final class StreamConsumer implements Subscription {
                 done = true;
                 break;
             }
-            sleep(10);
+            Quietly.sleep(10);
         }
         try {
             if (reader != null) reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
@@ -426,8 +426,8 @@ final class StreamConsumer implements Subscription {
         }
         if (!done) log.warn("event=drain_incomplete queue={} inFlight={}", queue, inFlight.size());
         // A maintenance pass may still be running on the control connection: let it finish before closing it.
-        while (maintaining.get() && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) sleep(5);
-        closeQuietly(control);
+        while (maintaining.get() && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) Quietly.sleep(5);
+        Quietly.close(control);
         control = null;
         bus.removeConsumer(this);
         bus.registry.forgetConsumer(queue);
@@ -439,20 +439,5 @@ final class StreamConsumer implements Subscription {
         return reading;
     }
 
-    private static void closeQuietly(Jedis j) {
-        if (j == null) return;
-        try {
-            j.close();
-        } catch (RuntimeException ignored) {
-            // already broken
-        }
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

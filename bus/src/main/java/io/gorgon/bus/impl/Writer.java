@@ -98,7 +98,7 @@ final class Writer implements AutoCloseable {
                     batch.clear();
                     break;
                 }
-                sleep(backoffMs);
+                Quietly.sleep(backoffMs);
                 backoffMs = Math.min(2000, backoffMs * 2);
                 failExpiredQueued();
                 // batch is kept and retried: commands whose deadline passes meanwhile fail in failExpired
@@ -164,22 +164,8 @@ final class Writer implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
-            jedis = null;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Quietly.close(jedis);
+        jedis = null;
     }
 
     /** Stops after everything already queued was sent (or failed); waits up to the given time. */

@@ -8,8 +8,8 @@ import io.gorgon.bus.Message;
 import io.gorgon.roles.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.json.Ids;
-import io.gorgon.roles.json.InputException;
+import io.gorgon.bus.Ids;
+import io.gorgon.roles.json.Valid;
 import io.gorgon.roles.json.UserInput;
 import io.gorgon.roles.store.Item;
 import java.util.Map;
@@ -54,27 +54,27 @@ public final class AppRole implements Role {
             case Protocol.APP_ITEM_CREATE -> {
                 JsonElement raw = in.get("item");
                 if (raw == null || !raw.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object");
-                var input = valid(() -> UserInput.item(raw.getAsJsonObject()));
+                var input = Valid.orBadRequest(() -> UserInput.item(raw.getAsJsonObject()));
                 Item item = Item.of(ids.next(), principal, System.currentTimeMillis(), input);
                 JsonObject out = new JsonObject();
                 out.add("item", item.toJson());
                 m.forward(queue, Protocol.STORE_ITEM_PUT, out, Map.of());
             }
             case Protocol.APP_ITEM_GET -> {
-                long id = valid(() -> UserInput.id("id", string(in, "id")));
+                long id = Valid.orBadRequest(() -> UserInput.id("id", string(in, "id")));
                 m.forward(queue, Protocol.STORE_ITEM_GET, idBody(id), Map.of());
             }
             case Protocol.APP_ITEM_DELETE -> {
-                long id = valid(() -> UserInput.id("id", string(in, "id")));
+                long id = Valid.orBadRequest(() -> UserInput.id("id", string(in, "id")));
                 JsonObject out = idBody(id);
                 out.addProperty("owner", Long.toString(principal));
                 m.forward(queue, Protocol.STORE_ITEM_DELETE, out, Map.of());
             }
             case Protocol.APP_INFO -> {
-                long uid = valid(() -> UserInput.id("uid", string(in, "uid")));
+                long uid = Valid.orBadRequest(() -> UserInput.id("uid", string(in, "uid")));
                 // lim beyond 100 or a negative off is an error, not silently clamped: the caller learns the limits.
-                int lim = valid(() -> UserInput.intParam("lim", string(in, "lim"), 20, 1, 100));
-                int off = valid(() -> UserInput.intParam("off", string(in, "off"), 0, 0, 100_000));
+                int lim = Valid.orBadRequest(() -> UserInput.intParam("lim", string(in, "lim"), 20, 1, 100));
+                int off = Valid.orBadRequest(() -> UserInput.intParam("off", string(in, "off"), 0, 0, 100_000));
                 JsonObject out = new JsonObject();
                 out.addProperty("uid", Long.toString(uid));
                 out.addProperty("lim", lim);
@@ -106,13 +106,6 @@ public final class AppRole implements Role {
         return e == null || e.isJsonNull() ? null : e.getAsString();
     }
 
-    private static <T> T valid(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (InputException e) {
-            throw new HandlerFailure(400, e.getMessage());
-        }
-    }
 
     @Override
     public void stop() {}

@@ -11,8 +11,8 @@ import io.gorgon.bus.Message;
 import io.gorgon.roles.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.json.Ids;
-import io.gorgon.roles.json.InputException;
+import io.gorgon.bus.Ids;
+import io.gorgon.roles.json.Valid;
 import io.gorgon.roles.json.UserInput;
 import io.gorgon.roles.store.CreateUserResult;
 import io.gorgon.roles.store.User;
@@ -66,7 +66,7 @@ public final class AuthRole implements Role {
         JsonObject body = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
         switch (type) {
             case Protocol.AUTH_REGISTER -> {
-                var reg = input(() -> UserInput.registration(body));
+                var reg = Valid.orBadRequest(() -> UserInput.registration(body));
                 var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password()));
                 switch (result) {
                     case AuthService.RegisterResult.Registered r -> m.reply(r.user().toPublicJson());
@@ -74,7 +74,7 @@ public final class AuthRole implements Role {
                 }
             }
             case Protocol.AUTH_LOGIN -> {
-                var creds = input(() -> UserInput.credentials(body));
+                var creds = Valid.orBadRequest(() -> UserInput.credentials(body));
                 var result = hashed(() -> auth.login(creds.email(), creds.password(), m.header(Protocol.H_CLIENT)));
                 switch (result) {
                     case AuthService.LoginResult.LoggedIn in -> {
@@ -101,19 +101,12 @@ public final class AuthRole implements Role {
     private <T> T hashed(java.util.function.Supplier<T> work) throws InterruptedException {
         hashing.acquire();
         try {
-            return input(work);
+            return Valid.orBadRequest(work);
         } finally {
             hashing.release();
         }
     }
 
-    private static <T> T input(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (InputException e) {
-            throw new HandlerFailure(400, e.getMessage());
-        }
-    }
 
     @Override
     public void stop() {}

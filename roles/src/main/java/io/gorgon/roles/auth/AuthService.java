@@ -1,6 +1,6 @@
 package io.gorgon.roles.auth;
 
-import io.gorgon.roles.json.Ids;
+import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.InputException;
 import io.gorgon.roles.json.UserInput;
 import io.gorgon.roles.store.CreateUserResult;

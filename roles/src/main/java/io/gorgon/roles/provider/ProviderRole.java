@@ -5,7 +5,7 @@ import io.gorgon.roles.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.json.Ids;
+import io.gorgon.bus.Ids;
 import io.gorgon.roles.store.Item;
 import java.io.BufferedWriter;
 import java.io.IOException;

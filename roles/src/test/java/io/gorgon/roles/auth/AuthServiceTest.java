@@ -2,7 +2,7 @@ package io.gorgon.roles.auth;
 
 import com.mongodb.client.MongoDatabase;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.roles.json.Ids;
+import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.InputException;
 import io.gorgon.roles.store.StoreService;
 import io.gorgon.roles.store.TestInfra;

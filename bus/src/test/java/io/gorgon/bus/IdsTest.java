@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.bus;
 
 import io.gorgon.bus.redis.LocalRedis;
 import org.junit.jupiter.api.Test;

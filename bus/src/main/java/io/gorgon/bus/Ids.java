@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.bus;
 
 import redis.clients.jedis.UnifiedJedis;
 
@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
- * Positive 63-bit ids unique across processes without coordination on the hot path (Snowflake layout):
+ * Positive 63-bit ids for the mesh's entities (items, users), unique across processes without coordination on the hot
+ * path, so every role and the simulator make ids the same way (Snowflake layout):
  * {@code 41 bits ms since 2026-01-01 | 10 bits node | 12 bits sequence}; good until 2095, 4096 ids per ms per node.
  *
  * <p>The node number is taken once per process from Redis ({@code INCR <ns>:seq:node}, mod 1024). Two live
@@ -37,8 +38,18 @@ public final class Ids {
 
     /** A generator whose node number this process takes from Redis, once. */
     public static Ids fromRedis(UnifiedJedis redis, String namespace) {
-        long n = redis.incr(namespace + ":seq:node");
-        return new Ids(Math.floorMod(n, MAX_NODE + 1));
+        return new Ids(Math.floorMod(redis.incr(nodeKey(namespace)), MAX_NODE + 1));
+    }
+
+    /** The same, over a short-lived connection of its own. */
+    public static Ids fromRedis(String redisUri, String namespace) {
+        try (redis.clients.jedis.Jedis j = new io.gorgon.bus.impl.Connections(redisUri, "gorgon-ids").open()) {
+            return new Ids(Math.floorMod(j.incr(nodeKey(namespace)), MAX_NODE + 1));
+        }
+    }
+
+    private static String nodeKey(String namespace) {
+        return new Keys(namespace).key("seq", "node");
     }
 
     public int node() {

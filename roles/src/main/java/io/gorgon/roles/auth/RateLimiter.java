@@ -1,11 +1,11 @@
 package io.gorgon.roles.auth;
 
+import io.gorgon.bus.Keys;
 import io.gorgon.roles.store.RedisScript;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Fixed-window counters in Redis: at most {@code limit} hits per bucket per window. The increment and the setting of
@@ -46,7 +46,7 @@ public final class RateLimiter {
     /** Counts one hit in every bucket; refused if any bucket is over its limit (the longest wait wins). */
     public Decision hit(String... buckets) {
         List<RedisScript.Call> calls = new ArrayList<>(buckets.length);
-        for (String b : buckets) calls.add(new RedisScript.Call(List.of(namespace + ":ratelimit:" + b), List.of(Long.toString(windowMs))));
+        for (String b : buckets) calls.add(new RedisScript.Call(List.of(new Keys(namespace).key("ratelimit", b)), List.of(Long.toString(windowMs))));
         long retryMs = -1;
         for (Object r : HIT.evalAll(redis, calls)) {
             List<?> pair = (List<?>) r;

@@ -2,9 +2,7 @@ package io.gorgon.roles.auth;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
-
+import io.gorgon.bus.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +12,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Bearer tokens: 256 random bits, base64url. Redis stores only their SHA-256, so a dump of Redis holds no usable
@@ -77,7 +77,7 @@ public final class TokenService {
     private String key(String token) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return namespace + ":token:" + HexFormat.of().formatHex(h);
+            return new Keys(namespace).key("token", HexFormat.of().formatHex(h));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

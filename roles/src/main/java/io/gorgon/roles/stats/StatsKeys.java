@@ -1,5 +1,7 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.bus.Keys;
+
 /**
  * Every Redis key and hash field of the stats role, in one place. All keys share the hash tag {@code {s}} so the
  * aggregation script touches one slot on a Redis Cluster.
@@ -25,7 +27,7 @@ public final class StatsKeys {
 
     public StatsKeys(String namespace) {
         if (namespace == null || namespace.isBlank()) throw new IllegalArgumentException("namespace must not be blank");
-        this.prefix = namespace + ":stats:{s}:";
+        this.prefix = new Keys(namespace).tagged("stats", "s") + ":";
     }
 
     public String bucket(Resolution r, long bucket) {

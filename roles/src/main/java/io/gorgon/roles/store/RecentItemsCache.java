@@ -2,8 +2,7 @@ package io.gorgon.roles.store;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import redis.clients.jedis.UnifiedJedis;
-
+import io.gorgon.bus.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Each user's newest items, kept in Redis so {@code GET /info/{uid}} never scans MongoDB (mongo-java-server has no
@@ -214,9 +214,9 @@ public final class RecentItemsCache {
         return List.of(key(userid, "recent"), key(userid, "items"), key(userid, "meta"));
     }
 
-    /** Every key of one user shares the hash tag {u:<uid>}: one Cluster slot per user. */
+    /** Every key of one user shares the hash tag {uid}: one Cluster slot per user. */
     String key(long userid, String part) {
-        return namespace + ":{u:" + userid + "}:" + part;
+        return new Keys(namespace).tagged("u", Long.toString(userid), part);
     }
 
     private static void addTriple(List<String> args, Item i) {

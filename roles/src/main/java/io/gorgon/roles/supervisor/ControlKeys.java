@@ -1,5 +1,7 @@
 package io.gorgon.roles.supervisor;
 
+import io.gorgon.bus.Keys;
+
 /**
  * Every Redis key the supervisor and the control commands ({@code gorgon scale|stop|kill}) share; one place, one
  * namespace prefix.
@@ -16,23 +18,27 @@ package io.gorgon.roles.supervisor;
  * </ul>
  */
 public record ControlKeys(String namespace) {
+    private Keys keys() {
+        return new Keys(namespace);
+    }
+
     public String config() {
-        return namespace + ":config";
+        return keys().key("config");
     }
 
     public String alive() {
-        return namespace + ":supervisor:alive";
+        return keys().key("supervisor", "alive");
     }
 
     public String commands() {
-        return namespace + ":supervisor:commands";
+        return keys().key("supervisor", "commands");
     }
 
     public String reply(String commandId) {
-        return namespace + ":supervisor:reply:" + commandId;
+        return keys().key("supervisor", "reply", commandId);
     }
 
     public String children() {
-        return namespace + ":supervisor:children";
+        return keys().key("supervisor", "children");
     }
 }

@@ -115,7 +115,7 @@ class RecentItemsCacheTest {
 
     @Test
     void keysOfOneUserShareAHashTag() {
-        assertEquals("t:{u:77}:recent", cache.key(77, "recent"));
+        assertEquals("t:u:{77}:recent", cache.key(77, "recent"));
         assertEquals("0000000000000000042", RecentItemsCache.member(42));
     }
 }

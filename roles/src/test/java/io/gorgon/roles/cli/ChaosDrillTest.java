@@ -81,6 +81,20 @@ class ChaosDrillTest {
                 assertEquals(0, report.get("unanswered").getAsLong(), "unanswered: " + out);
                 assertEquals(0, code, out);
                 assertTrue(out.contains("lost=0 duplicates=0 unanswered=0"), out);
+
+                // Scaling out: 'gorgon scale web=3' adds an instance on its own port that serves requests.
+                java.io.StringWriter so = new java.io.StringWriter(), se = new java.io.StringWriter();
+                assertEquals(0, Gorgon.execute(new String[] {"scale", "web=3", "--config", config.toString()},
+                        new java.io.PrintWriter(so), new java.io.PrintWriter(se), Map.of()), se::toString);
+                io.gorgon.bus.Admin admin = io.gorgon.bus.Admin.connect(redis.uri(), ns, Duration.ofMillis(500), Duration.ofSeconds(2));
+                Await.until(Duration.ofSeconds(60), "web-3 live in the registry", () -> admin.instances().stream()
+                        .anyMatch(i -> i.id().startsWith("web-3-") && i.status().equals("live")));
+                int port = admin.instances().stream().filter(i -> i.id().startsWith("web-3-")).findFirst().orElseThrow().ports().get("http");
+                var health = new io.gorgon.roles.testing.Http().get("http://127.0.0.1:" + port + "/health", null);
+                assertEquals(200, health.status(), health::toString);
+                assertTrue(health.json().get("instance").getAsString().startsWith("web-3-"), health.toString());
+                var info = new io.gorgon.roles.testing.Http().get("http://127.0.0.1:" + port + "/info/1", "bad-token");
+                assertEquals(401, info.status(), "web-3 reaches auth through the bus: " + info);
             } finally {
                 up.terminate(60);
                 up.close();

@@ -65,6 +65,13 @@ class StatsPageOnLiveMeshTest {
                 long events = browser.num("return window.gorgonStats.events()");
                 Await.until(Duration.ofSeconds(10), "a render at the new size", () -> browser.num("return window.gorgonStats.events()") > events);
                 browser.screenshot("stats-page-live.png");
+
+                // The same live numbers for Prometheus: the scrape parses strictly and counts real traffic.
+                Http.Response metrics = http.get("http://127.0.0.1:" + mesh.statsPort() + "/metrics", null);
+                assertEquals(200, metrics.status());
+                PrometheusParser parsed = PrometheusParser.parse(metrics.body());
+                assertTrue(parsed.samples.stream().anyMatch(x -> x.name().equals("gorgon_queue_processed_total")
+                        && "auth_get".equals(x.labels().get("queue")) && x.value() > 0), metrics.body());
                 assertTrue(browser.consoleErrors().isEmpty(), "browser console errors: " + browser.consoleErrors());
             } finally {
                 loading.set(false);

@@ -150,9 +150,11 @@ public final class BusBench {
         sleep(Math.max(2, seconds / 3)); // warm-up: JIT, connections, batch sizes settle
         long p0 = processed.sum();
         long t0 = System.nanoTime();
+        Cpu cpu0 = cpu();
         sleep(seconds);
         long p1 = processed.sum();
         long t1 = System.nanoTime();
+        cpuUsed("oneway", cpu0);
         stop.set(true);
         t.join();
         double rate = (p1 - p0) / ((t1 - t0) / 1e9);
@@ -180,7 +182,9 @@ public final class BusBench {
         long warm = pace(producer, queue, rate, Math.max(2, seconds / 3));
         await(() -> received.sum() >= warm, 30);
         recorder.reset();
+        Cpu cpu0 = cpu();
         long sentCount = pace(producer, queue, rate, seconds);
+        cpuUsed("paced", cpu0);
         await(() -> received.sum() >= warm + sentCount, 30);
         Histogram h = recorder.getIntervalHistogram();
         double p50 = h.getValueAtPercentile(50) / MS;
@@ -216,8 +220,8 @@ public final class BusBench {
             bus("bench-echo").consume(queue, ConsumerOptions.defaults(), m -> m.reply(m.body()));
         }
         RoundTrip busTrip = n -> Bus.join(requester.request(queue, "bench.echo", new Ping(n, 0, "hello"), Map.of(), Duration.ofSeconds(5)));
-        Result c1 = closedLoop(busTrip, 1);
-        Result c64 = closedLoop(busTrip, 64);
+        Result c1 = closedLoop("rr_c1", busTrip, 1);
+        Result c64 = closedLoop("rr_c64", busTrip, 64);
         json.addProperty("rr_c1_p50_ms", round3(c1.p50()));
         json.addProperty("rr_c1_p99_ms", round3(c1.p99()));
         json.addProperty("rr_c1_per_s", Math.round(c1.perSecond()));
@@ -256,8 +260,8 @@ public final class BusBench {
             return j.brpop(5.0, replyKey);
         };
         try {
-            Result c1 = closedLoop(rawTrip, 1);
-            Result c64 = closedLoop(rawTrip, 64);
+            Result c1 = closedLoop("raw_rr_c1", rawTrip, 1);
+            Result c64 = closedLoop("raw_rr_c64", rawTrip, 64);
             json.addProperty("raw_rr_c1_p50_ms", round3(c1.p50()));
             json.addProperty("raw_rr_c1_p99_ms", round3(c1.p99()));
             json.addProperty("raw_rr_c64_per_s", Math.round(c64.perSecond()));
@@ -286,7 +290,7 @@ public final class BusBench {
     private record Result(double perSecond, double p50, double p99) {}
 
     /** {@code concurrency} threads each doing round trips back to back: warm-up, then the measured window. */
-    private Result closedLoop(RoundTrip trip, int concurrency) throws Exception {
+    private Result closedLoop(String name, RoundTrip trip, int concurrency) throws Exception {
         Recorder recorder = new Recorder(3);
         LongAdder done = new LongAdder();
         LongAdder failed = new LongAdder();
@@ -318,9 +322,11 @@ public final class BusBench {
         recorder.reset();
         long d0 = done.sum();
         long t0 = System.nanoTime();
+        Cpu cpu0 = cpu();
         sleep(seconds);
         long d1 = done.sum();
         long t1 = System.nanoTime();
+        cpuUsed(name, cpu0);
         Histogram h = recorder.getIntervalHistogram();
         stop.set(true);
         finished.await(30, TimeUnit.SECONDS);
@@ -344,6 +350,12 @@ public final class BusBench {
         System.out.println();
         System.out.printf(Locale.ROOT, f, "scenario", "result", "target", "vs tgt", "raw Redis (bus/raw)");
         for (String[] r : rows) System.out.printf(Locale.ROOT, f, (Object[]) r);
+        StringBuilder cpu = new StringBuilder("cpu (% of one core, jvm/redis):");
+        for (String k : List.of("oneway", "paced", "rr_c1", "rr_c64", "raw_rr_c1", "raw_rr_c64")) {
+            JsonObject o = json.getAsJsonObject(k + "_cpu");
+            if (o != null) cpu.append(' ').append(k).append(' ').append(o.get("jvm_pct")).append('/').append(o.get("redis_pct"));
+        }
+        System.out.println(cpu);
         System.out.println("vs tgt ≥ 1.00 meets the target; bus/raw: share of the bare LPUSH+BRPOP ceiling (1.00 = as fast as raw).");
         System.out.printf(Locale.ROOT, "load average before %s, after %s%n", json.get("load_before").getAsString(), String.join(" ", loadAfter));
     }
@@ -358,6 +370,31 @@ public final class BusBench {
 
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    // ---- where the CPU went: this JVM (bench threads and buses) versus redis-server ----
+
+    private record Cpu(long wallNanos, long jvmNanos, double redisSeconds) {}
+
+    private Cpu cpu() {
+        long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+        double redisSecs = 0;
+        try (Jedis j = jedis()) {
+            for (String l : j.info("cpu").split("\r?\n")) {
+                if (l.startsWith("used_cpu_sys:") || l.startsWith("used_cpu_user:")) redisSecs += Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
+            }
+        }
+        return new Cpu(System.nanoTime(), jvm, redisSecs);
+    }
+
+    /** Records {@code <scenario>_cpu}: percent of one core used by this JVM and by redis-server over the window. */
+    private void cpuUsed(String scenario, Cpu from) {
+        Cpu to = cpu();
+        double wall = (to.wallNanos() - from.wallNanos()) / 1e9;
+        JsonObject o = new JsonObject();
+        o.addProperty("jvm_pct", Math.round((to.jvmNanos() - from.jvmNanos()) / 1e9 / wall * 100));
+        o.addProperty("redis_pct", Math.round((to.redisSeconds() - from.redisSeconds()) / wall * 100));
+        json.add(scenario + "_cpu", o);
     }
 
     // ---- plumbing ----

@@ -154,7 +154,7 @@ public final class BusBench {
         sleep(seconds);
         long p1 = processed.sum();
         long t1 = System.nanoTime();
-        cpuUsed("oneway", cpu0);
+        cpuUsed("oneway", cpu0, p1 - p0);
         stop.set(true);
         t.join();
         double rate = (p1 - p0) / ((t1 - t0) / 1e9);
@@ -184,7 +184,7 @@ public final class BusBench {
         recorder.reset();
         Cpu cpu0 = cpu();
         long sentCount = pace(producer, queue, rate, seconds);
-        cpuUsed("paced", cpu0);
+        cpuUsed("paced", cpu0, sentCount);
         await(() -> received.sum() >= warm + sentCount, 30);
         Histogram h = recorder.getIntervalHistogram();
         double p50 = h.getValueAtPercentile(50) / MS;
@@ -326,7 +326,7 @@ public final class BusBench {
         sleep(seconds);
         long d1 = done.sum();
         long t1 = System.nanoTime();
-        cpuUsed(name, cpu0);
+        cpuUsed(name, cpu0, d1 - d0);
         Histogram h = recorder.getIntervalHistogram();
         stop.set(true);
         finished.await(30, TimeUnit.SECONDS);
@@ -350,10 +350,10 @@ public final class BusBench {
         System.out.println();
         System.out.printf(Locale.ROOT, f, "scenario", "result", "target", "vs tgt", "raw Redis (bus/raw)");
         for (String[] r : rows) System.out.printf(Locale.ROOT, f, (Object[]) r);
-        StringBuilder cpu = new StringBuilder("cpu (% of one core, jvm/redis):");
+        StringBuilder cpu = new StringBuilder("cpu µs per message or round trip, jvm/redis:");
         for (String k : List.of("oneway", "paced", "rr_c1", "rr_c64", "raw_rr_c1", "raw_rr_c64")) {
             JsonObject o = json.getAsJsonObject(k + "_cpu");
-            if (o != null) cpu.append(' ').append(k).append(' ').append(o.get("jvm_pct")).append('/').append(o.get("redis_pct"));
+            if (o != null) cpu.append(' ').append(k).append(' ').append(o.get("jvm_us_per_op")).append('/').append(o.get("redis_us_per_op"));
         }
         System.out.println(cpu);
         System.out.println("vs tgt ≥ 1.00 meets the target; bus/raw: share of the bare LPUSH+BRPOP ceiling (1.00 = as fast as raw).");
@@ -387,13 +387,18 @@ public final class BusBench {
         return new Cpu(System.nanoTime(), jvm, redisSecs);
     }
 
-    /** Records {@code <scenario>_cpu}: percent of one core used by this JVM and by redis-server over the window. */
-    private void cpuUsed(String scenario, Cpu from) {
+    /** Records {@code <scenario>_cpu}: percent of one core used by this JVM and by redis-server, and CPU µs per operation. */
+    private void cpuUsed(String scenario, Cpu from, long operations) {
         Cpu to = cpu();
         double wall = (to.wallNanos() - from.wallNanos()) / 1e9;
+        double jvm = (to.jvmNanos() - from.jvmNanos()) / 1e9;
+        double redisCpu = to.redisSeconds() - from.redisSeconds();
         JsonObject o = new JsonObject();
-        o.addProperty("jvm_pct", Math.round((to.jvmNanos() - from.jvmNanos()) / 1e9 / wall * 100));
-        o.addProperty("redis_pct", Math.round((to.redisSeconds() - from.redisSeconds()) / wall * 100));
+        o.addProperty("jvm_pct", Math.round(jvm / wall * 100));
+        o.addProperty("redis_pct", Math.round(redisCpu / wall * 100));
+        // CPU per message or round trip: steadier than rates when other work shares the machine.
+        o.addProperty("jvm_us_per_op", Math.round(jvm * 1e6 / Math.max(1, operations) * 10) / 10.0);
+        o.addProperty("redis_us_per_op", Math.round(redisCpu * 1e6 / Math.max(1, operations) * 10) / 10.0);
         json.add(scenario + "_cpu", o);
     }
 

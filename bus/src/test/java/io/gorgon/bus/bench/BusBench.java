@@ -40,13 +40,15 @@ import redis.clients.jedis.util.KeyValue;
  *   <li>request/reply against 2 responder instances at concurrency 1 and 64,</li>
  *   <li>the same round trip as bare Jedis LPUSH + BRPOP: the ceiling.</li>
  * </ol>
- * Writes {@code target/bench/bus.json}. Usage: {@code BusBench [--seconds N]} (measure time per scenario, default 10).
+ * Writes {@code target/bench/bus.json}. Usage: {@code BusBench [--seconds N] [--only oneway|paced|rr|raw]} (measured
+ * seconds per scenario, default 10; {@code --only} runs one scenario, for profiling, and writes only its keys).
  */
 public final class BusBench {
     private static final String NS = "bench";
     private static final double MS = 1000.0;
 
     private final int seconds;
+    private final String only;
     private final LocalRedis redis;
     private final List<Bus> buses = new ArrayList<>();
     private final JsonObject json = new JsonObject();
@@ -55,24 +57,28 @@ public final class BusBench {
     /** A typical small body: what a role sends (bound by Gson like any role's record). */
     public record Ping(long n, long t, String text) {}
 
-    private BusBench(int seconds, LocalRedis redis) {
+    private BusBench(int seconds, String only, LocalRedis redis) {
         this.seconds = seconds;
+        this.only = only;
         this.redis = redis;
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = 10;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--seconds") && i + 1 < args.length) {
+            if (args[i].equals("--seconds") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,3}")) {
                 seconds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--only") && i + 1 < args.length && args[i + 1].matches("oneway|paced|rr|raw")) {
+                only = args[++i];
             } else {
-                System.err.println("usage: BusBench [--seconds N]");
+                System.err.println("usage: scripts/bench bus [--seconds N] [--only oneway|paced|rr|raw]");
                 System.exit(2);
             }
         }
         String[] loadBefore = loadAverage();
         LocalRedis redis = LocalRedis.builder().appendOnly(false).build().start();
-        BusBench b = new BusBench(seconds, redis);
+        BusBench b = new BusBench(seconds, only, redis);
         int code = 0;
         try {
             b.run(loadBefore);
@@ -103,10 +109,10 @@ public final class BusBench {
                 Runtime.getRuntime().availableProcessors(), String.join(" ", loadBefore),
                 json.get("redis_version").getAsString(), seconds);
 
-        oneWay();
-        paced();
-        requestReply();
-        rawRequestReply();
+        if (runs("oneway")) oneWay();
+        if (runs("paced")) paced();
+        if (runs("rr")) requestReply();
+        if (runs("raw")) rawRequestReply();
 
         String[] loadAfter = loadAverage();
         json.addProperty("load_after", String.join(" ", loadAfter));
@@ -336,16 +342,12 @@ public final class BusBench {
 
     // ---- report ----
 
+    private boolean runs(String scenario) {
+        return only == null || only.equals(scenario);
+    }
+
     private void printTable(String[] loadAfter) {
-        double c1 = json.get("rr_c1_p50_ms").getAsDouble();
-        double rawC1 = json.get("raw_rr_c1_p50_ms").getAsDouble();
-        double c64 = json.get("rr_c64_per_s").getAsDouble();
-        double c64p99 = json.get("rr_c64_p99_ms").getAsDouble();
-        double rawC64 = json.get("raw_rr_c64_per_s").getAsDouble();
-        double rawC64p99 = json.get("raw_rr_c64_p99_ms").getAsDouble();
-        rows.add(row("(c) request/reply c=1 p50", fmt(c1, " ms"), "≤ 0.3 ms", 0.3 / c1, fmt(rawC1, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC1 / c1)));
-        rows.add(row("(c) request/reply c=64", fmt(c64, "/s"), "≥ 20000/s", c64 / 20_000, fmt(rawC64, "/s") + String.format(Locale.ROOT, " (%.2f)", c64 / rawC64)));
-        rows.add(row("(c) request/reply c=64 p99", fmt(c64p99, " ms"), "≤ 10 ms", 10 / c64p99, fmt(rawC64p99, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC64p99 / c64p99)));
+        if (runs("rr") && runs("raw")) requestReplyRows();
         String f = "%-40s %12s %12s %8s   %s%n";
         System.out.println();
         System.out.printf(Locale.ROOT, f, "scenario", "result", "target", "vs tgt", "raw Redis (bus/raw)");
@@ -358,6 +360,18 @@ public final class BusBench {
         System.out.println(cpu);
         System.out.println("vs tgt ≥ 1.00 meets the target; bus/raw: share of the bare LPUSH+BRPOP ceiling (1.00 = as fast as raw).");
         System.out.printf(Locale.ROOT, "load average before %s, after %s%n", json.get("load_before").getAsString(), String.join(" ", loadAfter));
+    }
+
+    private void requestReplyRows() {
+        double c1 = json.get("rr_c1_p50_ms").getAsDouble();
+        double rawC1 = json.get("raw_rr_c1_p50_ms").getAsDouble();
+        double c64 = json.get("rr_c64_per_s").getAsDouble();
+        double c64p99 = json.get("rr_c64_p99_ms").getAsDouble();
+        double rawC64 = json.get("raw_rr_c64_per_s").getAsDouble();
+        double rawC64p99 = json.get("raw_rr_c64_p99_ms").getAsDouble();
+        rows.add(row("(c) request/reply c=1 p50", fmt(c1, " ms"), "≤ 0.3 ms", 0.3 / c1, fmt(rawC1, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC1 / c1)));
+        rows.add(row("(c) request/reply c=64", fmt(c64, "/s"), "≥ 20000/s", c64 / 20_000, fmt(rawC64, "/s") + String.format(Locale.ROOT, " (%.2f)", c64 / rawC64)));
+        rows.add(row("(c) request/reply c=64 p99", fmt(c64p99, " ms"), "≤ 10 ms", 10 / c64p99, fmt(rawC64p99, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC64p99 / c64p99)));
     }
 
     private static String[] row(String name, String result, String target, double ratio, String raw) {

@@ -352,10 +352,11 @@ public final class BusBench {
         System.out.println();
         System.out.printf(Locale.ROOT, f, "scenario", "result", "target", "vs tgt", "raw Redis (bus/raw)");
         for (String[] r : rows) System.out.printf(Locale.ROOT, f, (Object[]) r);
-        StringBuilder cpu = new StringBuilder("cpu µs per message or round trip, jvm/redis:");
+        StringBuilder cpu = new StringBuilder("per message or round trip, cpu µs jvm/redis, redis commands:");
         for (String k : List.of("oneway", "paced", "rr_c1", "rr_c64", "raw_rr_c1", "raw_rr_c64")) {
             JsonObject o = json.getAsJsonObject(k + "_cpu");
-            if (o != null) cpu.append(' ').append(k).append(' ').append(o.get("jvm_us_per_op")).append('/').append(o.get("redis_us_per_op"));
+            if (o != null) cpu.append(' ').append(k).append(' ').append(o.get("jvm_us_per_op")).append('/').append(o.get("redis_us_per_op"))
+                    .append(", ").append(o.get("redis_commands_per_op"));
         }
         System.out.println(cpu);
         System.out.println("vs tgt ≥ 1.00 meets the target; bus/raw: share of the bare LPUSH+BRPOP ceiling (1.00 = as fast as raw).");
@@ -388,17 +389,20 @@ public final class BusBench {
 
     // ---- where the CPU went: this JVM (bench threads and buses) versus redis-server ----
 
-    private record Cpu(long wallNanos, long jvmNanos, double redisSeconds) {}
+    private record Cpu(long wallNanos, long jvmNanos, double redisSeconds, long redisCommands) {}
 
     private Cpu cpu() {
         long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
         double redisSecs = 0;
+        long commands = 0;
         try (Jedis j = jedis()) {
-            for (String l : j.info("cpu").split("\r?\n")) {
-                if (l.startsWith("used_cpu_sys:") || l.startsWith("used_cpu_user:")) redisSecs += Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
+            for (String l : (j.info("cpu") + "\n" + j.info("stats")).split("\r?\n")) {
+                String v = l.substring(l.indexOf(':') + 1).trim();
+                if (l.startsWith("used_cpu_sys:") || l.startsWith("used_cpu_user:")) redisSecs += Double.parseDouble(v);
+                if (l.startsWith("total_commands_processed:")) commands = Long.parseLong(v);
             }
         }
-        return new Cpu(System.nanoTime(), jvm, redisSecs);
+        return new Cpu(System.nanoTime(), jvm, redisSecs, commands);
     }
 
     /** Records {@code <scenario>_cpu}: percent of one core used by this JVM and by redis-server, and CPU µs per operation. */
@@ -413,6 +417,7 @@ public final class BusBench {
         // CPU per message or round trip: steadier than rates when other work shares the machine.
         o.addProperty("jvm_us_per_op", Math.round(jvm * 1e6 / Math.max(1, operations) * 10) / 10.0);
         o.addProperty("redis_us_per_op", Math.round(redisCpu * 1e6 / Math.max(1, operations) * 10) / 10.0);
+        o.addProperty("redis_commands_per_op", Math.round((to.redisCommands() - from.redisCommands()) * 100.0 / Math.max(1, operations)) / 100.0);
         json.add(scenario + "_cpu", o);
     }
 

@@ -347,7 +347,7 @@ public final class BusBench {
     }
 
     private void printTable(String[] loadAfter) {
-        if (runs("rr") && runs("raw")) requestReplyRows();
+        if (runs("rr")) requestReplyRows();
         String f = "%-40s %12s %12s %8s   %s%n";
         System.out.println();
         System.out.printf(Locale.ROOT, f, "scenario", "result", "target", "vs tgt", "raw Redis (bus/raw)");
@@ -365,14 +365,19 @@ public final class BusBench {
 
     private void requestReplyRows() {
         double c1 = json.get("rr_c1_p50_ms").getAsDouble();
-        double rawC1 = json.get("raw_rr_c1_p50_ms").getAsDouble();
         double c64 = json.get("rr_c64_per_s").getAsDouble();
         double c64p99 = json.get("rr_c64_p99_ms").getAsDouble();
-        double rawC64 = json.get("raw_rr_c64_per_s").getAsDouble();
-        double rawC64p99 = json.get("raw_rr_c64_p99_ms").getAsDouble();
-        rows.add(row("(c) request/reply c=1 p50", fmt(c1, " ms"), "≤ 0.3 ms", 0.3 / c1, fmt(rawC1, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC1 / c1)));
-        rows.add(row("(c) request/reply c=64", fmt(c64, "/s"), "≥ 20000/s", c64 / 20_000, fmt(rawC64, "/s") + String.format(Locale.ROOT, " (%.2f)", c64 / rawC64)));
-        rows.add(row("(c) request/reply c=64 p99", fmt(c64p99, " ms"), "≤ 10 ms", 10 / c64p99, fmt(rawC64p99, " ms") + String.format(Locale.ROOT, " (%.2f)", rawC64p99 / c64p99)));
+        boolean raw = json.has("raw_rr_c1_p50_ms");
+        String rawC1 = raw ? vsRaw(json.get("raw_rr_c1_p50_ms").getAsDouble(), " ms", json.get("raw_rr_c1_p50_ms").getAsDouble() / c1) : "";
+        String rawC64 = raw ? vsRaw(json.get("raw_rr_c64_per_s").getAsDouble(), "/s", c64 / json.get("raw_rr_c64_per_s").getAsDouble()) : "";
+        String rawP99 = raw ? vsRaw(json.get("raw_rr_c64_p99_ms").getAsDouble(), " ms", json.get("raw_rr_c64_p99_ms").getAsDouble() / c64p99) : "";
+        rows.add(row("(c) request/reply c=1 p50", fmt(c1, " ms"), "≤ 0.3 ms", 0.3 / c1, rawC1));
+        rows.add(row("(c) request/reply c=64", fmt(c64, "/s"), "≥ 20000/s", c64 / 20_000, rawC64));
+        rows.add(row("(c) request/reply c=64 p99", fmt(c64p99, " ms"), "≤ 10 ms", 10 / c64p99, rawP99));
+    }
+
+    private static String vsRaw(double raw, String unit, double share) {
+        return fmt(raw, unit) + String.format(Locale.ROOT, " (%.2f)", share);
     }
 
     private static String[] row(String name, String result, String target, double ratio, String raw) {

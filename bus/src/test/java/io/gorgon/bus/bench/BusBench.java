@@ -77,7 +77,9 @@ public final class BusBench {
             }
         }
         String[] loadBefore = loadAverage();
-        LocalRedis redis = LocalRedis.builder().appendOnly(false).build().start();
+        // Redis logs every command slower than 1 ms: a stall there delays every client at once.
+        LocalRedis redis = LocalRedis.builder().appendOnly(false).arg("--slowlog-log-slower-than", "1000").arg("--slowlog-max-len", "1000")
+                .build().start();
         BusBench b = new BusBench(seconds, only, redis);
         int code = 0;
         try {
@@ -117,6 +119,7 @@ public final class BusBench {
         String[] loadAfter = loadAverage();
         json.addProperty("load_after", String.join(" ", loadAfter));
         json.addProperty("total_seconds", Math.round((System.nanoTime() - started) / 1e9));
+        slowCommands();
         printTable(loadAfter);
         Path out = Path.of("target", "bench", "bus.json");
         Files.createDirectories(out.getParent());
@@ -390,6 +393,29 @@ public final class BusBench {
 
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Redis commands that took over 1 ms during the run, counted by command name, with the slowest. */
+    private void slowCommands() {
+        try (Jedis j = jedis()) {
+            JsonObject slow = new JsonObject();
+            var entries = j.slowlogGet(1000);
+            java.util.Map<String, long[]> byCommand = new java.util.TreeMap<>();
+            for (var e : entries) {
+                String name = e.getArgs().isEmpty() ? "?" : e.getArgs().get(0).toLowerCase(Locale.ROOT);
+                long[] a = byCommand.computeIfAbsent(name, k -> new long[2]);
+                a[0]++;
+                a[1] = Math.max(a[1], e.getExecutionTime());
+            }
+            byCommand.forEach((name, a) -> {
+                JsonObject o = new JsonObject();
+                o.addProperty("count", a[0]);
+                o.addProperty("max_ms", round3(a[1] / MS));
+                slow.add(name, o);
+            });
+            json.add("redis_commands_over_1ms", slow);
+            if (!byCommand.isEmpty()) System.out.println("redis commands over 1 ms: " + slow);
+        }
     }
 
     // ---- where the CPU went: this JVM (bench threads and buses) versus redis-server ----

@@ -32,6 +32,7 @@ final class Writer implements AutoCloseable {
 
     @FunctionalInterface
     interface Op<T> {
+        /** Appends its command(s); returns the response to complete with, or null when it found nothing to send. */
         Response<T> apply(Pipeline p);
     }
 
@@ -122,7 +123,8 @@ final class Writer implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Pending<?> op = batch.get(i);
             try {
-                op.complete(responses.get(i).get());
+                Response<?> r = responses.get(i);
+                op.complete(r == null ? null : r.get());
             } catch (JedisDataException e) {
                 op.future().completeExceptionally(e);
             }

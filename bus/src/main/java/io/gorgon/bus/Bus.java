@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * Failures surface as {@link BusException} carrying a {@link Failure}.
  */
 public interface Bus extends AutoCloseable {
+    /** The topic every instance publishes its per-second metrics snapshot on (see {@link BusMetrics#snapshot}). */
+    String METRICS_TOPIC = "metrics";
 
     /** Connects, registers this instance in the registry and starts its heartbeat and reply listener. */
     static Bus connect(BusOptions options) {
@@ -40,6 +42,15 @@ public interface Bus extends AutoCloseable {
 
     /** Subscribes this role to a topic: only messages published from now on (for a group new to the topic). */
     Subscription subscribe(String topic, ConsumerOptions options, Handler handler);
+
+    /**
+     * Sets the ports this instance advertises in the registry, e.g. {"http": 8080}, once its listeners are up: peers
+     * and load generators find instances there, so a port must not be advertised before it accepts connections.
+     */
+    void advertise(Map<String, Integer> ports);
+
+    /** Runs {@code listener} on every instance when an operator broadcasts {@code command} ({@link Admin#broadcast}). */
+    void onControl(String command, java.util.function.Consumer<com.google.gson.JsonElement> listener);
 
     /** Operator view and dead-letter handling. */
     Admin admin();

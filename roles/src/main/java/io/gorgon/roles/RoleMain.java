@@ -61,7 +61,8 @@ public final class RoleMain {
         Map<String, Integer> ports = new HashMap<>();
         int port = config.portOf(role);
         if (port > 0) ports.put("http", port);
-        BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), ports,
+        // Ports are advertised only once the role listens on them (below), so nobody is sent to a closed port.
+        BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
         RedisClient redis = RedisClient.create(URI.create(config.redis().uri()));
@@ -75,9 +76,8 @@ public final class RoleMain {
             redis.close();
             throw e;
         }
-        if (bus instanceof io.gorgon.bus.impl.RedisBus rb) {
-            rb.onControl("config.reload", body -> reload(ctx, r));
-        }
+        bus.advertise(ports);
+        bus.onControl("config.reload", body -> reload(ctx, r));
         log.info("event=role_started role={} instance={} ports={}", role, instance, ports);
         return new Running(ctx, r);
     }

@@ -32,7 +32,6 @@ import redis.clients.jedis.Response;
 /** The Redis Streams implementation of {@link Bus}. */
 public final class RedisBus implements Bus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
-    public static final String METRICS_TOPIC = "metrics";
 
     final BusOptions options;
     final Keys keys;
@@ -151,6 +150,11 @@ public final class RedisBus implements Bus {
     }
 
     @Override
+    public void advertise(Map<String, Integer> ports) {
+        registry.advertise(ports, consumers);
+    }
+
+    @Override
     public Admin admin() {
         return admin;
     }
@@ -165,7 +169,7 @@ public final class RedisBus implements Bus {
         return options;
     }
 
-    /** Registers a listener for a control command broadcast through {@link Admin#broadcast}. */
+    @Override
     public void onControl(String command, Consumer<JsonElement> listener) {
         controlListeners.computeIfAbsent(command, c -> new CopyOnWriteArrayList<>()).add(listener);
     }

@@ -27,10 +27,17 @@ final class Registry {
     private long lastProcessed;
     private long lastBeatNanos = System.nanoTime();
     private int beats;
+    private volatile Map<String, Integer> ports;
 
     Registry(RedisBus bus) {
         this.bus = bus;
         this.id = bus.options.instanceId();
+        this.ports = bus.options.ports();
+    }
+
+    void advertise(Map<String, Integer> ports, List<StreamConsumer> consumers) {
+        this.ports = Map.copyOf(ports);
+        heartbeat(consumers); // now, not at the next beat
     }
 
     void register() {
@@ -59,7 +66,7 @@ final class Registry {
         fields.put("role", bus.options.role());
         fields.put("host", bus.options.host());
         fields.put("pid", String.valueOf(ProcessHandle.current().pid()));
-        fields.put("ports", EnvelopeCodec.GSON.toJson(bus.options.ports()));
+        fields.put("ports", EnvelopeCodec.GSON.toJson(ports));
         fields.put("startedAt", String.valueOf(startedAt));
         fields.put("queues", EnvelopeCodec.GSON.toJson(queues));
         fields.put("processed", String.valueOf(processed));

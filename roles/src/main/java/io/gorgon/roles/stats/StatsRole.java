@@ -3,7 +3,7 @@ package io.gorgon.roles.stats;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.bus.impl.RedisBus;
+import io.gorgon.bus.Bus;
 import io.gorgon.roles.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
@@ -29,7 +29,7 @@ public final class StatsRole implements Role {
         aggregator = new StatsAggregator(ctx.redis(), ns, clock).start();
         server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
                 new BusMeshView(ctx.bus().admin()), clock).start();
-        ctx.bus().subscribe(RedisBus.METRICS_TOPIC, ConsumerOptions.defaults(), this::onSnapshot);
+        ctx.bus().subscribe(Bus.METRICS_TOPIC, ConsumerOptions.defaults(), this::onSnapshot);
         ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults(), this::onItemEvent);
     }
 

@@ -87,8 +87,8 @@ class ChaosDrillTest {
                 assertEquals(0, Gorgon.execute(new String[] {"scale", "web=3", "--config", config.toString()},
                         new java.io.PrintWriter(so), new java.io.PrintWriter(se), Map.of()), se::toString);
                 io.gorgon.bus.Admin admin = io.gorgon.bus.Admin.connect(redis.uri(), ns, Duration.ofMillis(500), Duration.ofSeconds(2));
-                Await.until(Duration.ofSeconds(60), "web-3 live in the registry", () -> admin.instances().stream()
-                        .anyMatch(i -> i.id().startsWith("web-3-") && i.status().equals("live")));
+                Await.until(Duration.ofSeconds(60), "web-3 live in the registry, advertising its port", () -> admin.instances().stream()
+                        .anyMatch(i -> i.id().startsWith("web-3-") && i.status().equals("live") && i.ports().containsKey("http")));
                 int port = admin.instances().stream().filter(i -> i.id().startsWith("web-3-")).findFirst().orElseThrow().ports().get("http");
                 var health = new io.gorgon.roles.testing.Http().get("http://127.0.0.1:" + port + "/health", null);
                 assertEquals(200, health.status(), health::toString);

@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param maxDeliveries deliveries after which a failing message is dead-lettered
  * @param backoffBase   delay before the first retry of a failed message; doubles per delivery
  * @param backoffMax    cap on that delay
+ * @param ordered       run handlers one at a time in stream order (reads still come in batches and acks are still
+ *                      pipelined); {@code concurrency} then bounds how many read entries wait their turn. A message
+ *                      that fails is retried later, after the ones behind it.
  */
 public record ConsumerOptions(String group, int concurrency, int batchSize, int maxDeliveries,
-                              Duration backoffBase, Duration backoffMax) {
+                              Duration backoffBase, Duration backoffMax, boolean ordered) {
     public ConsumerOptions {
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
@@ -21,27 +24,32 @@ public record ConsumerOptions(String group, int concurrency, int batchSize, int 
     }
 
     public static ConsumerOptions defaults() {
-        return new ConsumerOptions(null, 64, 128, 5, Duration.ofMillis(200), Duration.ofSeconds(10));
+        return new ConsumerOptions(null, 64, 128, 5, Duration.ofMillis(200), Duration.ofSeconds(10), false);
     }
 
     public ConsumerOptions withGroup(String g) {
-        return new ConsumerOptions(g, concurrency, batchSize, maxDeliveries, backoffBase, backoffMax);
+        return new ConsumerOptions(g, concurrency, batchSize, maxDeliveries, backoffBase, backoffMax, ordered);
     }
 
     public ConsumerOptions withConcurrency(int c) {
-        return new ConsumerOptions(group, c, batchSize, maxDeliveries, backoffBase, backoffMax);
+        return new ConsumerOptions(group, c, batchSize, maxDeliveries, backoffBase, backoffMax, ordered);
     }
 
     public ConsumerOptions withBatchSize(int b) {
-        return new ConsumerOptions(group, concurrency, b, maxDeliveries, backoffBase, backoffMax);
+        return new ConsumerOptions(group, concurrency, b, maxDeliveries, backoffBase, backoffMax, ordered);
     }
 
     public ConsumerOptions withMaxDeliveries(int n) {
-        return new ConsumerOptions(group, concurrency, batchSize, n, backoffBase, backoffMax);
+        return new ConsumerOptions(group, concurrency, batchSize, n, backoffBase, backoffMax, ordered);
     }
 
     public ConsumerOptions withBackoff(Duration base, Duration max) {
-        return new ConsumerOptions(group, concurrency, batchSize, maxDeliveries, base, max);
+        return new ConsumerOptions(group, concurrency, batchSize, maxDeliveries, base, max, ordered);
+    }
+
+    /** Handlers one at a time, in stream order; up to {@code buffered} read entries wait their turn. */
+    public ConsumerOptions inOrder(int buffered) {
+        return new ConsumerOptions(group, buffered, Math.min(batchSize, buffered), maxDeliveries, backoffBase, backoffMax, true);
     }
 
     /** Delay before redelivering a message that has failed {@code deliveries} times. */

@@ -184,4 +184,25 @@ class BusContractTest extends RedisTestBase {
         assertEquals(0, producer.admin().queues().stream().filter(q -> q.name().equals("drain")).findFirst().orElseThrow().pending(),
                 "and were acknowledged");
     }
+
+    @Test
+    void anOrderedConsumerRunsHandlersOneAtATimeInStreamOrder() {
+        Bus producer = buses.bus("producer");
+        List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        buses.bus("worker").consume("ordered", ConsumerOptions.defaults().inOrder(64), m -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            seen.add(m.body().getAsJsonObject().get("n").getAsInt());
+            running.decrementAndGet();
+        });
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 500; i++) sends.add(producer.sendAsync("ordered", "x", body("n", i), Map.of()));
+        sends.forEach(CompletableFuture::join);
+        Await.until(Duration.ofSeconds(10), "500 handled", () -> seen.size() == 500);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 500; i++) expected.add(i);
+        assertEquals(expected, seen, "stream order");
+        assertEquals(1, maxRunning.get(), "one handler at a time");
+    }
 }

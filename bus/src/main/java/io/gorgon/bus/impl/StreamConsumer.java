@@ -65,6 +65,8 @@ final class StreamConsumer implements Subscription {
     /** Entries this instance is working on (until their ack is in Redis): never redelivered meanwhile. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean maintaining = new AtomicBoolean();
+    /** For ordered consumers: one virtual thread running handlers in the order entries were read. */
+    private final java.util.concurrent.ExecutorService sequential;
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingAck> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackQueued = new AtomicBoolean();
     private volatile boolean reading = true;
@@ -84,6 +86,9 @@ final class StreamConsumer implements Subscription {
         this.stream = bus.keys.stream(queue);
         this.me = bus.options.instanceId();
         this.permits = new Semaphore(opts.concurrency());
+        this.sequential = opts.ordered()
+                ? java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("gorgon-ordered-" + queue).factory())
+                : null;
     }
 
     void start() {
@@ -191,7 +196,7 @@ final class StreamConsumer implements Subscription {
     /** Runs one entry on a virtual thread. The caller holds a permit for it. */
     private void dispatch(String id, String payload, long deliveries) {
         inFlight.add(id);
-        bus.handlers.execute(() -> process(id, payload, deliveries));
+        (sequential != null ? sequential : bus.handlers).execute(() -> process(id, payload, deliveries));
     }
 
     private void process(String id, String payload, long deliveries) {
@@ -235,14 +240,20 @@ final class StreamConsumer implements Subscription {
         }));
     }
 
+    /**
+     * The handler part is over: its slot is free for the next message now, while the entry stays in flight (never
+     * redelivered meanwhile) until its outputs and ack are in Redis. Freeing the slot before the ack round trip keeps
+     * an ordered or busy consumer from paying read + work + ack in series for every message.
+     */
     private void finishWith(String id, CompletableFuture<?> work) {
+        permits.release();
         work.whenComplete((v, err) -> {
             if (err != null) {
                 // Outputs or ack did not reach Redis: the entry stays pending and is redelivered (at-least-once).
                 bus.metrics.failed(queue);
                 log.warn("event=ack_failed queue={} id={} cause=\"{}\"", queue, id, EnvelopeCodec.oneLine(String.valueOf(err.getMessage())));
             }
-            release(id);
+            inFlight.remove(id);
         });
     }
 
@@ -468,6 +479,7 @@ final class StreamConsumer implements Subscription {
         while (maintaining.get() && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) Quietly.sleep(5);
         Quietly.close(control);
         control = null;
+        if (sequential != null) sequential.shutdown();
         bus.removeConsumer(this);
         bus.registry.forgetConsumer(queue);
         log.info("event=consumer_drained queue={} complete={}", queue, done);

@@ -71,7 +71,9 @@ public final class NotifyRole implements Role {
     public synchronized void start() {
         reader.start();
         server.start();
-        subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults().withConcurrency(1), this::onEvent);
+        // In stream order (clients see a user's events in the order they happened), but with batched reads and
+        // pipelined acks: one append round trip per event, not read + append + ack in series.
+        subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults().inOrder(256), this::onEvent);
         log.info("event=role_started role=notify instance={} port={}", ctx.instance(), server.port());
     }
 

@@ -5,10 +5,8 @@ import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.InputException;
 import io.gorgon.roles.store.StoreService;
-import io.gorgon.roles.store.TestInfra;
+import io.gorgon.roles.store.InfraTestBase;
 import io.gorgon.roles.store.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Auth against the real store (mongo-java-server) and a real Redis, with a cheap hash count. */
-class AuthServiceTest {
-    private static TestInfra infra;
+class AuthServiceTest extends InfraTestBase {
     private static int counter;
     private StoreService store;
     private TokenService tokens;
     private AuthService auth;
-
-    @BeforeAll
-    static void startInfra() {
-        infra = new TestInfra();
-    }
-
-    @AfterAll
-    static void stopInfra() {
-        infra.close();
-    }
 
     @BeforeEach
     void fresh() {

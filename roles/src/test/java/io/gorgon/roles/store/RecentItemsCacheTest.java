@@ -1,8 +1,6 @@
 package io.gorgon.roles.store;
 
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The races of a read-through fill against concurrent writes, played out step by step on a real Redis. */
-class RecentItemsCacheTest {
+class RecentItemsCacheTest extends InfraTestBase {
     private static final long T0 = 1_780_000_000_000L;
-    private static TestInfra infra;
     private RecentItemsCache cache;
-
-    @BeforeAll
-    static void startInfra() {
-        infra = new TestInfra();
-    }
-
-    @AfterAll
-    static void stopInfra() {
-        infra.close();
-    }
 
     @BeforeEach
     void fresh() {

@@ -8,8 +8,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.gorgon.roles.json.UserInput;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,22 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class StoreServiceTest {
+class StoreServiceTest extends InfraTestBase {
     private static final long T0 = 1_780_000_000_000L;
-    private static TestInfra infra;
     private MongoDatabase db;
     private StoreService store;
     private int dbCounter;
-
-    @BeforeAll
-    static void startInfra() {
-        infra = new TestInfra();
-    }
-
-    @AfterAll
-    static void stopInfra() {
-        infra.close();
-    }
 
     @BeforeEach
     void freshStore() {

@@ -26,6 +26,8 @@ final class ProcSampler implements AutoCloseable {
     private final Map<String, Long> peakRssKb = new TreeMap<>();
     private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
     private final Map<String, Double> cpuSeconds = new TreeMap<>();
+    private final Map<String, Long> sysTicksAtBegin = new LinkedHashMap<>();
+    private final Map<String, Double> sysSeconds = new TreeMap<>();
     private volatile boolean running;
     private Thread thread;
     private long beganAt;
@@ -42,7 +44,12 @@ final class ProcSampler implements AutoCloseable {
             peakRssKb.clear();
             cpuTicksAtBegin.clear();
             cpuSeconds.clear();
-            pids.forEach((name, pid) -> cpuTicksAtBegin.put(name, cpuTicks(pid)));
+            sysTicksAtBegin.clear();
+            sysSeconds.clear();
+            pids.forEach((name, pid) -> {
+                cpuTicksAtBegin.put(name, cpuTicks(pid));
+                sysTicksAtBegin.put(name, sysTicks(pid));
+            });
         }
         beganAt = System.nanoTime();
         running = true;
@@ -68,6 +75,9 @@ final class ProcSampler implements AutoCloseable {
                 Long t0 = cpuTicksAtBegin.get(name);
                 long t1 = cpuTicks(pid);
                 if (t0 != null && t0 >= 0 && t1 >= 0) cpuSeconds.put(name, (t1 - t0) / CLOCK_TICKS);
+                Long s0 = sysTicksAtBegin.get(name);
+                long s1 = sysTicks(pid);
+                if (s0 != null && s0 >= 0 && s1 >= 0) sysSeconds.put(name, (s1 - s0) / CLOCK_TICKS);
             });
         }
     }
@@ -83,6 +93,16 @@ final class ProcSampler implements AutoCloseable {
     synchronized Map<String, Double> cpuPercent() {
         Map<String, Double> out = new TreeMap<>();
         cpuSeconds.forEach((k, v) -> out.put(k, Math.round(1000 * v / seconds) / 10.0));
+        return out;
+    }
+
+    /** Of each process's CPU time between begin and end, the share spent in the kernel (system time), in percent. */
+    synchronized Map<String, Double> systemShare() {
+        Map<String, Double> out = new TreeMap<>();
+        cpuSeconds.forEach((k, v) -> {
+            Double sys = sysSeconds.get(k);
+            if (sys != null && v > 0) out.put(k, Math.round(1000 * sys / v) / 10.0);
+        });
         return out;
     }
 
@@ -133,6 +153,15 @@ final class ProcSampler implements AutoCloseable {
             // the process ended between two samples
         }
         return -1;
+    }
+
+    static long sysTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
     }
 
     static long cpuTicks(long pid) {

@@ -154,7 +154,8 @@ public final class MeshBench {
                     .withLoad(a.clients(), 0, Duration.ofSeconds(a.seconds())).withWarmup(Duration.ofSeconds(a.warmup())),
                     dir.resolve("load.json"));
             procs.end();
-            double selfCpu = (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - selfTicks0) / 100.0 / a.seconds();
+            double selfCpuSeconds = (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - selfTicks0) / 100.0;
+            double selfCpu = selfCpuSeconds / a.seconds();
             json.addProperty("info_per_s", Math.round(mesh.get("info_per_s").getAsDouble()));
             json.addProperty("info_p50_ms", mesh.get("info_p50_ms").getAsDouble());
             json.addProperty("info_p99_ms", mesh.get("info_p99_ms").getAsDouble());
@@ -167,18 +168,19 @@ public final class MeshBench {
             Map<String, Double> cpu = new java.util.TreeMap<>(procs.cpuPercent());
             cpu.put("bench-jvm (simulator)", Math.round(1000 * selfCpu) / 10.0);
             json.add("cpu_pct_of_one_core", new GsonBuilder().create().toJsonTree(cpu));
-            // CPU per answered request over the whole load (warm-up included), everything the mesh ran (not the client):
-            // steadier than the rates on a shared machine.
-            double requests = mesh.get("info_ok").getAsDouble() * a.seconds() / Math.max(1e-9, mesh.get("measured_seconds").getAsDouble());
+            // CPU per answered request over the whole load (warm-up included: info_ok counts every request), everything
+            // the mesh ran (not the client): steadier than the rates on a shared machine.
+            double requests = Math.max(1, mesh.get("info_ok").getAsDouble());
             Map<String, Double> perReq = new java.util.TreeMap<>();
             double total = 0;
-            for (var e : procs.cpuPercent().entrySet()) {
-                double us = e.getValue() / 100 * a.seconds() * 1e6 / Math.max(1, requests);
+            for (var e : procs.cpuSeconds().entrySet()) {
+                double us = e.getValue() * 1e6 / requests;
                 perReq.put(e.getKey(), (double) Math.round(us));
                 total += us;
             }
             json.add("cpu_us_per_info", new GsonBuilder().create().toJsonTree(perReq));
             json.addProperty("mesh_cpu_us_per_info", Math.round(total));
+            json.addProperty("simulator_cpu_us_per_info", Math.round(selfCpuSeconds * 1e6 / requests));
             System.out.println("mesh bench: CPU µs per GET /info (incl. the provider's inserts and background) " + perReq + " total=" + Math.round(total));
             json.add("kernel_share_of_cpu_pct", new GsonBuilder().create().toJsonTree(procs.systemShare()));
             System.out.println("mesh bench: share of each process's CPU spent in the kernel (%) " + procs.systemShare());

@@ -89,6 +89,11 @@ final class ProcSampler implements AutoCloseable {
         return out;
     }
 
+    /** CPU seconds each process used between begin and end. */
+    synchronized Map<String, Double> cpuSeconds() {
+        return new TreeMap<>(cpuSeconds);
+    }
+
     /** Share of one core each process used between begin and end, in percent. */
     synchronized Map<String, Double> cpuPercent() {
         Map<String, Double> out = new TreeMap<>();

@@ -203,7 +203,7 @@ public final class MeshBench {
                 json.addProperty("low_info_p99_ms", low.get("info_p99_ms").getAsDouble());
             }
 
-            if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri);
+            if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
             exit = 1;
@@ -229,7 +229,7 @@ public final class MeshBench {
     }
 
     /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */
-    private void direct(Args a, GorgonConfig cfg, RedisClient redis, String redisUri, String mongoUri) throws Exception {
+    private void direct(Args a, GorgonConfig cfg, RedisClient redis, String redisUri, String mongoUri, Path report) throws Exception {
         Reply r = new ControlClient(cfg).send("scale", scaleAllToZero(), Duration.ofSeconds(30));
         if (!r.ok()) throw new IllegalStateException("scale to 0 failed: " + r.message());
         Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
@@ -248,7 +248,7 @@ public final class MeshBench {
                 JsonObject d = simulate(SimulatorOptions.defaults().withMesh(redisUri, NS, mongoUri, cfg.mongo().database())
                         .withScale(a.users(), 0).withPhases(false, true)
                         .withLoad(a.clients(), 0, Duration.ofSeconds(a.seconds())).withWarmup(Duration.ofSeconds(a.warmup()))
-                        .withWebHosts(List.of(URI.create("http://127.0.0.1:" + port))), null);
+                        .withWebHosts(List.of(URI.create("http://127.0.0.1:" + port))), report);
                 json.addProperty("direct_info_per_s", Math.round(d.get("info_per_s").getAsDouble()));
                 json.addProperty("direct_info_p50_ms", d.get("info_p50_ms").getAsDouble());
                 json.addProperty("direct_info_p99_ms", d.get("info_p99_ms").getAsDouble());
@@ -295,8 +295,7 @@ public final class MeshBench {
     }
 
     /** Runs the simulator in this JVM, its output prefixed; returns its JSON report. */
-    private static JsonObject simulate(SimulatorOptions o, Path report) throws IOException {
-        Path file = report != null ? report : Files.createTempFile("gorgon-meshbench-direct", ".json");
+    private static JsonObject simulate(SimulatorOptions o, Path file) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8) {
             @Override
             public void println(String x) {

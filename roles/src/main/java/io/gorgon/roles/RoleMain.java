@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -56,6 +57,19 @@ public final class RoleMain {
         return 0;
     }
 
+    /**
+     * The role's own pooled Redis client. Jedis' default pool holds 8 connections, but up to {@code bus.concurrency}
+     * handlers (virtual threads) use it at once — auth validates a token and store reads its cache on every request —
+     * and waiting for a pooled connection showed up in profiles: the pool holds as many as handlers can need.
+     */
+    static RedisClient redisClient(GorgonConfig config) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        int size = Math.max(8, config.bus().concurrency());
+        pool.setMaxTotal(size);
+        pool.setMaxIdle(size);
+        return RedisClient.builder().fromURI(URI.create(config.redis().uri())).poolConfig(pool).build();
+    }
+
     /** Starts a role in this JVM; tests use it to run roles in-process too. */
     public static Running start(String role, String instance, GorgonConfig config) throws Exception {
         Map<String, Integer> ports = new HashMap<>();
@@ -65,7 +79,7 @@ public final class RoleMain {
         BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
-        RedisClient redis = RedisClient.create(URI.create(config.redis().uri()));
+        RedisClient redis = redisClient(config);
         Bus bus = Bus.connect(options);
         RoleContext ctx = new RoleContext(role, instance, config, bus, redis, new Keys(config.namespace()));
         Role r = create(ctx);

@@ -3,12 +3,7 @@ package io.gorgon.simulator;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * fewer requests rather than a queue of them: latencies are service times under this concurrency.
  */
 final class InfoClients {
-    private final HttpClient http;
+    private static final int CONNECT_TIMEOUT_MS = 2000;
     private final WebInstances web;
     private final long[] userIds;
     private final String token;
@@ -29,8 +24,7 @@ final class InfoClients {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    InfoClients(HttpClient http, WebInstances web, long[] userIds, String token, Duration timeout, Outcomes outcomes) {
-        this.http = http;
+    InfoClients(WebInstances web, long[] userIds, String token, Duration timeout, Outcomes outcomes) {
         this.web = web;
         this.userIds = userIds;
         this.token = token;
@@ -61,33 +55,39 @@ final class InfoClients {
     }
 
     private void loop() {
-        while (running) {
-            URI base = web.next();
-            if (base == null) { // no live web instance right now (all killed, or not registered yet)
-                outcomes.error("no_web_instance");
-                sleep(100);
-                continue;
+        // One kept-alive connection per web instance this client talks to (round robin over the live ones).
+        java.util.Map<URI, PlainHttp> connections = new java.util.HashMap<>();
+        String headers = "Authorization: Bearer " + token + "\r\n";
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        try {
+            while (running) {
+                URI base = web.next();
+                if (base == null) { // no live web instance right now (all killed, or not registered yet)
+                    outcomes.error("no_web_instance");
+                    sleep(100);
+                    continue;
+                }
+                long uid = userIds[ThreadLocalRandom.current().nextInt(userIds.length)];
+                PlainHttp http = connections.computeIfAbsent(base, b -> new PlainHttp(b, CONNECT_TIMEOUT_MS));
+                long t0 = System.nanoTime();
+                try {
+                    PlainHttp.Response resp = http.get("/info/" + uid + "?lim=20&off=0", headers, timeoutMs);
+                    classify(resp.status(), resp.body(), System.nanoTime() - t0);
+                } catch (PlainHttp.ConnectFailed e) {
+                    if (e.timedOut) {
+                        outcomes.error("connect_timeout"); // nothing was sent: the instance is unreachable, a clear failure
+                    } else {
+                        outcomes.error("connect_refused");
+                        sleep(20); // the instance is gone: don't spin on it until the registry says so
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    outcomes.unanswered("timeout");
+                } catch (IOException e) {
+                    outcomes.error("connection_lost");
+                }
             }
-            long uid = userIds[ThreadLocalRandom.current().nextInt(userIds.length)];
-            HttpRequest req = HttpRequest.newBuilder(base.resolve("/info/" + uid + "?lim=20&off=0"))
-                    .timeout(timeout).header("Authorization", "Bearer " + token).GET().build();
-            long t0 = System.nanoTime();
-            try {
-                HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-                classify(resp.statusCode(), resp.body(), System.nanoTime() - t0);
-            } catch (java.net.http.HttpConnectTimeoutException e) {
-                outcomes.error("connect_timeout"); // nothing was sent: the instance is unreachable, a clear failure
-            } catch (HttpTimeoutException e) {
-                outcomes.unanswered("timeout");
-            } catch (ConnectException e) {
-                outcomes.error("connect_refused");
-                sleep(20); // the instance is gone: don't spin on it until the registry says so
-            } catch (IOException e) {
-                outcomes.error("connection_lost");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } finally {
+            connections.values().forEach(PlainHttp::close);
         }
     }
 

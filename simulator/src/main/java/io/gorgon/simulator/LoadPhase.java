@@ -61,7 +61,7 @@ final class LoadPhase {
             if (options.clients() > 0) {
                 URI first = awaitWeb(web);
                 String token = token(new MeshHttp(http, options.requestTimeout()), first);
-                clients = new InfoClients(http, web, userIds, token, options.requestTimeout(), outcomes);
+                clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes);
             }
             Inserter inserter = new Inserter(bus, ids, userIds, options.rate(), runTag);
             this.inserter = inserter;

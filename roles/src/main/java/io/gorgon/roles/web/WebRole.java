@@ -12,7 +12,10 @@ import io.gorgon.roles.json.UserInput;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -51,41 +55,97 @@ public final class WebRole implements Role {
                 .addHttpListener(port, "0.0.0.0")
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
-                .setHandler(exchange -> exchange.dispatch(handlers, () -> serve(exchange)))
+                // Requests with a body are read blocking on a virtual thread. The others never block: they are routed on
+                // the I/O thread, and the answer is written there when the bus reply arrives. That saves two thread
+                // hand-offs per request (to a virtual thread, and back to the I/O thread to resume reading): the web
+                // role's CPU per GET /info went from ~430 to ~280 µs on a 2-core machine (scripts/bench mesh).
+                .setHandler(exchange -> {
+                    if (hasBody(exchange)) exchange.dispatch(handlers, () -> serve(exchange));
+                    else exchange.dispatch(SameThreadExecutor.INSTANCE, () -> serveAsync(exchange));
+                })
                 .build();
         server.start();
         log.info("event=web_listening port={}", port);
     }
 
+    private static boolean hasBody(HttpServerExchange ex) {
+        HttpString m = ex.getRequestMethod();
+        return !(m.equals(Methods.GET) || m.equals(Methods.HEAD) || m.equals(Methods.DELETE) || m.equals(Methods.OPTIONS));
+    }
+
+    /** On a virtual thread: may block reading the body and waiting for the mesh. */
     private void serve(HttpServerExchange ex) {
         long t0 = System.nanoTime();
         active.incrementAndGet();
         try {
             if (stopping) throw new HttpError(503, "this instance is shutting down");
-            Reply r = route(ex);
+            Reply r = Bus.join(route(ex));
             send(ex, r.status, r.body);
-        } catch (HttpError e) {
+        } catch (RuntimeException e) {
+            fail(ex, e);
+        } finally {
+            done(t0);
+        }
+    }
+
+    /** On the I/O thread, never blocking: the bus reply completes the exchange on that same I/O thread. */
+    private void serveAsync(HttpServerExchange ex) {
+        long t0 = System.nanoTime();
+        active.incrementAndGet();
+        CompletableFuture<Reply> reply;
+        try {
+            if (stopping) throw new HttpError(503, "this instance is shutting down");
+            reply = route(ex);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((r, err) -> {
+            Runnable finish = () -> {
+                try {
+                    if (err == null) send(ex, r.status, r.body);
+                    else fail(ex, err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+                } catch (RuntimeException e) {
+                    fail(ex, e);
+                } finally {
+                    done(t0);
+                }
+            };
+            if (Thread.currentThread() == ex.getIoThread()) finish.run();
+            else ex.getIoThread().execute(finish);
+        });
+    }
+
+    private void done(long t0) {
+        active.decrementAndGet();
+        ctx.bus().metrics().latency("http").record((System.nanoTime() - t0) / 1000);
+    }
+
+    /** Every failure as JSON {error, message} with its status. */
+    private void fail(HttpServerExchange ex, Throwable t) {
+        if (t instanceof HttpError e) {
             if (e instanceof MethodNotAllowed m) ex.getResponseHeaders().put(Headers.ALLOW, m.allow);
             sendError(ex, e.status, e.getMessage());
-        } catch (BusException e) {
+        } else if (t instanceof BusException e) {
             sendError(ex, e.code(), switch (e.failure()) {
                 case NO_CONSUMER -> "a role this request needs is not running: " + e.getMessage();
                 case TIMEOUT -> "the mesh did not answer in time";
                 case UNAVAILABLE -> "the message bus is unavailable";
                 case HANDLER_FAILED -> e.getMessage();
             });
-        } catch (RuntimeException e) {
-            log.error("event=web_internal_error path={} cause=\"{}\"", ex.getRequestPath(), String.valueOf(e).replaceAll("\\s+", " "), e);
+        } else {
+            log.error("event=web_internal_error path={} cause=\"{}\"", ex.getRequestPath(), String.valueOf(t).replaceAll("\\s+", " "), t);
             sendError(ex, 500, "internal error");
-        } finally {
-            active.decrementAndGet();
-            ctx.bus().metrics().latency("http").record((System.nanoTime() - t0) / 1000);
         }
     }
 
     private record Reply(int status, JsonElement body) {}
 
-    private Reply route(HttpServerExchange ex) {
+    private static CompletableFuture<Reply> now(int status, JsonElement body) {
+        return CompletableFuture.completedFuture(new Reply(status, body));
+    }
+
+    /** The answer to one request; bad requests throw HttpError at once, without a bus call. */
+    private CompletableFuture<Reply> route(HttpServerExchange ex) {
         String method = ex.getRequestMethod().toString();
         String[] p = ex.getRequestPath().split("/", -1); // "/items/7" → ["", "items", "7"]
         if (p.length == 2 && p[1].equals("health")) {
@@ -95,22 +155,21 @@ public final class WebRole implements Role {
             h.addProperty("role", ctx.role());
             h.addProperty("instance", ctx.instance());
             h.addProperty("uptime", (System.currentTimeMillis() - startedAt) / 1000);
-            return new Reply(200, h);
+            return now(200, h);
         }
         if (p.length == 3 && p[1].equals("auth")) {
             switch (p[2]) {
                 case "register" -> {
                     allow(method, "POST");
-                    return new Reply(201, call(ex, Protocol.AUTH_REGISTER, jsonBody(ex), false));
+                    return call(ex, Protocol.AUTH_REGISTER, jsonBody(ex), false).thenApply(b -> new Reply(201, b));
                 }
                 case "login" -> {
                     allow(method, "POST");
-                    return new Reply(200, call(ex, Protocol.AUTH_LOGIN, jsonBody(ex), false));
+                    return call(ex, Protocol.AUTH_LOGIN, jsonBody(ex), false).thenApply(b -> new Reply(200, b));
                 }
                 case "logout" -> {
                     allow(method, "POST");
-                    call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true);
-                    return new Reply(204, null);
+                    return call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true).thenApply(b -> new Reply(204, null));
                 }
                 default -> throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
             }
@@ -119,15 +178,14 @@ public final class WebRole implements Role {
             allow(method, "POST");
             JsonObject body = new JsonObject();
             body.add("item", jsonBody(ex));
-            return new Reply(201, call(ex, Protocol.APP_ITEM_CREATE, body, true));
+            return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> new Reply(201, b));
         }
         if (p.length == 3 && p[1].equals("items") && !p[2].isEmpty()) {
             allow(method, "GET", "DELETE");
             JsonObject body = new JsonObject();
             body.addProperty("id", p[2]);
-            if (method.equals("GET")) return new Reply(200, call(ex, Protocol.APP_ITEM_GET, body, true));
-            call(ex, Protocol.APP_ITEM_DELETE, body, true);
-            return new Reply(204, null);
+            if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> new Reply(200, b));
+            return call(ex, Protocol.APP_ITEM_DELETE, body, true).thenApply(b -> new Reply(204, null));
         }
         if (p.length == 3 && p[1].equals("info") && !p[2].isEmpty()) {
             allow(method, "GET");
@@ -135,20 +193,20 @@ public final class WebRole implements Role {
             body.addProperty("uid", p[2]);
             query(ex, "lim").ifPresent(v -> body.addProperty("lim", v));
             query(ex, "off").ifPresent(v -> body.addProperty("off", v));
-            return new Reply(200, call(ex, Protocol.APP_INFO, body, true));
+            return call(ex, Protocol.APP_INFO, body, true).thenApply(b -> new Reply(200, b));
         }
         throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
     }
 
     /** One bus request into the mesh; the answer comes back to this instance's own reply address. */
-    private JsonElement call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
+    private CompletableFuture<JsonElement> call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
         Map<String, String> headers = new HashMap<>();
         String token = bearer(ex);
         if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
         if (token != null) headers.put(Protocol.H_TOKEN, token);
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
-        return Bus.join(ctx.bus().request(Protocol.AUTH_GET, type, body, headers, timeout));
+        return ctx.bus().request(Protocol.AUTH_GET, type, body, headers, timeout);
     }
 
     private static String bearer(HttpServerExchange ex) {

@@ -1,0 +1,379 @@
+package io.gorgon.roles.bench;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.gorgon.bus.Admin;
+import io.gorgon.bus.InstanceInfo;
+import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.bus.testing.Await;
+import io.gorgon.bus.testing.ChildJvm;
+import io.gorgon.roles.auth.TokenService;
+import io.gorgon.roles.cli.Gorgon;
+import io.gorgon.roles.config.ConfigLoader;
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.json.Ids;
+import io.gorgon.roles.store.Item;
+import io.gorgon.roles.store.StoreService;
+import io.gorgon.roles.supervisor.ControlClient;
+import io.gorgon.roles.supervisor.Reply;
+import io.gorgon.simulator.Simulator;
+import io.gorgon.simulator.SimulatorOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import com.google.gson.JsonPrimitive;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * {@code scripts/bench mesh} (issue 5): the whole mesh on this machine — {@code gorgon up} with embedded Redis and
+ * MongoDB and one instance of every role, the provider inserting at its rate — seeded and then loaded by the
+ * simulator; then the same {@code GET /info/{uid}} served in this JVM straight from the store code, without the bus
+ * ({@link DirectInfoServer}), at the same concurrency and duration and the same insert rate, to show what the bus
+ * costs. Peak resident memory and CPU of every process are read from /proc during the mesh's load.
+ *
+ * <p>Writes {@code target/bench/mesh.json}. Usage: {@code MeshBench [--items N] [--users N] [--clients N]
+ * [--seconds N] [--warmup N] [--rate N] [--latency-clients N] [--only-mesh] [--keep]}; defaults 1,000,000 items, 10,000 users, 64 clients,
+ * 60 s of load of which the first 30 s are warm-up. The warm-up is long on purpose: on 2 cores, the C2 compiler
+ * threads of the nine JVMs still took 35-54% of each role's CPU between 10 and 30 s into the load (perf). Then 20 s
+ * at {@code --latency-clients} (default 4) closed-loop clients, for latency at low concurrency.
+ */
+public final class MeshBench {
+    private static final String NS = "bench";
+
+    private record Args(long items, int users, int clients, int seconds, int warmup, int rate, boolean onlyMesh, boolean keep,
+                        int latencyClients) {
+        static Args parse(String[] a) {
+            long items = 1_000_000;
+            int users = 10_000, clients = 64, seconds = 60, warmup = 30, rate = 1000;
+            boolean onlyMesh = false, keep = false;
+            int latencyClients = 4;
+            for (int i = 0; i < a.length; i++) {
+                String v = i + 1 < a.length ? a[i + 1] : null;
+                switch (a[i]) {
+                    case "--items" -> items = Long.parseLong(a[++i]);
+                    case "--users" -> users = Integer.parseInt(a[++i]);
+                    case "--clients" -> clients = Integer.parseInt(a[++i]);
+                    case "--seconds" -> seconds = Integer.parseInt(a[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(a[++i]);
+                    case "--rate" -> rate = Integer.parseInt(a[++i]);
+                    case "--only-mesh" -> onlyMesh = true;
+                    case "--keep" -> keep = true;
+                    case "--latency-clients" -> latencyClients = Integer.parseInt(a[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a[i] + (v == null ? "" : " " + v));
+                }
+            }
+            if (items < 0 || users < 1 || clients < 1 || seconds <= warmup || warmup < 0 || rate < 0) {
+                throw new IllegalArgumentException("need items >= 0, users >= 1, clients >= 1, seconds > warmup >= 0, rate >= 0");
+            }
+            return new Args(items, users, clients, seconds, warmup, rate, onlyMesh, keep, latencyClients);
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args;
+        try {
+            args = Args.parse(argv);
+        } catch (RuntimeException e) {
+            System.err.println("mesh bench: " + e.getMessage());
+            System.err.println("usage: scripts/bench mesh [--items N] [--users N] [--clients N] [--seconds N] [--warmup N] [--rate N] [--latency-clients N] [--only-mesh] [--keep]");
+            System.exit(2);
+            return;
+        }
+        System.exit(new MeshBench().run(args));
+    }
+
+    private final JsonObject json = new JsonObject();
+    private final List<String[]> rows = new ArrayList<>();
+
+    private int run(Args a) throws Exception {
+        long started = System.nanoTime();
+        Path dir = Files.createTempDirectory("gorgon-meshbench");
+        int redisPort = LocalRedis.freePort(), mongoPort = LocalRedis.freePort(), webPort = LocalRedis.freePort();
+        String redisUri = "redis://127.0.0.1:" + redisPort, mongoUri = "mongodb://127.0.0.1:" + mongoPort;
+        Path config = dir.resolve("gorgon.json");
+        Files.writeString(config, """
+                {"namespace": "%s",
+                 "redis": {"uri": "%s", "embedded": true, "dir": "%s"},
+                 "mongo": {"uri": "%s", "embedded": true, "dir": "%s"},
+                 "instances": {"web": 1, "auth": 1, "app": 1, "store": 1, "provider": 1, "notify": 1, "stats": 1},
+                 "web": {"port": %d}, "stats": {"port": %d}, "notify": {"port": %d},
+                 "provider": {"ratePerSecond": %d},
+                 "logs": {"dir": "%s"}}
+                """.formatted(NS, redisUri, dir.resolve("redis"), mongoUri, dir.resolve("mongo"), webPort,
+                LocalRedis.freePort(), LocalRedis.freePort(), a.rate(), dir.resolve("logs")));
+        GorgonConfig cfg = ConfigLoader.load(config, List.of(), Map.of());
+
+        json.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        json.addProperty("load_before", loadAverage());
+        json.addProperty("java", System.getProperty("java.version"));
+        json.addProperty("items", a.items());
+        json.addProperty("users", a.users());
+        json.addProperty("clients", a.clients());
+        json.addProperty("load_seconds", a.seconds());
+        json.addProperty("warmup_seconds", a.warmup());
+        json.addProperty("provider_rate_per_s", a.rate());
+        json.addProperty("role_java_opts", System.getenv().getOrDefault("GORGON_ROLE_JAVA_OPTS", ""));
+        System.out.printf(Locale.ROOT, "mesh bench: %d cores, load %s, items=%d users=%d clients=%d load=%ds (warm-up %ds) provider=%d/s, dir %s%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), a.items(), a.users(), a.clients(), a.seconds(),
+                a.warmup(), a.rate(), dir);
+
+        ChildJvm up = ChildJvm.start(Gorgon.class, List.of("up", "--config", config.toString()), Map.of("GORGON_DETACHED", "1"),
+                dir.resolve("up.log"));
+        int exit = 0;
+        try (RedisClient redis = awaitRedis(redisUri, up)) {
+            Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+            Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify", "stats");
+            Await.until(Duration.ofSeconds(120), () -> "every role live; " + up.logText(),
+                    () -> admin.instances().stream().filter(i -> i.status().equals("live")).map(InstanceInfo::role)
+                            .collect(java.util.stream.Collectors.toSet()).containsAll(roles));
+            System.out.println("mesh bench: every role is live");
+
+            // (b) seed
+            SimulatorOptions base = SimulatorOptions.defaults().withMesh(redisUri, NS, mongoUri, cfg.mongo().database())
+                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(900));
+            JsonObject seed = simulate(base.withScale(a.users(), a.items()).withPhases(true, false), dir.resolve("seed.json"));
+            double ingest = seed.get("ingest_per_s").getAsDouble();
+            json.addProperty("ingest_per_s", Math.round(ingest));
+
+            // (c) the mesh under load, processes sampled
+            ProcSampler procs = new ProcSampler(redis, NS);
+            long selfTicks0 = ProcSampler.cpuTicks(ProcessHandle.current().pid());
+            procs.begin();
+            JsonObject mesh = simulate(base.withScale(a.users(), 0).withPhases(false, true)
+                    .withLoad(a.clients(), 0, Duration.ofSeconds(a.seconds())).withWarmup(Duration.ofSeconds(a.warmup())),
+                    dir.resolve("load.json"));
+            procs.end();
+            double selfCpuSeconds = (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - selfTicks0) / 100.0;
+            double selfCpu = selfCpuSeconds / a.seconds();
+            json.addProperty("info_per_s", Math.round(mesh.get("info_per_s").getAsDouble()));
+            json.addProperty("info_p50_ms", mesh.get("info_p50_ms").getAsDouble());
+            json.addProperty("info_p99_ms", mesh.get("info_p99_ms").getAsDouble());
+            json.addProperty("info_errors", mesh.getAsJsonObject("info_errors").toString());
+            Map<String, Double> rss = procs.peakRssMb();
+            double maxRole = rss.entrySet().stream().filter(e -> !e.getKey().equals("redis") && !e.getKey().equals("mongo"))
+                    .mapToDouble(Map.Entry::getValue).max().orElse(0);
+            json.addProperty("max_role_rss_mb", maxRole);
+            json.add("rss_mb", new GsonBuilder().create().toJsonTree(rss));
+            Map<String, Double> cpu = new java.util.TreeMap<>(procs.cpuPercent());
+            cpu.put("bench-jvm (simulator)", Math.round(1000 * selfCpu) / 10.0);
+            json.add("cpu_pct_of_one_core", new GsonBuilder().create().toJsonTree(cpu));
+            // CPU per answered request over the whole load (warm-up included: info_ok counts every request), everything
+            // the mesh ran (not the client): steadier than the rates on a shared machine.
+            double requests = Math.max(1, mesh.get("info_ok").getAsDouble());
+            Map<String, Double> perReq = new java.util.TreeMap<>();
+            double total = 0;
+            for (var e : procs.cpuSeconds().entrySet()) {
+                double us = e.getValue() * 1e6 / requests;
+                perReq.put(e.getKey(), (double) Math.round(us));
+                total += us;
+            }
+            json.add("cpu_us_per_info", new GsonBuilder().create().toJsonTree(perReq));
+            json.addProperty("mesh_cpu_us_per_info", Math.round(total));
+            json.addProperty("simulator_cpu_us_per_info", Math.round(selfCpuSeconds * 1e6 / requests));
+            System.out.println("mesh bench: CPU µs per GET /info (incl. the provider's inserts and background) " + perReq + " total=" + Math.round(total));
+            json.add("kernel_share_of_cpu_pct", new GsonBuilder().create().toJsonTree(procs.systemShare()));
+            System.out.println("mesh bench: share of each process's CPU spent in the kernel (%) " + procs.systemShare());
+            json.addProperty("load_during_mesh", loadAverage());
+            System.out.println("mesh bench: peak RSS MB " + rss);
+            System.out.println("mesh bench: CPU % of one core during the load " + cpu);
+
+            // Latency at low concurrency: with 64 closed-loop clients, Little's law ties p50 to 64 / throughput (3,000
+            // req/s means ~21 ms on average), so the issue's p50 <= 3 ms can only be read at a few clients.
+            if (a.latencyClients() > 0) {
+                JsonObject low = simulate(base.withScale(a.users(), 0).withPhases(false, true)
+                        .withLoad(a.latencyClients(), 0, Duration.ofSeconds(20)).withWarmup(Duration.ofSeconds(5)), dir.resolve("low.json"));
+                json.addProperty("low_concurrency_clients", a.latencyClients());
+                json.addProperty("low_info_per_s", Math.round(low.get("info_per_s").getAsDouble()));
+                json.addProperty("low_info_p50_ms", low.get("info_p50_ms").getAsDouble());
+                json.addProperty("low_info_p99_ms", low.get("info_p99_ms").getAsDouble());
+            }
+
+            if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println("mesh bench failed: " + e);
+            exit = 1;
+        } finally {
+            System.out.println("mesh bench: stopping gorgon up");
+            up.terminate(60);
+            up.close();
+        }
+        json.addProperty("load_after", loadAverage());
+        json.addProperty("total_seconds", Math.round((System.nanoTime() - started) / 1e9));
+        if (exit == 0) {
+            table(a);
+            Path out = Path.of("target", "bench", "mesh.json");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n", StandardCharsets.UTF_8);
+            System.out.println("wrote " + out);
+            if (a.keep()) System.out.println("mesh bench: kept " + dir);
+            else deleteTree(dir);
+        } else {
+            System.err.println("mesh bench: logs kept in " + dir.resolve("logs"));
+        }
+        return exit;
+    }
+
+    /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */
+    private void direct(Args a, GorgonConfig cfg, RedisClient redis, String redisUri, String mongoUri, Path report) throws Exception {
+        Reply r = new ControlClient(cfg).send("scale", scaleAllToZero(), Duration.ofSeconds(30));
+        if (!r.ok()) throw new IllegalStateException("scale to 0 failed: " + r.message());
+        Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        Await.until(Duration.ofSeconds(60), () -> "roles stopped",
+                () -> admin.instances().stream().noneMatch(i -> i.status().equals("live")));
+        System.out.println("mesh bench: every role scaled to 0; serving GET /info from this JVM without the bus");
+        int port = LocalRedis.freePort();
+        try (MongoClient mongo = MongoClients.create(mongoUri)) {
+            StoreService store = new StoreService(mongo.getDatabase(cfg.mongo().database()), redis,
+                    new StoreService.Options(NS, cfg.store().recentCacheSize(), Duration.ZERO));
+            TokenService tokens = new TokenService(redis, NS, Duration.ofHours(1));
+            Ids ids = Ids.fromRedis(redis, NS);
+            java.util.concurrent.atomic.AtomicBoolean inserting = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread inserter = Thread.ofPlatform().daemon().name("direct-inserter").start(() -> insertAtRate(store, ids, a.rate(), inserting));
+            try (DirectInfoServer server = new DirectInfoServer(store, tokens, port).start()) {
+                JsonObject d = simulate(SimulatorOptions.defaults().withMesh(redisUri, NS, mongoUri, cfg.mongo().database())
+                        .withScale(a.users(), 0).withPhases(false, true)
+                        .withLoad(a.clients(), 0, Duration.ofSeconds(a.seconds())).withWarmup(Duration.ofSeconds(a.warmup()))
+                        .withWebHosts(List.of(URI.create("http://127.0.0.1:" + port))), report);
+                json.addProperty("direct_info_per_s", Math.round(d.get("info_per_s").getAsDouble()));
+                json.addProperty("direct_info_p50_ms", d.get("info_p50_ms").getAsDouble());
+                json.addProperty("direct_info_p99_ms", d.get("info_p99_ms").getAsDouble());
+                json.addProperty("load_during_direct", loadAverage());
+            } finally {
+                inserting.set(false);
+                inserter.join();
+            }
+        }
+    }
+
+    /** What the provider does, minus the bus: {@code rate} random notes per second, in 10 ms ticks, written through. */
+    private static void insertAtRate(StoreService store, Ids ids, int rate, java.util.concurrent.atomic.AtomicBoolean running) {
+        double credit = 0;
+        long tick = System.nanoTime();
+        while (running.get()) {
+            credit += rate / 100.0;
+            List<Item> batch = new ArrayList<>();
+            for (; credit >= 1; credit--) {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                long id = ids.next();
+                batch.add(new Item(id, 1 + r.nextInt(1000), "direct note " + id, "a note written without the bus", null,
+                        System.currentTimeMillis(), new JsonPrimitive("here"), List.of("direct"), new JsonObject()));
+            }
+            if (!batch.isEmpty()) store.putAll(batch);
+            tick += 10_000_000L;
+            long wait = tick - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static JsonObject scaleAllToZero() {
+        JsonObject counts = new JsonObject();
+        for (String role : List.of("web", "auth", "app", "store", "provider", "notify", "stats")) counts.addProperty(role, 0);
+        JsonObject args = new JsonObject();
+        args.add("counts", counts);
+        return args;
+    }
+
+    /** Runs the simulator in this JVM, its output prefixed; returns its JSON report. */
+    private static JsonObject simulate(SimulatorOptions o, Path file) throws IOException {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String x) {
+                super.println("  sim | " + x);
+            }
+        };
+        int code = new Simulator().run(o.withReport(file), null, out);
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        if (code != 0) throw new IllegalStateException("the simulator failed (exit " + code + "): " + json.get("failures"));
+        return json;
+    }
+
+    private static RedisClient awaitRedis(String uri, ChildJvm up) {
+        Await.until(Duration.ofSeconds(60), () -> "redis up; " + up.logText(), () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(uri).getPort()), 200);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        return RedisClient.create(URI.create(uri));
+    }
+
+    private void table(Args a) {
+        row("info_per_s", "≥ 3000", json, "info_per_s", 3000, true);
+        row("info_p50_ms", "≤ 3", json, "info_p50_ms", 3, false);
+        row("info_p99_ms", "≤ 20", json, "info_p99_ms", 20, false);
+        row("ingest_per_s", "≥ 10000", json, "ingest_per_s", 10000, true);
+        row("max_role_rss_mb", "≤ 256", json, "max_role_rss_mb", 256, false);
+        if (json.has("low_info_p50_ms")) {
+            String at = "(" + json.get("low_concurrency_clients").getAsInt() + " clients)";
+            rows.add(new String[] {"low_info_per_s", fmt(json.get("low_info_per_s").getAsDouble()), at, ""});
+            row("low_info_p50_ms", "≤ 3", json, "low_info_p50_ms", 3, false);
+            row("low_info_p99_ms", "≤ 20", json, "low_info_p99_ms", 20, false);
+        }
+        if (json.has("direct_info_per_s")) {
+            rows.add(new String[] {"direct_info_per_s", fmt(json.get("direct_info_per_s").getAsDouble()), "(no bus)",
+                    "mesh/direct " + ratio(json.get("info_per_s").getAsDouble(), json.get("direct_info_per_s").getAsDouble())});
+            rows.add(new String[] {"direct_info_p50_ms", fmt(json.get("direct_info_p50_ms").getAsDouble()), "(no bus)",
+                    "mesh/direct " + ratio(json.get("info_p50_ms").getAsDouble(), json.get("direct_info_p50_ms").getAsDouble())});
+            rows.add(new String[] {"direct_info_p99_ms", fmt(json.get("direct_info_p99_ms").getAsDouble()), "(no bus)",
+                    "mesh/direct " + ratio(json.get("info_p99_ms").getAsDouble(), json.get("direct_info_p99_ms").getAsDouble())});
+        }
+        System.out.printf(Locale.ROOT, "%nmesh bench — %d cores, items=%d, clients=%d, %ds load (%ds warm-up), provider %d/s; load average %s%n",
+                Runtime.getRuntime().availableProcessors(), a.items(), a.clients(), a.seconds(), a.warmup(), a.rate(), json.get("load_after").getAsString());
+        System.out.printf("%-20s %12s %10s  %s%n", "metric", "value", "target", "ratio");
+        for (String[] r : rows) System.out.printf("%-20s %12s %10s  %s%n", (Object[]) r);
+    }
+
+    private void row(String name, String target, JsonObject j, String key, double goal, boolean higherIsBetter) {
+        double v = j.get(key).getAsDouble();
+        double ratio = higherIsBetter ? v / goal : goal / Math.max(v, 1e-9);
+        rows.add(new String[] {name, fmt(v), target, String.format(Locale.ROOT, "%.2f%s", ratio, ratio >= 1 ? " ok" : " MISSED")});
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String ratio(double a, double b) {
+        return b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.gorgon.roles.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gorgon.roles.supervisor.ControlKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Every process of a running {@code gorgon up} (role instances from the supervisor's status key, plus the embedded
+ * redis and mongo), sampled from /proc: peak resident memory (VmRSS) and CPU time (utime + stime) between
+ * {@link #begin()} and {@link #end()}.
+ */
+final class ProcSampler implements AutoCloseable {
+    private static final double CLOCK_TICKS = 100.0; // USER_HZ on Linux
+
+    private final UnifiedJedis redis;
+    private final ControlKeys keys;
+    private final Map<String, Long> pids = new TreeMap<>();
+    private final Map<String, Long> peakRssKb = new TreeMap<>();
+    private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
+    private final Map<String, Double> cpuSeconds = new TreeMap<>();
+    private final Map<String, Long> sysTicksAtBegin = new LinkedHashMap<>();
+    private final Map<String, Double> sysSeconds = new TreeMap<>();
+    private volatile boolean running;
+    private Thread thread;
+    private long beganAt;
+    private double seconds;
+
+    ProcSampler(UnifiedJedis redis, String namespace) {
+        this.redis = redis;
+        this.keys = new ControlKeys(namespace);
+    }
+
+    void begin() {
+        refreshPids();
+        synchronized (this) {
+            peakRssKb.clear();
+            cpuTicksAtBegin.clear();
+            cpuSeconds.clear();
+            sysTicksAtBegin.clear();
+            sysSeconds.clear();
+            pids.forEach((name, pid) -> {
+                cpuTicksAtBegin.put(name, cpuTicks(pid));
+                sysTicksAtBegin.put(name, sysTicks(pid));
+            });
+        }
+        beganAt = System.nanoTime();
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("proc-sampler").start(() -> {
+            while (running) {
+                sampleRss();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    void end() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join();
+        seconds = (System.nanoTime() - beganAt) / 1e9;
+        synchronized (this) {
+            pids.forEach((name, pid) -> {
+                Long t0 = cpuTicksAtBegin.get(name);
+                long t1 = cpuTicks(pid);
+                if (t0 != null && t0 >= 0 && t1 >= 0) cpuSeconds.put(name, (t1 - t0) / CLOCK_TICKS);
+                Long s0 = sysTicksAtBegin.get(name);
+                long s1 = sysTicks(pid);
+                if (s0 != null && s0 >= 0 && s1 >= 0) sysSeconds.put(name, (s1 - s0) / CLOCK_TICKS);
+            });
+        }
+    }
+
+    /** Peak RSS in MB per process name (web-1, store-1, …, redis, mongo). */
+    synchronized Map<String, Double> peakRssMb() {
+        Map<String, Double> out = new TreeMap<>();
+        peakRssKb.forEach((k, v) -> out.put(k, Math.round(v / 102.4) / 10.0));
+        return out;
+    }
+
+    /** CPU seconds each process used between begin and end. */
+    synchronized Map<String, Double> cpuSeconds() {
+        return new TreeMap<>(cpuSeconds);
+    }
+
+    /** Share of one core each process used between begin and end, in percent. */
+    synchronized Map<String, Double> cpuPercent() {
+        Map<String, Double> out = new TreeMap<>();
+        cpuSeconds.forEach((k, v) -> out.put(k, Math.round(1000 * v / seconds) / 10.0));
+        return out;
+    }
+
+    /** Of each process's CPU time between begin and end, the share spent in the kernel (system time), in percent. */
+    synchronized Map<String, Double> systemShare() {
+        Map<String, Double> out = new TreeMap<>();
+        cpuSeconds.forEach((k, v) -> {
+            Double sys = sysSeconds.get(k);
+            if (sys != null && v > 0) out.put(k, Math.round(1000 * sys / v) / 10.0);
+        });
+        return out;
+    }
+
+    private void sampleRss() {
+        refreshPids();
+        Map<String, Long> snapshot;
+        synchronized (this) {
+            snapshot = new LinkedHashMap<>(pids);
+        }
+        snapshot.forEach((name, pid) -> {
+            long kb = rssKb(pid);
+            if (kb > 0) {
+                synchronized (this) {
+                    peakRssKb.merge(name, kb, Math::max);
+                }
+            }
+        });
+    }
+
+    private void refreshPids() {
+        String status;
+        try {
+            status = redis.get(keys.children());
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (status == null) return;
+        JsonObject o = JsonParser.parseString(status).getAsJsonObject();
+        Map<String, Long> found = new TreeMap<>();
+        for (JsonElement c : o.getAsJsonArray("children")) {
+            JsonObject child = c.getAsJsonObject();
+            if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
+        }
+        if (o.has("infra")) {
+            o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+        }
+        synchronized (this) {
+            pids.putAll(found);
+        }
+    }
+
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the process ended between two samples
+        }
+        return -1;
+    }
+
+    static long sysTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) thread.interrupt();
+    }
+}

@@ -3,9 +3,11 @@ package io.gorgon.roles.bench;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.gorgon.bus.Admin;
+import io.gorgon.bus.Ids;
 import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
@@ -14,7 +16,6 @@ import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.json.Ids;
 import io.gorgon.roles.store.Item;
 import io.gorgon.roles.store.StoreService;
 import io.gorgon.roles.supervisor.ControlClient;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import com.google.gson.JsonPrimitive;
 import redis.clients.jedis.RedisClient;
 
 /**

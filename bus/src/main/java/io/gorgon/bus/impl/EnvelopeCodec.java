@@ -143,32 +143,27 @@ public final class EnvelopeCodec {
 
     /** A string value, null for JSON null, WRONG_TYPE for anything else. */
     private static Object string(JsonReader r) throws IOException {
-        return switch (r.peek()) {
-            case STRING -> r.nextString();
-            case NULL -> {
-                r.nextNull();
-                yield null;
-            }
-            default -> {
-                r.skipValue();
-                yield WRONG_TYPE;
-            }
-        };
+        return value(r, JsonToken.STRING, JsonReader::nextString);
     }
 
     /** A whole number, null for JSON null, WRONG_TYPE for anything else. */
     private static Object number(JsonReader r) throws IOException {
-        return switch (r.peek()) {
-            case NUMBER -> r.nextLong();
-            case NULL -> {
-                r.nextNull();
-                yield null;
-            }
-            default -> {
-                r.skipValue();
-                yield WRONG_TYPE;
-            }
-        };
+        return value(r, JsonToken.NUMBER, JsonReader::nextLong);
+    }
+
+    private interface Read {
+        Object from(JsonReader r) throws IOException;
+    }
+
+    private static Object value(JsonReader r, JsonToken expected, Read read) throws IOException {
+        JsonToken t = r.peek();
+        if (t == expected) return read.from(r);
+        if (t == JsonToken.NULL) {
+            r.nextNull();
+            return null;
+        }
+        r.skipValue();
+        return WRONG_TYPE;
     }
 
     private static Object required(Object value, String field, String kind) throws Malformed {

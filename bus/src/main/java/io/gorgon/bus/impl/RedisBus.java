@@ -145,10 +145,6 @@ public final class RedisBus implements Bus {
         consumers.remove(c);
     }
 
-    List<StreamConsumer> consumers() {
-        return consumers;
-    }
-
     @Override
     public void advertise(Map<String, Integer> ports) {
         registry.advertise(ports, consumers);
@@ -311,9 +307,5 @@ public final class RedisBus implements Bus {
         writer.close(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
         handlers.shutdown();
         log.info("event=bus_closed instance={}", options.instanceId());
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 }

@@ -486,9 +486,5 @@ final class StreamConsumer implements Subscription {
         return done;
     }
 
-    boolean isReading() {
-        return reading;
-    }
-
 
 }

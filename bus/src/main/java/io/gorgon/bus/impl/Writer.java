@@ -66,11 +66,6 @@ final class Writer implements AutoCloseable {
         return f;
     }
 
-    /** Commands queued and not yet answered. */
-    int backlog() {
-        return queue.size();
-    }
-
     private void loop() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
         long backoffMs = 50;

@@ -13,7 +13,6 @@ import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.json.InputException;
 import io.gorgon.roles.json.UserInput;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,11 +140,4 @@ public final class StoreRole implements Role {
         log.info("event=store_closed");
     }
 
-    StoreService service() {
-        return store;
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
-    }
 }

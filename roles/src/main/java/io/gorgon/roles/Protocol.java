@@ -17,7 +17,7 @@ public final class Protocol {
     public static final String APP_GET = "app_get";
     public static final String STORE_GET = "store_get";
     public static final String STORE_PUT = "store_put";
-    /** Topic: every add/delete of an item, for notify and stats. */
+    /** Topic: every add/edit/delete of an item, for notify and stats. */
     public static final String STORE_NOTIFY = "store_notify";
 
     // auth_get: answered by auth itself
@@ -29,12 +29,16 @@ public final class Protocol {
     public static final String APP_ITEM_CREATE = "app.item.create";
     public static final String APP_ITEM_GET = "app.item.get";
     public static final String APP_ITEM_DELETE = "app.item.delete";
+    /** Partial update of an item: {@code {id, ifMatch, patch}} (a JSON merge patch, RFC 7396). */
+    public static final String APP_ITEM_EDIT = "app.item.edit";
     public static final String APP_INFO = "app.info";
 
     // store_get / store_put
     public static final String STORE_ITEM_PUT = "store.item.put";
     public static final String STORE_ITEM_GET = "store.item.get";
     public static final String STORE_ITEM_DELETE = "store.item.delete";
+    /** {@code {id, owner, versions?:[…], patch}}; absent versions means any (If-Match: *). */
+    public static final String STORE_ITEM_EDIT = "store.item.edit";
     public static final String STORE_INFO = "store.info";
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
@@ -42,6 +46,7 @@ public final class Protocol {
     // store_notify event types
     public static final String ITEM_ADDED = "item.added";
     public static final String ITEM_DELETED = "item.deleted";
+    public static final String ITEM_EDITED = "item.edited";
 
     // headers
     /** The caller's raw bearer token: web → auth only; auth removes it before forwarding. */

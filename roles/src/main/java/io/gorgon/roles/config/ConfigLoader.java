@@ -45,7 +45,7 @@ public final class ConfigLoader {
               "stats": {"port": 8081},
               "logs": {"dir": "data/logs", "level": "INFO"},
               "app": {"routes": {"app.item.create": "store_put", "app.item.get": "store_get",
-                                 "app.item.delete": "store_put", "app.info": "store_get"}}
+                                 "app.item.delete": "store_put", "app.item.edit": "store_put", "app.info": "store_get"}}
             }
             """;
 

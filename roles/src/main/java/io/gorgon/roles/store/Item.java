@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.roles.json.ItemInput;
+import io.gorgon.roles.json.MergePatch;
 import io.gorgon.roles.json.UserInput;
 import org.bson.Document;
 
@@ -14,19 +15,29 @@ import java.util.Set;
 
 /**
  * An item (the seed's "info note"). Its JSON form is what the HTTP API returns: {@code {id, title, body, url, ts,
- * location, keywords, userid, …extras}} with ids as decimal strings; url and location are left out when absent.
+ * location, keywords, userid, version, …extras}} with ids as decimal strings; {@code version} starts at 1 and grows by one
+ * with each edit (the HTTP API's ETag); url and location are left out when absent.
  * In MongoDB the id is {@code _id} (a long) and the extras sit beside the schema fields; fields starting with
  * {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
  * schema reserves {@code id}, {@code _id} and {@code userid}).
  */
 public record Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
-                   List<String> keywords, JsonObject extras) {
-    private static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords");
+                   List<String> keywords, JsonObject extras, long version) {
+    private static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords", "version");
+    /** The MongoDB field of the version: '_'-prefixed, so the store's own. */
+    static final String VERSION_FIELD = "_v";
+
+    /** A new item: version 1. */
+    public Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
+                List<String> keywords, JsonObject extras) {
+        this(id, userid, title, body, url, ts, location, keywords, extras, 1);
+    }
 
     public Item {
         if (id <= 0) throw new IllegalArgumentException("item id must be positive: " + id);
         if (userid <= 0) throw new IllegalArgumentException("userid must be positive: " + userid);
         if (title == null) throw new IllegalArgumentException("title is required");
+        if (version < 1) throw new IllegalArgumentException("version must be positive: " + version);
         if (body == null) body = "";
         keywords = keywords == null ? List.of() : List.copyOf(keywords);
         extras = extras == null ? new JsonObject() : extras.deepCopy();
@@ -37,6 +48,24 @@ public record Item(long id, long userid, String title, String body, String url, 
     public static Item of(long id, long userid, long now, ItemInput in) {
         return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : now, in.location(),
                 in.keywords(), in.extras());
+    }
+
+    /**
+     * This item with a merge patch applied and the version bumped, validated exactly like a create ({@link
+     * UserInput#item}); the server's fields (id, userid, version) cannot be patched, and a removed ts keeps the old one.
+     */
+    public Item edited(JsonObject patch) {
+        JsonObject current = toJson();
+        current.remove("id");
+        current.remove("userid");
+        current.remove("version");
+        UserInput.checkKeys(patch);
+        for (String f : List.of("id", "userid", "version")) {
+            if (patch.has(f)) throw new io.gorgon.roles.json.InputException(f, "is assigned by the server");
+        }
+        ItemInput in = UserInput.item(MergePatch.apply(current, patch).getAsJsonObject());
+        return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : ts, in.location(),
+                in.keywords(), in.extras(), version + 1);
     }
 
     public JsonObject toJson() {
@@ -51,6 +80,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         keywords.forEach(k::add);
         o.add("keywords", k);
         o.addProperty("userid", Long.toString(userid));
+        o.addProperty("version", version);
         for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
             if (!SCHEMA.contains(e.getKey())) o.add(e.getKey(), e.getValue().deepCopy());
         }
@@ -64,12 +94,14 @@ public record Item(long id, long userid, String title, String body, String url, 
     public static Item fromJson(JsonObject o) {
         long id = UserInput.id(o, "id");
         long userid = UserInput.id(o, "userid");
+        long version = o.has("version") ? o.get("version").getAsLong() : 1;
         JsonObject rest = o.deepCopy();
         rest.remove("id");
         rest.remove("userid");
+        rest.remove("version");
         ItemInput in = UserInput.item(rest);
         if (in.ts() == null) throw new io.gorgon.roles.json.InputException("ts", "required, a positive integer");
-        return of(id, userid, in.ts(), in);
+        return new Item(id, userid, in.title(), in.body(), in.url(), in.ts(), in.location(), in.keywords(), in.extras(), version);
     }
 
     Document toDocument() {
@@ -79,6 +111,7 @@ public record Item(long id, long userid, String title, String body, String url, 
                 .append("body", body)
                 .append("ts", ts)
                 .append("keywords", keywords);
+        if (version > 1) d.append(VERSION_FIELD, version); // absent = 1: items written before versions existed
         if (url != null) d.append("url", url);
         if (location != null) d.append("location", BsonJson.toBson(location));
         for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
@@ -97,6 +130,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         Object loc = d.get("location");
         return new Item(((Number) d.get("_id")).longValue(), ((Number) d.get("userid")).longValue(), d.getString("title"),
                 d.getString("body"), d.getString("url"), ((Number) d.get("ts")).longValue(),
-                loc == null ? null : BsonJson.toJson(loc), keywords, extras);
+                loc == null ? null : BsonJson.toJson(loc), keywords, extras,
+                d.get(VERSION_FIELD) instanceof Number v ? v.longValue() : 1);
     }
 }

@@ -26,6 +26,7 @@ public final class StoreService {
     private final ItemStore items;
     private final UserStore users;
     private final RecentItemsCache recent;
+    private final ItemLocks locks;
 
     /**
      * @param namespace       Redis key prefix ({@code namespace})
@@ -42,6 +43,7 @@ public final class StoreService {
         this.items = new ItemStore(db);
         this.users = new UserStore(db);
         this.recent = new RecentItemsCache(redis, options.namespace(), options.recentCacheSize(), options.recentCacheTtl());
+        this.locks = new ItemLocks(redis, options.namespace());
     }
 
     /** Stores one item; true if it is new, false if this id was stored already (a redelivery). */
@@ -73,9 +75,30 @@ public final class StoreService {
     }
 
     public DeleteResult delete(long id, long ownerId) {
-        DeleteResult r = items.delete(id, ownerId);
+        DeleteResult r;
+        try (var held = locks.lock(id)) { // an edit in progress must not write the item back over its tombstone
+            r = items.delete(id, ownerId);
+        }
         if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
         log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
+        return r;
+    }
+
+    /**
+     * Applies a JSON merge patch to an item, if {@code ownerId} owns it and its version is one of {@code versions}
+     * (null: any), and writes the result through to the recent-items cache. Idempotent by {@code editId}: a
+     * redelivered edit answers {@link EditResult.AlreadyApplied} and repairs the cache write a crash may have cut.
+     *
+     * @throws io.gorgon.roles.json.InputException when the patched item would not be a valid item
+     */
+    public EditResult edit(long id, long ownerId, Set<Long> versions, JsonObject patch, String editId) {
+        EditResult r;
+        try (var held = locks.lock(id)) {
+            r = items.edit(id, ownerId, versions, editId, current -> current.edited(patch));
+        }
+        if (r instanceof EditResult.Edited e) recent.update(e.item());
+        if (r instanceof EditResult.AlreadyApplied a) recent.update(a.item());
+        log.debug("event=item_edit id={} owner={} result={}", id, ownerId, r.getClass().getSimpleName());
         return r;
     }
 

@@ -79,8 +79,7 @@ public final class WebRole implements Role {
         active.incrementAndGet();
         try {
             if (stopping) throw new HttpError(503, "this instance is shutting down");
-            Reply r = Bus.join(route(ex));
-            send(ex, r.status, r.body);
+            send(ex, Bus.join(route(ex)));
         } catch (RuntimeException e) {
             fail(ex, e);
         } finally {
@@ -102,7 +101,7 @@ public final class WebRole implements Role {
         reply.whenComplete((r, err) -> {
             Runnable finish = () -> {
                 try {
-                    if (err == null) send(ex, r.status, r.body);
+                    if (err == null) send(ex, r);
                     else fail(ex, err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
                 } catch (RuntimeException e) {
                     fail(ex, e);
@@ -138,7 +137,17 @@ public final class WebRole implements Role {
         }
     }
 
-    private record Reply(int status, JsonElement body) {}
+    /** @param etag the ETag header, for answers that are one item (its version); null otherwise */
+    private record Reply(int status, JsonElement body, String etag) {
+        Reply(int status, JsonElement body) {
+            this(status, body, null);
+        }
+
+        static Reply item(int status, JsonElement item) {
+            JsonElement v = item != null && item.isJsonObject() ? item.getAsJsonObject().get("version") : null;
+            return new Reply(status, item, v == null ? null : "\"" + v.getAsLong() + "\"");
+        }
+    }
 
     private static CompletableFuture<Reply> now(int status, JsonElement body) {
         return CompletableFuture.completedFuture(new Reply(status, body));
@@ -178,13 +187,19 @@ public final class WebRole implements Role {
             allow(method, "POST");
             JsonObject body = new JsonObject();
             body.add("item", jsonBody(ex));
-            return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> new Reply(201, b));
+            return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> Reply.item(201, b));
         }
         if (p.length == 3 && p[1].equals("items") && !p[2].isEmpty()) {
-            allow(method, "GET", "DELETE");
+            allow(method, "GET", "PATCH", "DELETE");
             JsonObject body = new JsonObject();
             body.addProperty("id", p[2]);
-            if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> new Reply(200, b));
+            if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> Reply.item(200, b));
+            if (method.equals("PATCH")) {
+                body.add("patch", jsonBody(ex));
+                String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+                if (ifMatch != null) body.addProperty("ifMatch", ifMatch);
+                return call(ex, Protocol.APP_ITEM_EDIT, body, true).thenApply(b -> Reply.item(200, b));
+            }
             return call(ex, Protocol.APP_ITEM_DELETE, body, true).thenApply(b -> new Reply(204, null));
         }
         if (p.length == 3 && p[1].equals("info") && !p[2].isEmpty()) {
@@ -229,7 +244,8 @@ public final class WebRole implements Role {
     /** The request body as a JSON object: 415 unless JSON, 413 beyond the limit, 400 if malformed or operator keys. */
     private JsonObject jsonBody(HttpServerExchange ex) {
         String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        String lower = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.startsWith("application/json") && !lower.startsWith("application/merge-patch+json")) {
             throw new HttpError(415, "Content-Type must be application/json");
         }
         int max = ctx.config().web().maxBodyBytes();
@@ -248,6 +264,11 @@ public final class WebRole implements Role {
         } catch (InputException e) {
             throw new HttpError(400, e.getMessage());
         }
+    }
+
+    private static void send(HttpServerExchange ex, Reply r) {
+        if (r.etag != null) ex.getResponseHeaders().put(Headers.ETAG, r.etag);
+        send(ex, r.status, r.body);
     }
 
     private static void send(HttpServerExchange ex, int status, JsonElement body) {

@@ -1,8 +1,8 @@
 package io.gorgon.roles.auth;
 
-import io.gorgon.roles.store.CreateUserResult;
+import io.gorgon.protocol.CreateUserResult;
 import io.gorgon.roles.store.StoreService;
-import io.gorgon.roles.store.User;
+import io.gorgon.protocol.User;
 
 import java.util.Optional;
 

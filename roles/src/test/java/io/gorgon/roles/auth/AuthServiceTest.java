@@ -3,10 +3,10 @@ package io.gorgon.roles.auth;
 import com.mongodb.client.MongoDatabase;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.Ids;
-import io.gorgon.roles.json.InputException;
+import io.gorgon.protocol.InputException;
 import io.gorgon.roles.store.StoreService;
 import io.gorgon.roles.store.InfraTestBase;
-import io.gorgon.roles.store.User;
+import io.gorgon.protocol.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.gorgon.roles;
+package io.gorgon.protocol;
 
 /**
  * The queues and message types the roles speak — the seed's data flow, with its shared *_data response queues

@@ -89,6 +89,13 @@ public final class AuthRole implements Role {
                             throw new HandlerFailure(429, "too many login attempts; retry in " + r.retryAfterSeconds() + " s");
                 }
             }
+            case Protocol.AUTH_VALIDATE -> {
+                Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                JsonObject out = new JsonObject();
+                out.addProperty("userid", Long.toString(p.userid()));
+                out.addProperty("expiresAt", p.expiresAt());
+                m.reply(out);
+            }
             case Protocol.AUTH_LOGOUT -> {
                 String token = m.header(Protocol.H_TOKEN);
                 if (token == null || !auth.logout(token)) throw new HandlerFailure(401, "invalid or expired token");

@@ -1,5 +1,7 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.Item;
+
 /** What an edit did. */
 public sealed interface EditResult {
     /** Stored as {@code item} (its version one higher than before). */

@@ -1,6 +1,7 @@
 package io.gorgon.roles.store;
 
 import io.gorgon.bus.Keys;
+import io.gorgon.roles.infra.RedisScript;
 import java.util.List;
 import java.util.UUID;
 import redis.clients.jedis.UnifiedJedis;

@@ -1,5 +1,6 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.Item;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
@@ -51,7 +52,7 @@ public final class ItemStore {
     public Inserted insertAll(List<Item> batch) {
         if (batch.isEmpty()) return new Inserted(List.of(), List.of());
         List<InsertOneModel<Document>> writes = new ArrayList<>(batch.size());
-        for (Item i : batch) writes.add(new InsertOneModel<>(i.toDocument()));
+        for (Item i : batch) writes.add(new InsertOneModel<>(Documents.of(i)));
         BitSet duplicate = new BitSet(batch.size());
         try {
             items.bulkWrite(writes, new BulkWriteOptions().ordered(false));
@@ -70,14 +71,14 @@ public final class ItemStore {
 
     /** The live (not deleted) item with this id. */
     public Optional<Item> find(long id) {
-        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Item::fromDocument);
+        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Documents::item);
     }
 
     /** The live items among these ids, in no particular order. */
     public List<Item> findAll(Collection<Long> ids) {
         if (ids.isEmpty()) return List.of();
         List<Item> out = new ArrayList<>(ids.size());
-        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Item.fromDocument(d));
+        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Documents.item(d));
         return out;
     }
 
@@ -107,11 +108,11 @@ public final class ItemStore {
         Document d = items.find(Filters.eq("_id", id)).first();
         if (d == null || !live(d)) return new EditResult.NotFound();
         if (((Number) d.get("userid")).longValue() != ownerId) return new EditResult.Forbidden();
-        Item current = Item.fromDocument(d);
+        Item current = Documents.item(d);
         if (editId.equals(d.get(LAST_EDIT))) return new EditResult.AlreadyApplied(current);
         if (versions != null && !versions.contains(current.version())) return new EditResult.VersionMismatch(current.version());
         Item next = edit.apply(current);
-        Document before = items.findOneAndReplace(Filters.eq("_id", id), next.toDocument().append(LAST_EDIT, editId));
+        Document before = items.findOneAndReplace(Filters.eq("_id", id), Documents.of(next).append(LAST_EDIT, editId));
         if (before == null || !live(before)) {
             // Only a delete that ignored the lock (its holder outlived the lock's expiry) gets here: undo, report gone.
             if (before != null) items.replaceOne(Filters.eq("_id", id), before);
@@ -128,7 +129,7 @@ public final class ItemStore {
     public List<Item> recentByUser(long userid, int lim, int off) {
         List<Item> out = new ArrayList<>(Math.min(lim, 1000));
         for (Document d : items.find(Filters.and(Filters.eq("userid", userid), LIVE)).sort(NEWEST_FIRST).skip(off).limit(lim)) {
-            out.add(Item.fromDocument(d));
+            out.add(Documents.item(d));
         }
         return out;
     }

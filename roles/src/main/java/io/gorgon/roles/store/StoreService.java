@@ -1,5 +1,8 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoDatabase;
@@ -89,7 +92,7 @@ public final class StoreService {
      * (null: any), and writes the result through to the recent-items cache. Idempotent by {@code editId}: a
      * redelivered edit answers {@link EditResult.AlreadyApplied} and repairs the cache write a crash may have cut.
      *
-     * @throws io.gorgon.roles.json.InputException when the patched item would not be a valid item
+     * @throws io.gorgon.protocol.InputException when the patched item would not be a valid item
      */
     public EditResult edit(long id, long ownerId, Set<Long> versions, JsonObject patch, String editId) {
         EditResult r;

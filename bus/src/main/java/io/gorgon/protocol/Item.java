@@ -1,31 +1,25 @@
-package io.gorgon.roles.store;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.gorgon.roles.json.ItemInput;
-import io.gorgon.roles.json.MergePatch;
-import io.gorgon.roles.json.UserInput;
-import org.bson.Document;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * An item (the seed's "info note"). Its JSON form is what the HTTP API returns: {@code {id, title, body, url, ts,
- * location, keywords, userid, version, …extras}} with ids as decimal strings; {@code version} starts at 1 and grows by one
- * with each edit (the HTTP API's ETag); url and location are left out when absent.
- * In MongoDB the id is {@code _id} (a long) and the extras sit beside the schema fields; fields starting with
- * {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
- * schema reserves {@code id}, {@code _id} and {@code userid}).
+ * location, keywords, userid, version, …extras}} with ids as decimal strings; url and location are left out when absent;
+ * {@code version} starts at 1 and grows by one with each edit (the HTTP API's ETag).
+ * This is the wire shape every role and the simulator share; the store keeps its own MongoDB form. Fields starting
+ * with {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
+ * schema reserves {@code id}, {@code _id}, {@code userid} and {@code version}).
  */
 public record Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
                    List<String> keywords, JsonObject extras, long version) {
-    private static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords", "version");
-    /** The MongoDB field of the version: '_'-prefixed, so the store's own. */
-    static final String VERSION_FIELD = "_v";
+    /** The fields of the schema; any other key is an extra, kept as given. */
+    public static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords", "version");
 
     /** A new item: version 1. */
     public Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
@@ -61,7 +55,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         current.remove("version");
         UserInput.checkKeys(patch);
         for (String f : List.of("id", "userid", "version")) {
-            if (patch.has(f)) throw new io.gorgon.roles.json.InputException(f, "is assigned by the server");
+            if (patch.has(f)) throw new InputException(f, "is assigned by the server");
         }
         ItemInput in = UserInput.item(MergePatch.apply(current, patch).getAsJsonObject());
         return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : ts, in.location(),
@@ -100,37 +94,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         rest.remove("userid");
         rest.remove("version");
         ItemInput in = UserInput.item(rest);
-        if (in.ts() == null) throw new io.gorgon.roles.json.InputException("ts", "required, a positive integer");
+        if (in.ts() == null) throw new InputException("ts", "required, a positive integer");
         return new Item(id, userid, in.title(), in.body(), in.url(), in.ts(), in.location(), in.keywords(), in.extras(), version);
-    }
-
-    Document toDocument() {
-        Document d = new Document("_id", id)
-                .append("userid", userid)
-                .append("title", title)
-                .append("body", body)
-                .append("ts", ts)
-                .append("keywords", keywords);
-        if (version > 1) d.append(VERSION_FIELD, version); // absent = 1: items written before versions existed
-        if (url != null) d.append("url", url);
-        if (location != null) d.append("location", BsonJson.toBson(location));
-        for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
-            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) d.append(e.getKey(), BsonJson.toBson(e.getValue()));
-        }
-        return d;
-    }
-
-    static Item fromDocument(Document d) {
-        JsonObject extras = new JsonObject();
-        for (Map.Entry<String, Object> e : d.entrySet()) {
-            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) extras.add(e.getKey(), BsonJson.toJson(e.getValue()));
-        }
-        List<String> keywords = new ArrayList<>();
-        if (d.get("keywords") instanceof List<?> l) l.forEach(x -> keywords.add(String.valueOf(x)));
-        Object loc = d.get("location");
-        return new Item(((Number) d.get("_id")).longValue(), ((Number) d.get("userid")).longValue(), d.getString("title"),
-                d.getString("body"), d.getString("url"), ((Number) d.get("ts")).longValue(),
-                loc == null ? null : BsonJson.toJson(loc), keywords, extras,
-                d.get(VERSION_FIELD) instanceof Number v ? v.longValue() : 1);
     }
 }

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.roles.testing.Http;
 import io.gorgon.roles.testing.Mesh;
+import io.gorgon.roles.testing.NotifySocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,33 +102,12 @@ class MeshEndToEndTest {
         assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "a logged-out token is dead");
     }
 
-    /** A WebSocket to notify whose JSON frames land in {@code frames}. */
-    java.net.http.WebSocket openSocket(User u, java.util.concurrent.BlockingQueue<JsonObject> frames) throws Exception {
-        StringBuilder partial = new StringBuilder();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + mesh.notifyPort() + "/ws?token=" + u.token()),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(com.google.gson.JsonParser.parseString(partial.toString()).getAsJsonObject());
-                                    partial.setLength(0);
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        return ws;
-    }
-
     @Test
     void itemEventsArriveOnTheNotifyWebSocket() throws Exception {
         User erin = newUser("erin@example.com");
-        java.util.concurrent.BlockingQueue<JsonObject> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.net.http.WebSocket ws = openSocket(erin, frames);
-        try {
-            ws.sendText("{\"op\":\"subscribe\",\"users\":[\"" + erin.id() + "\"]}", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        try (NotifySocket ws = new NotifySocket(mesh.notifyPort(), erin.token())) {
+            var frames = ws.frames;
+            ws.send("{\"op\":\"subscribe\",\"users\":[\"" + erin.id() + "\"]}");
             JsonObject subscribed = frames.poll(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("subscribed", subscribed.get("op").getAsString(), subscribed::toString);
             String id = createItem(erin, "pushed").get("id").getAsString();
@@ -139,18 +119,15 @@ class MeshEndToEndTest {
             assertEquals(204, http.delete(web + "/items/" + id, erin.token()).status());
             JsonObject deleted = frames.poll(15, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("item.deleted", deleted.get("type").getAsString(), deleted::toString);
-        } finally {
-            ws.abort();
         }
     }
 
     @Test
     void patchEditsAnItemWithOptimisticConcurrency() throws Exception {
         User fay = newUser("fay@example.com");
-        java.util.concurrent.BlockingQueue<JsonObject> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.net.http.WebSocket ws = openSocket(fay, frames);
-        try {
-            ws.sendText("{\"op\":\"subscribe\",\"users\":[\"" + fay.id() + "\"]}", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        try (NotifySocket ws = new NotifySocket(mesh.notifyPort(), fay.token())) {
+            var frames = ws.frames;
+            ws.send("{\"op\":\"subscribe\",\"users\":[\"" + fay.id() + "\"]}");
             assertEquals("subscribed", frames.poll(10, java.util.concurrent.TimeUnit.SECONDS).get("op").getAsString());
             JsonObject created = createItem(fay, "draft");
             String url = web + "/items/" + created.get("id").getAsString();
@@ -202,8 +179,6 @@ class MeshEndToEndTest {
                 for (var e : st.json().getAsJsonObject("series").getAsJsonObject("items").getAsJsonArray("edited")) n += e.getAsLong();
                 return n >= 2;
             });
-        } finally {
-            ws.abort();
         }
     }
 

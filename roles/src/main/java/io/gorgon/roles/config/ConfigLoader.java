@@ -40,12 +40,20 @@ public final class ConfigLoader {
               "web": {"port": 8080, "maxBodyBytes": 65536},
               "auth": {"pbkdf2Iterations": 210000, "tokenTtlSeconds": 86400, "loginAttemptsPerMinute": 10},
               "store": {"recentCacheSize": 200},
-              "provider": {"ratePerSecond": 1000, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": ""},
+              "provider": {"ratePerSecond": 1000, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": "",
+                           "feeds": {"allowPrivate": false, "minIntervalMs": 60000, "maxIntervalMs": 3600000,
+                                     "maxBackoffMs": 86400000, "timeoutMs": 10000, "maxBytes": 5242880, "maxRedirects": 5,
+                                     "maxEntries": 500, "pollers": 64, "leaseMs": 30000},
+                           "webhooks": {"timeoutMs": 5000, "maxDeliveries": 8, "retryBaseMs": 1000, "concurrency": 256,
+                                        "allowPrivate": false}},
               "notify": {"port": 8082, "retentionSeconds": 300},
               "stats": {"port": 8081},
               "logs": {"dir": "data/logs", "level": "INFO"},
               "app": {"routes": {"app.item.create": "store_put", "app.item.get": "store_get",
-                                 "app.item.delete": "store_put", "app.item.edit": "store_put", "app.info": "store_get"}}
+                                 "app.item.delete": "store_put", "app.item.edit": "store_put", "app.info": "store_get",
+                                 "app.feed.follow": "provider_get", "app.feed.list": "provider_get",
+                                 "app.feed.unfollow": "provider_get", "app.webhook.create": "provider_get",
+                                 "app.webhook.list": "provider_get", "app.webhook.delete": "provider_get"}}
             }
             """;
 

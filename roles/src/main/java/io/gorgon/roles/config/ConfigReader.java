@@ -76,7 +76,22 @@ final class ConfigReader {
                 (int) integer("provider.users", 0, 100_000_000),
                 strings("provider.plugins"),
                 integer("provider.limit", 0, Long.MAX_VALUE),
-                string("provider.ackLog"));
+                string("provider.ackLog"),
+                new GorgonConfig.Feeds(bool("provider.feeds.allowPrivate"),
+                        integer("provider.feeds.minIntervalMs", 100, 86_400_000),
+                        integer("provider.feeds.maxIntervalMs", 100, 7 * 86_400_000L),
+                        integer("provider.feeds.maxBackoffMs", 100, 7 * 86_400_000L),
+                        integer("provider.feeds.timeoutMs", 100, 120_000),
+                        (int) integer("provider.feeds.maxBytes", 1024, 64 << 20),
+                        (int) integer("provider.feeds.maxRedirects", 0, 10),
+                        (int) integer("provider.feeds.maxEntries", 1, 10_000),
+                        (int) integer("provider.feeds.pollers", 1, 4096),
+                        integer("provider.feeds.leaseMs", 200, 600_000)),
+                new GorgonConfig.Webhooks(integer("provider.webhooks.timeoutMs", 100, 120_000),
+                        (int) integer("provider.webhooks.maxDeliveries", 1, 100),
+                        integer("provider.webhooks.retryBaseMs", 10, 3_600_000),
+                        (int) integer("provider.webhooks.concurrency", 1, 4096),
+                        bool("provider.webhooks.allowPrivate")));
         var notify = new GorgonConfig.Notify(port("notify.port"), integer("notify.retentionSeconds", 1, 30L * 86_400));
         var stats = new GorgonConfig.Stats(port("stats.port"));
         var logs = new GorgonConfig.Logs(nonEmpty("logs.dir"),

@@ -51,7 +51,25 @@ public record GorgonConfig(
      * @param limit  stop after this many items (0 = run until stopped)
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
-    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {}
+    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog, Feeds feeds,
+                           Webhooks webhooks) {}
+
+    /**
+     * Feed polling (README "Feeds"): each feed's interval is {@code maxIntervalMs / followers}, shortened to half its
+     * observed gap between new entries, within [{@code minIntervalMs}, {@code maxIntervalMs}]; failures back off
+     * doubling from {@code minIntervalMs} to {@code maxBackoffMs} (or longer if the server says Retry-After).
+     *
+     * @param allowPrivate fetch URLs that resolve to loopback/private/link-local addresses (local config only)
+     * @param leaseMs      a claimed feed is due again after this long if its poller died (> timeoutMs)
+     */
+    public record Feeds(boolean allowPrivate, long minIntervalMs, long maxIntervalMs, long maxBackoffMs, long timeoutMs,
+                        int maxBytes, int maxRedirects, int maxEntries, int pollers, long leaseMs) {}
+
+    /**
+     * Webhook delivery: per-request timeout, attempts before a dead letter (retries wait {@code retryBaseMs}
+     * doubling, up to a minute), deliveries in flight per instance.
+     */
+    public record Webhooks(long timeoutMs, int maxDeliveries, long retryBaseMs, int concurrency, boolean allowPrivate) {}
 
     public record Notify(int port, long retentionSeconds) {}
 
@@ -145,6 +163,8 @@ public record GorgonConfig(
         p.add("plugins", plugins);
         p.addProperty("limit", provider.limit);
         p.addProperty("ackLog", provider.ackLog);
+        p.add("feeds", new com.google.gson.Gson().toJsonTree(provider.feeds));
+        p.add("webhooks", new com.google.gson.Gson().toJsonTree(provider.webhooks));
         root.add("provider", p);
         JsonObject n = new JsonObject();
         n.addProperty("port", notifier.port);

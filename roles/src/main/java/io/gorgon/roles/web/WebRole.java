@@ -202,6 +202,21 @@ public final class WebRole implements Role {
             }
             return call(ex, Protocol.APP_ITEM_DELETE, body, true).thenApply(b -> new Reply(204, null));
         }
+        if (p.length == 2 && (p[1].equals("feeds") || p[1].equals("webhooks"))) {
+            allow(method, "GET", "POST");
+            boolean feeds = p[1].equals("feeds");
+            if (method.equals("GET")) {
+                return call(ex, feeds ? Protocol.APP_FEED_LIST : Protocol.APP_WEBHOOK_LIST, new JsonObject(), true).thenApply(b -> new Reply(200, b));
+            }
+            return call(ex, feeds ? Protocol.APP_FEED_FOLLOW : Protocol.APP_WEBHOOK_CREATE, jsonBody(ex), true).thenApply(b -> new Reply(201, b));
+        }
+        if (p.length == 3 && (p[1].equals("feeds") || p[1].equals("webhooks")) && !p[2].isEmpty()) {
+            allow(method, "DELETE");
+            JsonObject body = new JsonObject();
+            body.addProperty("id", p[2]);
+            return call(ex, p[1].equals("feeds") ? Protocol.APP_FEED_UNFOLLOW : Protocol.APP_WEBHOOK_DELETE, body, true)
+                    .thenApply(b -> new Reply(204, null));
+        }
         if (p.length == 3 && p[1].equals("info") && !p[2].isEmpty()) {
             allow(method, "GET");
             JsonObject body = new JsonObject();

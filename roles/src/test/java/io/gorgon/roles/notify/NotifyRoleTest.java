@@ -1,18 +1,17 @@
 package io.gorgon.roles.notify;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.RoleContext;
@@ -36,13 +35,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 
 /** The notify role on a real redis-server and real buses, driven by a real WebSocket client. */
 class NotifyRoleTest {
-    private static LocalRedis redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
 
     private String ns;
@@ -53,14 +51,12 @@ class NotifyRoleTest {
 
     @BeforeAll
     static void startRedis() {
-        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) root.setLevel(Level.WARN);
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        redisServer = new TestRedis();
+        redis = redisServer.client;
     }
 
     @AfterAll
     static void stopRedis() {
-        redis.close();
         redisServer.close();
     }
 

@@ -1,5 +1,6 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.roles.testing.InfraTestBase;
 import io.gorgon.protocol.CreateUserResult;
 import io.gorgon.protocol.User;
 import io.gorgon.protocol.Item;

@@ -46,6 +46,7 @@ class NotifyRoleTest {
     private String ns;
     private Bus store;
     private TokenService tokens;
+    private RoleMain.Running auth;
     private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
     private long nextItemId = 1000;
 
@@ -73,7 +74,7 @@ class NotifyRoleTest {
         try {
             GorgonConfig config = GorgonConfig.defaults().with("redis.uri=" + redisServer.uri(), "namespace=" + ns,
                     "auth.pbkdf2Iterations=1000");
-            RoleMain.Running auth = RoleMain.start("auth", "auth-" + ns, config);
+            auth = RoleMain.start("auth", "auth-" + ns, config);
             cleanup.push(auth::stop);
         } catch (Exception e) {
             throw new IllegalStateException("auth did not start", e);
@@ -277,6 +278,14 @@ class NotifyRoleTest {
         while (got.size() < published.size()) got.add(itemId(event(c)));
         assertEquals(published.stream().sorted().toList(), got.stream().sorted().toList(), "each event once");
         assertTrue(b.appended() > 0);
+    }
+
+    @Test
+    void withoutAuthRunningTheUpgradeIs503() throws Exception {
+        NotifyRole role = startRole();
+        auth.stop();
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(role.port(), tokens.issue(1).token()));
+        assertEquals(503, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test

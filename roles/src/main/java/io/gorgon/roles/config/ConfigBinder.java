@@ -25,13 +25,23 @@ final class ConfigBinder {
         return GSON.toJsonTree(config).getAsJsonObject();
     }
 
-    /** @param tree a document with every key present (the loader overlays it on the defaults) */
+    /**
+     * Checks each value's JSON type against its component. Whole numbers beyond the Java type pass here so that
+     * the key's range rule, which names the range users may set, reports them.
+     *
+     * @param tree a document with every key present (the loader overlays it on the defaults)
+     */
+    static void checkTypes(JsonObject tree) {
+        check(tree, GorgonConfig.class, "", false);
+    }
+
+    /** Binds a checked tree; a whole number still beyond its Java type (a key without a range rule) fails here. */
     static GorgonConfig bind(JsonObject tree) {
-        check(tree, GorgonConfig.class, "");
+        check(tree, GorgonConfig.class, "", true);
         return GSON.fromJson(tree, GorgonConfig.class);
     }
 
-    private static void check(JsonElement e, Type type, String path) {
+    private static void check(JsonElement e, Type type, String path, boolean javaRange) {
         Class<?> raw = (Class<?>) (type instanceof ParameterizedType p ? p.getRawType() : type);
         if (raw.isRecord() || Map.class.isAssignableFrom(raw)) {
             if (e == null || !e.isJsonObject()) throw ConfigException.invalid(path, "must be an object", e);
@@ -41,11 +51,11 @@ final class ConfigBinder {
                     // @SerializedName targets fields and methods, so Java puts it on the accessor, not the component.
                     SerializedName name = c.getAccessor().getAnnotation(SerializedName.class);
                     String key = name == null ? c.getName() : name.value();
-                    check(o.get(key), c.getGenericType(), path.isEmpty() ? key : path + "." + key);
+                    check(o.get(key), c.getGenericType(), path.isEmpty() ? key : path + "." + key, javaRange);
                 }
             } else {
                 Type values = ((ParameterizedType) type).getActualTypeArguments()[1];
-                o.entrySet().forEach(entry -> check(entry.getValue(), values, path + "." + entry.getKey()));
+                o.entrySet().forEach(entry -> check(entry.getValue(), values, path + "." + entry.getKey(), javaRange));
             }
         } else if (raw == List.class) { // of strings: the only list a config holds
             if (e == null || !e.isJsonArray() || !e.getAsJsonArray().asList().stream().allMatch(ConfigBinder::isString)) {
@@ -65,7 +75,7 @@ final class ConfigBinder {
             boolean isInt = raw == int.class || raw == Integer.class;
             long min = isInt ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long max = isInt ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+            if (javaRange && (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0)) {
                 throw ConfigException.invalid(path, "must be " + min + ".." + max, e);
             }
         } else {

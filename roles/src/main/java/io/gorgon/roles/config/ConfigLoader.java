@@ -74,9 +74,9 @@ public final class ConfigLoader {
 
     /** Types (from the records), then the rules, then Gson binds. */
     private static GorgonConfig build(JsonObject tree) {
-        GorgonConfig config = ConfigBinder.bind(tree);
+        ConfigBinder.checkTypes(tree);
         ConfigRules.check(tree);
-        return ConfigRules.checkPorts(config);
+        return ConfigRules.checkPorts(ConfigBinder.bind(tree));
     }
 
     /** The defaults' tree also defines which keys exist: the loader rejects any other. */

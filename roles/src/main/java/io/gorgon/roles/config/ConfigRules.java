@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -23,8 +24,6 @@ import java.util.regex.Pattern;
 final class ConfigRules {
     static final int MAX_INSTANCES = 64;
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
-    private static final String TYPE = "app(\\.[a-z][a-z0-9_]*)+";
-    private static final String QUEUE = "[a-z][a-z0-9_]{0,63}";
 
     /** A value at a key path; {@code key} is its last segment (a map key for {@code *} rules). */
     record Value(String path, String key, JsonElement json, JsonObject root) {
@@ -33,12 +32,8 @@ final class ConfigRules {
         }
     }
 
-    interface Check {
-        /** @throws ConfigException naming {@code v.path()} when the value breaks the rule */
-        void apply(Value v);
-    }
-
-    record Rule(String path, Check check) {}
+    /** @param check throws a {@link ConfigException} naming the value's path when the value breaks the rule */
+    record Rule(String path, Consumer<Value> check) {}
 
     static final List<Rule> RULES = List.of(
             matches("namespace", "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
@@ -71,11 +66,11 @@ final class ConfigRules {
             nonEmpty("logs.dir"),
             oneOf("logs.level", true, "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
             new Rule("app.routes.*", v -> {
-                if (!v.key().matches(TYPE)) {
+                if (!v.key().matches("app(\\.[a-z][a-z0-9_]*)+")) {
                     throw ConfigException.invalid(v.path(), "a type must look like app.word(.word)…", new JsonPrimitive(v.key()));
                 }
             }),
-            matches("app.routes.*", QUEUE, "must be a queue name (lower case, digits, _)"));
+            matches("app.routes.*", "[a-z][a-z0-9_]{0,63}", "must be a queue name (lower case, digits, _)"));
 
     private ConfigRules() {}
 
@@ -84,13 +79,13 @@ final class ConfigRules {
         for (Rule rule : RULES) visit(root, root, rule.path().split("\\."), 0, "", rule.check());
     }
 
-    private static void visit(JsonObject root, JsonElement node, String[] segments, int i, String path, Check check) {
+    private static void visit(JsonObject root, JsonElement node, String[] segments, int i, String path, Consumer<Value> check) {
         JsonObject section = node.getAsJsonObject();
         List<String> keys = segments[i].equals("*") ? List.copyOf(section.keySet()) : List.of(segments[i]);
         for (String key : keys) {
             String at = path.isEmpty() ? key : path + "." + key;
             if (i + 1 < segments.length) visit(root, section.get(key), segments, i + 1, at, check);
-            else check.apply(new Value(at, key, section.get(key), root));
+            else check.accept(new Value(at, key, section.get(key), root));
         }
     }
 

@@ -59,17 +59,13 @@ public record GorgonConfig(
         static final Bus DEFAULT = new Bus(3000, 5, 5000, 1000, 64);
     }
 
-    public record Web(int port, int maxBodyBytes) {
-        static final Web DEFAULT = new Web(8080, 65536);
-    }
+    public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
     public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute) {
         static final Auth DEFAULT = new Auth(210_000, 86_400, 10);
     }
 
-    public record Store(int recentCacheSize) {
-        static final Store DEFAULT = new Store(200);
-    }
+    public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
 
     /**
      * @param limit  stop after this many items (0 = run until stopped)
@@ -83,13 +79,9 @@ public record GorgonConfig(
         }
     }
 
-    public record Notify(int port, long retentionSeconds) {
-        static final Notify DEFAULT = new Notify(8082, 300);
-    }
+    public record Notify(int port, long retentionSeconds) { static final Notify DEFAULT = new Notify(8082, 300); }
 
-    public record Stats(int port) {
-        static final Stats DEFAULT = new Stats(8081);
-    }
+    public record Stats(int port) { static final Stats DEFAULT = new Stats(8081); }
 
     /** @param level a logback level; any case is accepted, kept upper case */
     public record Logs(String dir, String level) {

@@ -57,7 +57,7 @@ class BusContractTest extends RedisTestBase {
         Bus server = buses.bus("echo");
         server.consume("echo", ConsumerOptions.defaults(), m -> m.reply(body("got", m.body().getAsJsonObject().get("x").getAsInt() * 2)));
         Bus client = buses.bus("client");
-        JsonElement reply = client.request("echo", "echo", body("x", 21), Map.of(), Duration.ofSeconds(5)).join();
+        JsonElement reply = client.request("echo", "echo", body("x", 21), Duration.ofSeconds(5)).join();
         assertEquals(42, reply.getAsJsonObject().get("got").getAsInt());
     }
 
@@ -65,7 +65,7 @@ class BusContractTest extends RedisTestBase {
     void requestToAQueueNobodyConsumesFailsNoConsumerAtOnceAndEnqueuesNothing() {
         Bus client = buses.bus("client");
         long t0 = System.nanoTime();
-        BusException e = failureOf(client.request("nobody", "x", body(), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(client.request("nobody", "x", body(), Duration.ofSeconds(5)));
         assertEquals(Failure.NO_CONSUMER, e.failure());
         assertEquals(503, e.code());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "NO_CONSUMER must not wait for the timeout");
@@ -84,7 +84,7 @@ class BusContractTest extends RedisTestBase {
         });
         // The late reply must not be skipped as expired: the handler is already running when the deadline passes.
         Bus client = buses.bus("client");
-        BusException e = failureOf(client.request("slow", "x", body(), Map.of(), Duration.ofMillis(300)));
+        BusException e = failureOf(client.request("slow", "x", body(), Duration.ofMillis(300)));
         assertEquals(Failure.TIMEOUT, e.failure());
         release.countDown();
         Await.until(Duration.ofSeconds(5), "late reply counted", () -> client.metrics().lateReplies() == 1);
@@ -98,7 +98,7 @@ class BusContractTest extends RedisTestBase {
             calls.incrementAndGet();
             throw new HandlerFailure(404, "no item 7");
         });
-        BusException e = failureOf(buses.bus("client").request("items", "get", body("id", 7), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(buses.bus("client").request("items", "get", body("id", 7), Duration.ofSeconds(5)));
         assertEquals(Failure.HANDLER_FAILED, e.failure());
         assertEquals(404, e.code());
         assertEquals("no item 7", e.getMessage());
@@ -119,7 +119,7 @@ class BusContractTest extends RedisTestBase {
             r.addProperty("trace", m.header("trace"));
             m.reply(r);
         });
-        JsonElement reply = buses.bus("web").request("auth_get", "auth.x", body(), Map.of("trace", "t-1"), Duration.ofSeconds(5)).join();
+        JsonElement reply = buses.bus("web").request("auth_get", "auth.x", body(), DeliveryOptions.DEFAULT.withHeader("trace", "t-1").withTimeout(Duration.ofSeconds(5))).join();
         assertEquals("u1", reply.getAsJsonObject().get("principal").getAsString());
         assertEquals("t-1", reply.getAsJsonObject().get("trace").getAsString());
     }
@@ -127,7 +127,7 @@ class BusContractTest extends RedisTestBase {
     @Test
     void forwardToAQueueNobodyConsumesAnswersNoConsumer() {
         buses.bus("auth").consume("auth_get", ConsumerOptions.defaults(), m -> m.forward("nowhere", "x", m.body(), Map.of()));
-        BusException e = failureOf(buses.bus("web").request("auth_get", "x", body(), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(buses.bus("web").request("auth_get", "x", body(), Duration.ofSeconds(5)));
         assertEquals(Failure.NO_CONSUMER, e.failure());
     }
 
@@ -139,7 +139,7 @@ class BusContractTest extends RedisTestBase {
         for (int i = 0; i < 300; i++) {
             Bus web = webs.get(i % 3);
             String token = web.options().instanceId() + "/" + i;
-            checks.add(web.request("echo", "echo", body("token", token), Map.of(), Duration.ofSeconds(10))
+            checks.add(web.request("echo", "echo", body("token", token), Duration.ofSeconds(10))
                     .thenApply(r -> r.getAsJsonObject().get("token").getAsString().equals(token)));
         }
         for (CompletableFuture<Boolean> c : checks) assertTrue(c.join(), "each requester gets its own reply");
@@ -197,7 +197,7 @@ class BusContractTest extends RedisTestBase {
             running.decrementAndGet();
         });
         List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (int i = 0; i < 500; i++) sends.add(producer.sendAsync("ordered", "x", body("n", i), Map.of()));
+        for (int i = 0; i < 500; i++) sends.add(producer.sendAsync("ordered", "x", body("n", i)));
         sends.forEach(CompletableFuture::join);
         Await.until(Duration.ofSeconds(10), "500 handled", () -> seen.size() == 500);
         List<Integer> expected = new ArrayList<>();

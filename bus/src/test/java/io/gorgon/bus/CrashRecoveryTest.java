@@ -42,7 +42,7 @@ class CrashRecoveryTest {
                 // Production timings: heartbeat 1 s, takeover after 3 s.
                 Bus producer = buses.bus(BusOptions.of(redis.uri(), "producer").withNamespace(ns));
                 List<CompletableFuture<Void>> acked = new ArrayList<>();
-                for (int n = 0; n < total; n++) acked.add(producer.sendAsync("work", "job", Map.of("n", n), Map.of()));
+                for (int n = 0; n < total; n++) acked.add(producer.sendAsync("work", "job", Map.of("n", n)));
                 acked.forEach(CompletableFuture::join); // every send acknowledged by Redis
 
                 try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
@@ -95,7 +95,7 @@ class CrashRecoveryTest {
             }
             // A send whose deadline outlasts the outage succeeds once Redis is back.
             Bus patient = buses.bus(buses.options("producer").withSendTimeout(Duration.ofSeconds(10)));
-            CompletableFuture<Void> during = patient.sendAsync("jobs", "job", Map.of("n", 103), Map.of());
+            CompletableFuture<Void> during = patient.sendAsync("jobs", "job", Map.of("n", 103));
             FailureHandlingTest.sleepQuietly(500);
             assertTrue(!during.isDone(), "still retrying while Redis is down");
             redis.start(); // same port and data directory: AOF replay
@@ -124,7 +124,7 @@ class CrashRecoveryTest {
              TestBuses buses = new TestBuses(redis.uri())) {
             Bus producer = buses.bus("producer");
             List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int n = 0; n < 2000; n++) acks.add(producer.sendAsync("durable", "job", Map.of("n", n), Map.of()));
+            for (int n = 0; n < 2000; n++) acks.add(producer.sendAsync("durable", "job", Map.of("n", n)));
             acks.forEach(CompletableFuture::join);
             redis.kill();
             redis.start();

@@ -68,7 +68,7 @@ final class Inserter {
             inFlight.acquireUninterruptibly();
             attempted.incrementAndGet();
             bus.sendAsync(QueueGauges.STORE_PUT, Seeder.ITEM_PUT,
-                    SyntheticData.loadItem(id, user, System.currentTimeMillis(), runTag, seq++), Map.of())
+                    SyntheticData.loadItem(id, user, System.currentTimeMillis(), runTag, seq++))
                     .whenComplete((ok, err) -> {
                         if (err == null) acknowledged.add(id);
                         else unknown.add(id);

@@ -160,7 +160,7 @@ final class Seeder {
 
     private void send(String type, JsonObject body) {
         inFlight.acquireUninterruptibly();
-        bus.sendAsync(QueueGauges.STORE_PUT, type, body, Map.of()).whenComplete((ok, err) -> {
+        bus.sendAsync(QueueGauges.STORE_PUT, type, body).whenComplete((ok, err) -> {
             inFlight.release();
             if (err == null) acked.incrementAndGet();
             else failed.add(new Failed(type, body));

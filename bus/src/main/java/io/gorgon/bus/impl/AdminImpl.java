@@ -21,14 +21,14 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 import redis.clients.jedis.resps.Tuple;
 
 /** The operator's view, read on demand over a short-lived connection (not on the hot path). */
-public final class AdminImpl implements Admin {
+final class AdminImpl implements Admin {
     private static final int BACKLOG_SCAN_CAP = 10_000;
     private final Keys keys;
     private final Connections connections;
     private final Duration heartbeat;
     private final Duration takeoverAfter;
 
-    public AdminImpl(Keys keys, Connections connections, Duration heartbeat, Duration takeoverAfter) {
+    AdminImpl(Keys keys, Connections connections, Duration heartbeat, Duration takeoverAfter) {
         this.keys = keys;
         this.connections = connections;
         this.heartbeat = heartbeat;

@@ -143,19 +143,11 @@ class FailureHandlingTest extends RedisTestBase {
         String stream = buses.namespace() + ":q:{churn}";
         try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
             // The held first entry pins the stream: the trimmer may not cut below it.
-            sleepQuietly(6000);
+            Await.pause(Duration.ofSeconds(6));
             assertTrue(j.xlen(stream) > 2900, "nothing trimmed while the oldest entry is unacknowledged: " + j.xlen(stream));
             hold.countDown();
             Await.until(Duration.ofSeconds(15), () -> "trimmed, xlen=" + j.xlen(stream), () -> j.xlen(stream) < 200);
         }
         assertEquals(3001, done.get());
-    }
-
-    static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

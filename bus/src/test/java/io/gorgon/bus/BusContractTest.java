@@ -229,4 +229,23 @@ class BusContractTest extends RedisTestBase {
         assertEquals(expected, seen, "stream order");
         assertEquals(1, maxRunning.get(), "one handler at a time");
     }
+
+    @Test
+    void aBroadcastControlCommandReachesEveryInstanceOnce() {
+        Map<String, List<String>> got = new ConcurrentHashMap<>();
+        List<Bus> instances = List.of(buses.bus("web"), buses.bus("store"));
+        for (Bus b : instances) {
+            List<String> mine = new java.util.concurrent.CopyOnWriteArrayList<>();
+            got.put(b.options().instanceId(), mine);
+            b.onControl("config.reload", body -> mine.add(body.getAsJsonObject().get("file").getAsString()));
+        }
+        Await.pause(Duration.ofMillis(600)); // two heartbeats (250 ms here): every instance has polled the control key
+        // The first command ever sent on a namespace counts too.
+        instances.get(0).admin().broadcast("config.reload", body("file", "a.json"));
+        Await.until(Duration.ofSeconds(5), () -> "every instance got it: " + got, () -> got.values().stream().allMatch(l -> l.size() == 1));
+        instances.get(0).admin().broadcast("config.reload", body("file", "b.json"));
+        Await.until(Duration.ofSeconds(5), () -> "every instance got the second: " + got, () -> got.values().stream().allMatch(l -> l.size() == 2));
+        Await.pause(Duration.ofMillis(600));
+        got.values().forEach(l -> assertEquals(List.of("a.json", "b.json"), l, "each command once, in order"));
+    }
 }

@@ -1,6 +1,5 @@
 package io.gorgon.bus.impl;
 
-import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetter;
@@ -139,12 +138,9 @@ final class AdminImpl implements Admin {
 
     @Override
     public void broadcast(String command, Object body) {
-        JsonObject cmd = new JsonObject();
-        cmd.addProperty("command", command);
-        cmd.add("body", EnvelopeCodec.GSON.toJsonTree(body));
-        cmd.addProperty("at", System.currentTimeMillis());
+        String cmd = EnvelopeCodec.encodeControl(command, body, System.currentTimeMillis());
         try (Jedis j = connections.open()) {
-            j.set(keys.controlLast(), EnvelopeCodec.GSON.toJson(cmd));
+            j.set(keys.controlLast(), cmd);
             j.incr(keys.controlVersion());
         }
     }

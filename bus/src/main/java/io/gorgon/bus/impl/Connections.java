@@ -50,10 +50,6 @@ final class Connections {
         return address;
     }
 
-    JedisClientConfig config() {
-        return config;
-    }
-
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }

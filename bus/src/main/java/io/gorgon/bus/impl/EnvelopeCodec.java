@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The wire formats, and the only place they are written or read: envelopes (strictly: anything a consumer cannot
  * trust is a {@link Malformed} with a reason) and replies ({@code {"corr", "ok": true, "body"}} or
- * {@code {"corr", "ok": false, "failure", "code", "text"}}).
+ * {@code {"corr", "ok": false, "failure", "code", "text"}}) and control commands ({@code {"command", "body", "at"}}).
  */
 final class EnvelopeCodec {
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
@@ -222,6 +222,27 @@ final class EnvelopeCodec {
             return new Reply(corr, null, new BusException(failure, code, text));
         } catch (RuntimeException e) {
             throw new Malformed("bad reply: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** A control command broadcast to every instance. */
+    record Control(String command, JsonElement body) {}
+
+    static String encodeControl(String command, Object body, long at) {
+        JsonObject o = new JsonObject();
+        o.addProperty("command", command);
+        o.add("body", GSON.toJsonTree(body));
+        o.addProperty("at", at);
+        return GSON.toJson(o);
+    }
+
+    static Control decodeControl(String json) throws Malformed {
+        try {
+            JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+            String command = o.has("command") && !o.get("command").isJsonNull() ? o.get("command").getAsString() : "";
+            return new Control(command, o.get("body"));
+        } catch (RuntimeException e) {
+            throw new Malformed("bad control command: " + oneLine(e.getMessage()));
         }
     }
 

@@ -171,11 +171,11 @@ final class RedisBus implements Bus {
         controlListeners.computeIfAbsent(command, c -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
-    void fireControl(JsonObject cmd) {
-        String name = cmd.has("command") ? cmd.get("command").getAsString() : "";
+    void fireControl(EnvelopeCodec.Control cmd) {
+        String name = cmd.command();
         for (Consumer<JsonElement> l : controlListeners.getOrDefault(name, List.of())) {
             try {
-                l.accept(cmd.get("body"));
+                l.accept(cmd.body());
             } catch (RuntimeException ex) {
                 log.warn("event=control_listener_failed command={} cause=\"{}\"", name, EnvelopeCodec.oneLine(ex.toString()));
             }

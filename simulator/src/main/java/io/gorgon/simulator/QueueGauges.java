@@ -2,12 +2,11 @@ package io.gorgon.simulator;
 
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.QueueInfo;
+import io.gorgon.protocol.Protocol;
 import java.util.List;
 
 /** Backlog and pending of the mesh's queues, as the per-second lines show them; null when Redis can't be read. */
 final class QueueGauges {
-    static final String STORE_PUT = "store_put";
-
     record Snapshot(long backlog, long pending, long storePutBacklog, long storePutPending, int storePutConsumers,
                     String busiest, long busiestBacklog) {
         long storePutOutstanding() {
@@ -44,7 +43,7 @@ final class QueueGauges {
                 top = q.backlog();
                 busiest = q.name();
             }
-            if (STORE_PUT.equals(q.name())) {
+            if (Protocol.STORE_PUT.equals(q.name())) {
                 spB = q.backlog();
                 spP = q.pending();
                 spC = q.consumers();

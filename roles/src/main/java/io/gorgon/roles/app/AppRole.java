@@ -5,13 +5,13 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.Valid;
-import io.gorgon.roles.json.UserInput;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.protocol.Item;
 import java.util.Map;
 
 /**

@@ -8,15 +8,15 @@ import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.Valid;
-import io.gorgon.roles.json.UserInput;
-import io.gorgon.roles.store.CreateUserResult;
-import io.gorgon.roles.store.User;
-import io.gorgon.roles.store.UserJson;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.UserJson;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -88,6 +88,13 @@ public final class AuthRole implements Role {
                     case AuthService.LoginResult.RateLimited r ->
                             throw new HandlerFailure(429, "too many login attempts; retry in " + r.retryAfterSeconds() + " s");
                 }
+            }
+            case Protocol.AUTH_VALIDATE -> {
+                Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                JsonObject out = new JsonObject();
+                out.addProperty("userid", Long.toString(p.userid()));
+                out.addProperty("expiresAt", p.expiresAt());
+                m.reply(out);
             }
             case Protocol.AUTH_LOGOUT -> {
                 String token = m.header(Protocol.H_TOKEN);

@@ -1,5 +1,6 @@
 package io.gorgon.roles.json;
 
+import io.gorgon.protocol.InputException;
 import io.gorgon.bus.HandlerFailure;
 import java.util.function.Supplier;
 

@@ -8,10 +8,9 @@ import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.bus.Subscription;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.auth.TokenService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -60,8 +59,7 @@ public final class NotifyRole implements Role {
                 () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")));
         this.latency = ctx.bus().metrics().latency("notify");
         this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
-        TokenService tokens = new TokenService(ctx.redis(), ctx.keys().namespace(),
-                Duration.ofSeconds(ctx.config().auth().tokenTtlSeconds()));
+        TokenCheck tokens = new TokenCheck(ctx.bus(), ctx.requestTimeout());
         Clock clock = Clock.systemUTC();
         this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), tokens, hub,
                 new ClientProtocol(events, hub, clock), this::delivered, clock);

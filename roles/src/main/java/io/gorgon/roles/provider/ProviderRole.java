@@ -1,12 +1,12 @@
 package io.gorgon.roles.provider;
 
 import com.google.gson.JsonObject;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.bus.Ids;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

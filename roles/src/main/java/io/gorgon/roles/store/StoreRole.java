@@ -1,5 +1,9 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.UserJson;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -8,11 +12,11 @@ import com.mongodb.client.MongoClients;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.json.InputException;
-import io.gorgon.roles.json.UserInput;
+import io.gorgon.protocol.InputException;
+import io.gorgon.protocol.UserInput;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,8 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoDatabase;

@@ -15,7 +15,7 @@ import io.gorgon.bus.Failure;
 import io.gorgon.bus.Keys;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.TestBuses;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.ConfigLoader;

@@ -14,11 +14,12 @@ import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.RoleMain;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -68,6 +69,19 @@ class NotifyRoleTest {
         ns = "nt" + UUID.randomUUID().toString().substring(0, 8);
         store = Bus.connect(BusOptions.of(redisServer.uri(), "store").withNamespace(ns));
         tokens = new TokenService(redis, ns, Duration.ofHours(1));
+        startAuth();
+    }
+
+    /** Notify asks auth whose a token is, over the bus: one auth instance answers for the test's namespace. */
+    private void startAuth() {
+        try {
+            GorgonConfig config = GorgonConfig.defaults().with("redis.uri=" + redisServer.uri(), "namespace=" + ns,
+                    "auth.pbkdf2Iterations=1000");
+            RoleMain.Running auth = RoleMain.start("auth", "auth-" + ns, config);
+            cleanup.push(auth::stop);
+        } catch (Exception e) {
+            throw new IllegalStateException("auth did not start", e);
+        }
     }
 
     @AfterEach

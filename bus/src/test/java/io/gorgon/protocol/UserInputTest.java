@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -37,7 +37,7 @@ class MeshEndToEndTest {
     void startMesh() throws Exception {
         mesh = new Mesh(dir, Map.of());
         mesh.startAll("store-1", "auth-1", "app-1", "web-1", "notify-1", "stats-1");
-        mesh.awaitReady(Duration.ofSeconds(60));
+        mesh.awaitReady(Duration.ofSeconds(120)); // six JVMs starting at once on 2 shared cores
         http = mesh.http();
         web = mesh.webUrl();
     }

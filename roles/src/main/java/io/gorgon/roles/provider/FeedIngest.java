@@ -11,7 +11,6 @@ import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,12 +52,12 @@ final class FeedIngest {
             if (seen.isEmpty()) { // new (or reserved by an ingest that died before recording it: the store dedupes)
                 fresh++;
                 msg.add("item", item(itemId, feedId, e, body.has("fetchedAt") ? body.get("fetchedAt").getAsLong() : System.currentTimeMillis()));
-                sends.add(bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, msg, Map.of()));
+                sends.add(bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, msg));
             } else {
                 msg.addProperty("id", Long.toString(itemId));
                 msg.addProperty("owner", feedId);
                 msg.add("patch", patch(e));
-                sends.add(bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_EDIT, msg, Map.of()));
+                sends.add(bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_EDIT, msg));
             }
             record.add(() -> registry.recordEntry(feedId, key, itemId, hash));
         }

@@ -155,7 +155,7 @@ final class FeedPoller {
             JsonArray a = new JsonArray();
             entries.subList(i, Math.min(entries.size(), i + ENTRIES_PER_MESSAGE)).forEach(a::add);
             body.add("entries", a);
-            sends[k] = bus.sendAsync(Protocol.PROVIDER_DATA, Protocol.PROVIDER_FEED_ENTRIES, body, Map.of());
+            sends[k] = bus.sendAsync(Protocol.PROVIDER_DATA, Protocol.PROVIDER_FEED_ENTRIES, body);
         }
         CompletableFuture.allOf(sends).join();
     }

@@ -7,7 +7,6 @@ import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,15 +41,15 @@ final class WebhookFanout {
         for (WebhookRegistry.Webhook w : registry.all()) {
             if (!w.matches(type, userid)) continue;
             JsonObject event = new JsonObject();
-            event.addProperty("id", m.envelope().id());
+            event.addProperty("id", m.id());
             event.addProperty("type", type);
             event.addProperty("userid", Long.toString(userid));
-            event.addProperty("ts", m.envelope().ts());
+            event.addProperty("ts", m.sentAt());
             event.add("item", item);
             JsonObject delivery = new JsonObject();
             delivery.addProperty("webhook", w.id());
             delivery.add("event", event);
-            sends.add(bus.sendAsync(Protocol.PROVIDER_PUT, Protocol.PROVIDER_WEBHOOK_DELIVER, delivery, Map.of()));
+            sends.add(bus.sendAsync(Protocol.PROVIDER_PUT, Protocol.PROVIDER_WEBHOOK_DELIVER, delivery));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }

@@ -100,7 +100,7 @@ public final class StoreRole implements Role {
         Set<Long> versions = Valid.wellFormed(() -> versions(body.get("versions")));
         EditResult r;
         try {
-            r = store.edit(id, owner, versions, patch, m.envelope().id());
+            r = store.edit(id, owner, versions, patch, m.id());
         } catch (InputException e) {
             throw new HandlerFailure(400, e.getMessage());
         }

@@ -25,11 +25,14 @@ final class FeedIngest {
     private final FeedRegistry registry;
     private final Bus bus;
     private final Ids ids;
+    /** Entry published (its own date) → its item sent to the store: the stats page's freshness heatmap. */
+    private final io.gorgon.bus.BusMetrics.Latency freshness;
 
     FeedIngest(FeedRegistry registry, Bus bus, Ids ids) {
         this.registry = registry;
         this.bus = bus;
         this.ids = ids;
+        this.freshness = bus.metrics().latency("feed.freshness");
     }
 
     void onEntries(Message m) {
@@ -53,6 +56,8 @@ final class FeedIngest {
                 fresh++;
                 msg.add("item", item(itemId, feedId, e, body.has("fetchedAt") ? body.get("fetchedAt").getAsLong() : System.currentTimeMillis()));
                 sends.add(bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, msg));
+                long age = e.has("ts") ? System.currentTimeMillis() - e.get("ts").getAsLong() : -1;
+                if (age >= 0 && age < 3_600_000) freshness.record(age * 1000); // not the back catalogue of a newly followed feed
             } else {
                 msg.addProperty("id", Long.toString(itemId));
                 msg.addProperty("owner", feedId);

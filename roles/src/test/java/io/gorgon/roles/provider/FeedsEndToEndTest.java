@@ -154,6 +154,12 @@ class FeedsEndToEndTest {
         JsonArray all = items(u, feedId);
         assertEquals(4, all.size(), "no duplicates after further polls: " + all);
         assertEquals(feedId, all.get(0).getAsJsonObject().get("userid").getAsString());
+        // The stats page's feed figures travel in the providers' metrics snapshots as latency series.
+        String metrics = new io.gorgon.bus.Keys(mesh.namespace()).stream("metrics");
+        Await.until(Duration.ofSeconds(10), "feed series in a metrics snapshot", () -> {
+            String recent = redis.xrevrange(metrics, (StreamEntryID) null, (StreamEntryID) null, 50).toString();
+            return recent.contains("feed.fetch.304") && recent.contains("feed.fetch");
+        });
     }
 
     @Test

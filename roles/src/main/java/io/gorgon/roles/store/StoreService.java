@@ -58,9 +58,14 @@ public final class StoreService {
      * so a redelivery repairs a cache write that a crash cut off, but never resurrects or overwrites.
      */
     public List<Long> putAll(List<Item> batch) {
+        return putBatch(batch).newIds();
+    }
+
+    /** {@link #putAll}, also reporting the members the store refused (id → reason); those are not retried. */
+    public ItemStore.Inserted putBatch(List<Item> batch) {
         ItemStore.Inserted r = items.insertAll(batch);
         List<Item> toCache = new ArrayList<>(batch.size());
-        if (r.existingIds().isEmpty()) {
+        if (r.existingIds().isEmpty() && r.rejected().isEmpty()) {
             toCache.addAll(batch);
         } else {
             Set<Long> fresh = new HashSet<>(r.newIds());
@@ -68,7 +73,7 @@ public final class StoreService {
             toCache.addAll(items.findAll(r.existingIds()));
         }
         recent.addAll(toCache);
-        return r.newIds();
+        return r;
     }
 
     public Optional<Item> get(long id) {

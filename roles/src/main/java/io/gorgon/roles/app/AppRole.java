@@ -26,7 +26,7 @@ import java.util.Map;
 public final class AppRole implements Role {
     private final RoleContext ctx;
     private volatile Map<String, String> routes;
-    private Ids ids;
+    private CreationIds creationIds;
 
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
@@ -40,7 +40,7 @@ public final class AppRole implements Role {
 
     @Override
     public void start() {
-        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
+        creationIds = new CreationIds(ctx.redis(), ctx.keys(), Ids.fromRedis(ctx.redis(), ctx.config().namespace()));
         ctx.bus().consume(Protocol.APP_GET, ConsumerOptions.defaults().withConcurrency(ctx.config().bus().concurrency())
                 .withMaxDeliveries(ctx.config().bus().maxDeliveries()), this::handle);
     }
@@ -55,7 +55,9 @@ public final class AppRole implements Role {
                 JsonElement raw = in.get("item");
                 if (raw == null || !raw.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object");
                 var input = Valid.orBadRequest(() -> UserInput.item(raw.getAsJsonObject()));
-                Item item = Item.of(ids.next(), principal, System.currentTimeMillis(), input);
+                // Same request, same id (and default ts): a redelivered create is a duplicate the store ignores.
+                long id = creationIds.idFor(requestKey(m));
+                Item item = Item.of(id, principal, Ids.timestampOf(id), input);
                 JsonObject out = new JsonObject();
                 out.add("item", item.toJson());
                 m.forward(queue, Protocol.STORE_ITEM_PUT, out, Map.of());
@@ -93,6 +95,12 @@ public final class AppRole implements Role {
         } catch (NumberFormatException e) {
             throw new HandlerFailure(401, "bad principal");
         }
+    }
+
+    /** What identifies one client request across hops and redeliveries: its correlation id, kept by every forward. */
+    private static String requestKey(Message m) {
+        String corr = m.envelope().corr();
+        return corr != null ? corr : m.envelope().id();
     }
 
     private static JsonObject idBody(long id) {

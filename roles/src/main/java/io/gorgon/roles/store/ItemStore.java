@@ -110,14 +110,25 @@ public final class ItemStore {
     /**
      * Replaces a live item by its tombstone. Filters name {@code _id} alone on purpose: mongo-java-server uses its
      * {@code _id} index only for such filters and scans the collection for any compound one.
+     *
+     * <p>A tombstone of this owner that was never {@linkplain #markAnnounced announced} answers DELETED again: the
+     * delete that wrote it failed afterwards (cache update, publish), and its retry must redo those steps rather than
+     * answer 404 and leave the item in caches and subscribers' views.
      */
     public DeleteResult delete(long id, long ownerId) {
-        Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1)).first();
-        if (d == null || !live(d)) return DeleteResult.NOT_FOUND;
-        if (((Number) d.get("userid")).longValue() != ownerId) return DeleteResult.FORBIDDEN; // owners never change
+        Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1).append("_announced", 1)).first();
+        if (d == null) return DeleteResult.NOT_FOUND;
+        boolean owner = ((Number) d.get("userid")).longValue() == ownerId; // owners never change
+        if (!live(d)) return owner && !d.containsKey("_announced") ? DeleteResult.DELETED : DeleteResult.NOT_FOUND;
+        if (!owner) return DeleteResult.FORBIDDEN;
         Document tombstone = new Document("_id", id).append("userid", ownerId).append("_deleted", System.currentTimeMillis());
         Document before = items.findOneAndReplace(Filters.eq("_id", id), tombstone);
-        return before != null && live(before) ? DeleteResult.DELETED : DeleteResult.NOT_FOUND; // else a concurrent delete won
+        return before != null && live(before) ? DeleteResult.DELETED : delete(id, ownerId); // a concurrent delete: ask again
+    }
+
+    /** Records that every step after a delete's tombstone is done: from now on deleting it again is a 404. */
+    public void markAnnounced(long id) {
+        items.updateOne(Filters.eq("_id", id), new Document("$set", new Document("_announced", true)));
     }
 
     private static boolean live(Document d) {

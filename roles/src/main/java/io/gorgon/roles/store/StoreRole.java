@@ -75,6 +75,7 @@ public final class StoreRole implements Role {
                         event.addProperty("userid", Long.toString(owner));
                         event.addProperty("ts", System.currentTimeMillis());
                         ctx.bus().publish(Protocol.STORE_NOTIFY, Protocol.ITEM_DELETED, event).get();
+                        store.deleteDone(id); // until here, a retry redoes the cache update and the publish
                         m.reply(new JsonObject());
                     }
                     case NOT_FOUND -> throw new HandlerFailure(404, "no item " + id);

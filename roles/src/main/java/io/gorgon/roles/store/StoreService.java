@@ -80,11 +80,20 @@ public final class StoreService {
         return items.find(id);
     }
 
+    /**
+     * Tombstones the item and drops it from its owner's cache. DELETED also for the owner's tombstone of a delete that
+     * failed before {@link #deleteDone}: a retry redoes the steps after the tombstone.
+     */
     public DeleteResult delete(long id, long ownerId) {
         DeleteResult r = items.delete(id, ownerId);
         if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
         log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
         return r;
+    }
+
+    /** Every step of a delete is done (its event is published): deleting the item again answers NOT_FOUND. */
+    public void deleteDone(long id) {
+        items.markAnnounced(id);
     }
 
     /**

@@ -39,8 +39,8 @@ public record GorgonConfig(
         Logs logs,
         App app) {
 
-    /** The role names, in the order the supervisor starts them (infrastructure-near roles first). */
-    public static final List<String> ROLES = List.of("store", "auth", "provider", "app", "notify", "stats", "web");
+    /** The role names in start order: {@link io.gorgon.roles.Roles} is the one list. */
+    public static final List<String> ROLES = io.gorgon.roles.Roles.NAMES;
 
     /** The built-in defaults, before relative dirs are resolved (see {@link ConfigLoader}). */
     static final GorgonConfig DEFAULTS = new GorgonConfig("gorgon", Redis.DEFAULT, Mongo.DEFAULT, Bus.DEFAULT,

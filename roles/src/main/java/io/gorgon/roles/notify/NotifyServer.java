@@ -105,7 +105,7 @@ final class NotifyServer {
         undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(root).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        log.info("event=notify_listening port={} path={}", port, PATH);
+        log.debug("event=notify_listening port={} path={}", port, PATH);
     }
 
     int port() {

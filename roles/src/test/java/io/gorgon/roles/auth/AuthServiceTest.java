@@ -5,7 +5,7 @@ import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.Ids;
 import io.gorgon.protocol.InputException;
 import io.gorgon.roles.store.StoreService;
-import io.gorgon.roles.store.InfraTestBase;
+import io.gorgon.roles.testing.InfraTestBase;
 import io.gorgon.protocol.CreateUserResult;
 import io.gorgon.protocol.User;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,7 @@
 package io.gorgon.roles.store;
 
 import com.google.gson.JsonParser;
+import io.gorgon.roles.testing.InfraTestBase;
 import com.mongodb.client.MongoDatabase;
 import io.gorgon.protocol.Item;
 import java.time.Duration;

@@ -29,19 +29,24 @@ import java.util.concurrent.Semaphore;
  */
 public final class AuthRole implements Role {
     private final RoleContext ctx;
-    /** PBKDF2 is deliberately expensive: at most one hash per core at a time, so logins can't starve validation. */
-    private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
+    /**
+     * Register and login (PBKDF2, deliberately slow) share auth_get's handler slots with token checks. They may hold at
+     * most a quarter of them; beyond that they are answered 429 at once, so a flood of them can never take the
+     * capacity that token checks for every other request need.
+     */
+    private final Semaphore passwordSlots;
     private final AuthService auth;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
         var cfg = ctx.config();
+        this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
         String ns = cfg.namespace();
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
                 new PasswordHasher(cfg.auth().pbkdf2Iterations()),
                 new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
                 new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
-                Ids.fromRedis(ctx.redis(), ns));
+                cfg.auth().registrationsPerMinute(), Ids.fromRedis(ctx.redis(), ns));
     }
 
     @Override
@@ -65,10 +70,12 @@ public final class AuthRole implements Role {
         switch (type) {
             case Protocol.AUTH_REGISTER -> {
                 var reg = Valid.orBadRequest(() -> UserInput.registration(body));
-                var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password()));
+                var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password(), m.header(Protocol.H_CLIENT)));
                 switch (result) {
                     case AuthService.RegisterResult.Registered r -> m.reply(r.user().toPublicJson());
                     case AuthService.RegisterResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered");
+                    case AuthService.RegisterResult.RateLimited r ->
+                            throw new HandlerFailure(429, "too many registrations from this address; retry in " + r.retryAfterSeconds() + " s");
                 }
             }
             case Protocol.AUTH_LOGIN -> {
@@ -103,12 +110,12 @@ public final class AuthRole implements Role {
         }
     }
 
-    private <T> T hashed(java.util.function.Supplier<T> work) throws InterruptedException {
-        hashing.acquire();
+    private <T> T hashed(java.util.function.Supplier<T> work) {
+        if (!passwordSlots.tryAcquire()) throw new HandlerFailure(429, "too many logins and registrations in progress; retry shortly");
         try {
             return Valid.orBadRequest(work);
         } finally {
-            hashing.release();
+            passwordSlots.release();
         }
     }
 

@@ -55,6 +55,7 @@ final class ConfigRules {
             range("auth.pbkdf2Iterations", 1, 10_000_000),
             range("auth.tokenTtlSeconds", 1, 366L * 86_400),
             range("auth.loginAttemptsPerMinute", 1, 1_000_000),
+            range("auth.registrationsPerMinute", 1, 1_000_000),
             range("store.recentCacheSize", 0, 1_000_000),
             range("provider.ratePerSecond", 0, 10_000_000),
             range("provider.users", 0, 100_000_000),

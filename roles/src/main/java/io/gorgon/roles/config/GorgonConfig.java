@@ -61,8 +61,8 @@ public record GorgonConfig(
 
     public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
-    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute) {
-        static final Auth DEFAULT = new Auth(210_000, 86_400, 10);
+    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute) {
+        static final Auth DEFAULT = new Auth(210_000, 86_400, 10, 10);
     }
 
     public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }

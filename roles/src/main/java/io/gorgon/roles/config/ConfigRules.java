@@ -64,6 +64,12 @@ final class ConfigRules {
             range("notify.port", 0, 65535),
             range("notify.retentionSeconds", 1, 30L * 86_400),
             range("stats.port", 0, 65535),
+            nonEmpty("stats.host"),
+            range("stats.maxSseClients", 1, 100_000),
+            range("http.headerTimeoutMs", 100, 3_600_000L),
+            range("http.bodyTimeoutMs", 100, 3_600_000L),
+            range("http.idleTimeoutMs", 100, 86_400_000L),
+            range("http.maxConnections", 1, 1_000_000),
             nonEmpty("logs.dir"),
             oneOf("logs.level", true, "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
             new Rule("app.routes.*", v -> {

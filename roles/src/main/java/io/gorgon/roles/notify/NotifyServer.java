@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.BusException;
 import io.gorgon.roles.notify.TokenCheck.Principal;
 import io.undertow.Handlers;
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.http.HttpLimits;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -43,6 +45,7 @@ final class NotifyServer {
     private static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
 
     private final String host;
+    private final GorgonConfig.Http http;
     private final int requestedPort;
     private final TokenCheck tokens;
     private final Hub hub;
@@ -59,9 +62,10 @@ final class NotifyServer {
     private Undertow undertow;
     private int port;
 
-    NotifyServer(String host, int port, TokenCheck tokens, Hub hub, ClientProtocol protocol,
+    NotifyServer(String host, int port, GorgonConfig.Http http, TokenCheck tokens, Hub hub, ClientProtocol protocol,
                  BiConsumer<NotifyEvent, Boolean> delivered, Clock clock) {
         this.host = host;
+        this.http = http;
         this.requestedPort = port;
         this.tokens = tokens;
         this.hub = hub;
@@ -102,7 +106,7 @@ final class NotifyServer {
                 ws.handleRequest(ex);
             }
         };
-        undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(root).build();
+        undertow = HttpLimits.builder(http, true).addHttpListener(requestedPort, host).setHandler(root).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         log.debug("event=notify_listening port={} path={}", port, PATH);

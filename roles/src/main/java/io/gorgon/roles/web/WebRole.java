@@ -7,6 +7,7 @@ import io.gorgon.bus.BusException;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.http.HttpLimits;
 import io.gorgon.protocol.InputException;
 import io.gorgon.protocol.UserInput;
 import io.undertow.Undertow;
@@ -47,7 +48,7 @@ public final class WebRole implements Role {
 
     public WebRole(RoleContext ctx) {
         this.ctx = ctx;
-        server = Undertow.builder()
+        server = HttpLimits.builder(ctx.config().http(), false)
                 .addHttpListener(ctx.config().web().port(), "0.0.0.0")
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
@@ -243,7 +244,10 @@ public final class WebRole implements Role {
         ex.startBlocking();
         byte[] buf;
         try (InputStream in = ex.getInputStream()) {
-            buf = in.readNBytes(max + 1);
+            buf = HttpLimits.readBody(in, max, ctx.config().http().bodyTimeoutMs());
+        } catch (HttpLimits.SlowBody e) {
+            ex.setPersistent(false);
+            throw new HttpError(408, e.getMessage());
         } catch (IOException e) {
             throw new HttpError(400, "could not read the request body");
         }

@@ -57,7 +57,7 @@ public final class StatsRole implements Role {
             case Protocol.ITEM_DELETED -> "delete";
             default -> m.type();
         };
-        aggregator.onItemEvent(kind, m.envelope().ts());
+        aggregator.onItemEvent(kind, m.sentAt());
     }
 
     public int port() {

@@ -30,7 +30,8 @@ public final class AppRole implements Role {
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
         this.routes = ctx.config().app().routes();
-        this.creationIds = new CreationIds(ctx.redis(), ctx.keys(), Ids.fromRedis(ctx.redis(), ctx.config().namespace()));
+        this.creationIds = new CreationIds(ctx.redis(), ctx.keys(), Ids.fromRedis(ctx.redis(), ctx.config().namespace()),
+                ctx.requestTimeout());
     }
 
     @Override
@@ -94,10 +95,10 @@ public final class AppRole implements Role {
         }
     }
 
-    /** What identifies one client request across hops and redeliveries: its correlation id, kept by every forward. */
+    /** What names one client request across hops and redeliveries: web's request header, kept by every forward. */
     private static String requestKey(Message m) {
-        String corr = m.envelope().corr();
-        return corr != null ? corr : m.envelope().id();
+        String r = m.header(Protocol.H_REQUEST);
+        return r != null && !r.isEmpty() && r.length() <= 128 ? r : m.id();
     }
 
     private static JsonObject idBody(long id) {

@@ -8,6 +8,7 @@ import io.gorgon.bus.Failure;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
+import io.gorgon.protocol.TokenDigest;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
@@ -103,7 +104,14 @@ public final class AuthRole implements Role {
             }
             case Protocol.AUTH_LOGOUT -> {
                 String token = m.header(Protocol.H_TOKEN);
-                if (token == null || !auth.logout(token)) throw new HandlerFailure(401, "invalid or expired token");
+                Optional<Principal> who = auth.validate(token);
+                // A redelivered logout finds its token gone already: it still announces, then answers as the first did.
+                if (!(auth.logout(token) || (m.deliveries() > 1 && token != null))) throw new HandlerFailure(401, "invalid or expired token");
+                JsonObject revoked = new JsonObject();
+                revoked.addProperty("token", TokenDigest.of(token));
+                who.ifPresent(p -> revoked.addProperty("userid", Long.toString(p.userid())));
+                // Before the answer: once logout returns, notify closes the token's sockets within its read latency.
+                Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
                 m.reply(new JsonObject());
             }
             default -> throw new HandlerFailure(404, "auth does not handle " + type);

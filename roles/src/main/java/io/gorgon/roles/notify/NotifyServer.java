@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.BusException;
 import io.gorgon.roles.notify.TokenCheck.Principal;
 import io.undertow.Handlers;
+import io.gorgon.protocol.TokenDigest;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.http.HttpLimits;
 import io.undertow.Undertow;
@@ -21,6 +22,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +47,9 @@ final class NotifyServer {
     /** Largest client frame: a subscribe to the maximum number of users fits with room to spare. */
     static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
+    private static final AttachmentKey<String> TOKEN = AttachmentKey.create(String.class);
+    /** Open sockets by the digest of the token they were opened with, so a logout can close them. */
+    private final Map<String, Set<Session>> byToken = new ConcurrentHashMap<>();
 
     private final String host;
     private final GorgonConfig.Http http;
@@ -103,6 +110,7 @@ final class NotifyServer {
                     return;
                 }
                 ex.putAttachment(PRINCIPAL, p.get());
+                ex.putAttachment(TOKEN, TokenDigest.of(token(ex)));
                 ws.handleRequest(ex);
             }
         };
@@ -131,11 +139,14 @@ final class NotifyServer {
             return;
         }
         hub.open(s);
+        String token = exchange.getAttachment(TOKEN);
+        if (token != null) byToken.computeIfAbsent(token, k -> ConcurrentHashMap.newKeySet()).add(s);
         long ttl = p.expiresAt() - clock.millis();
         ScheduledFuture<?> expiry = expiries.schedule(
                 () -> s.close(1008, Session.reason("token_expired", "log in again and reconnect")), Math.max(0, ttl), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> {
             expiry.cancel(false);
+            if (token != null) byToken.computeIfPresent(token, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
             hub.closed(s);
             log.debug("event=notify_socket_closed user={}", s.principal());
         });
@@ -165,6 +176,14 @@ final class NotifyServer {
         channel.resumeReceives();
         log.debug("event=notify_socket_open user={} sockets={}", s.principal(), hub.size());
         if (stopping) s.close(1001, Session.reason("going_away", "server shutting down; reconnect"));
+    }
+
+    /** Closes every socket opened with this token (1008 token_revoked); how many there were. */
+    int closeRevoked(String tokenDigest) {
+        Set<Session> set = byToken.remove(tokenDigest);
+        if (set == null) return 0;
+        for (Session s : set) s.close(1008, Session.reason("token_revoked", "logged out; log in again and reconnect"));
+        return set.size();
     }
 
     /** Tells every client 1001 going away, waits up to {@code grace} for the sockets to close, then stops listening. */

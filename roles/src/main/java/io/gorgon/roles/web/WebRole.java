@@ -46,6 +46,9 @@ public final class WebRole implements Role {
     private final Undertow server;
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    /** Request names ({@link Protocol#H_REQUEST}): unique per process start, then a counter. */
+    private final String requestPrefix = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public WebRole(RoleContext ctx) {
         this.ctx = ctx;
@@ -211,6 +214,7 @@ public final class WebRole implements Role {
         String token = bearer(ex);
         if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
         if (token != null) headers.put(Protocol.H_TOKEN, token);
+        headers.put(Protocol.H_REQUEST, requestPrefix + Long.toString(requests.incrementAndGet(), 36));
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
         return ctx.bus().request(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));

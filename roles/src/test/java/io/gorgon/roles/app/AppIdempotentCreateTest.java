@@ -57,11 +57,11 @@ class AppIdempotentCreateTest {
             JsonObject note = new JsonObject();
             note.addProperty("title", "once");
             body.add("item", note);
-            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, Map.of(), Duration.ofSeconds(10)).join();
+            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_REQUEST, "w1.1"), Duration.ofSeconds(10))).join();
             Await.until(Duration.ofSeconds(15), () -> "the redone create reached the store: " + stored, () -> stored.size() >= 2);
             assertEquals(stored.get(0), stored.get(1), "same id and ts on both deliveries");
 
-            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, Map.of(), Duration.ofSeconds(10)).join();
+            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_REQUEST, "w1.2"), Duration.ofSeconds(10))).join();
             Await.until(Duration.ofSeconds(5), () -> "third create", () -> stored.size() >= 3);
             assertEquals(false, stored.get(2).equals(stored.get(0)), "a new request is a new item");
         }

@@ -56,7 +56,7 @@ class AuthCapacityTest {
                 reg.addProperty("name", "n");
                 reg.addProperty("email", "flood" + i + "@example.org");
                 reg.addProperty("password", "correct horse");
-                flood.add(web.request(Protocol.AUTH_GET, Protocol.AUTH_REGISTER, reg, Map.of(Protocol.H_CLIENT, "10.1.1.1"), Duration.ofSeconds(60))
+                flood.add(web.request(Protocol.AUTH_GET, Protocol.AUTH_REGISTER, reg, new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_CLIENT, "10.1.1.1"), Duration.ofSeconds(60)))
                         .whenComplete((r, e) -> {
                             if (e == null) registered.incrementAndGet();
                             else if ((e instanceof CompletionException ? e.getCause() : e) instanceof BusException b && b.code() == 429) {
@@ -64,7 +64,7 @@ class AuthCapacityTest {
                             }
                         }));
             }
-            web.request(Protocol.AUTH_GET, "app.info", new JsonObject(), Map.of(Protocol.H_TOKEN, token), Duration.ofSeconds(60)).join();
+            web.request(Protocol.AUTH_GET, "app.info", new JsonObject(), new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_TOKEN, token), Duration.ofSeconds(60))).join();
             int doneWhenAnswered = registered.get();
             CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
             assertTrue(doneWhenAnswered <= 2, "the token check waited for " + doneWhenAnswered + " registrations to be hashed");

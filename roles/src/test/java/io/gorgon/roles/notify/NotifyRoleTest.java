@@ -325,6 +325,24 @@ class NotifyRoleTest {
     }
 
     @Test
+    void logoutClosesTheTokensSocketsOnEveryInstanceAndNoOthers() throws Exception {
+        // Issue 12 #7: a logout left the user's sockets open until the token would have expired (a day by default).
+        NotifyRole a = startRole();
+        NotifyRole b = startRole();
+        String token = tokens.issue(7).token();
+        WsClient onA = WsClient.connect(a.port(), token);
+        WsClient onB = WsClient.connect(b.port(), token);
+        WsClient otherSession = client(a, 7);
+        cleanup.push(onA);
+        cleanup.push(onB);
+        store.request(Protocol.AUTH_GET, Protocol.AUTH_LOGOUT, new JsonObject(), new io.gorgon.bus.DeliveryOptions(java.util.Map.of(Protocol.H_TOKEN, token), Duration.ofSeconds(5))).join();
+        assertEquals(1008, onA.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1008, onB.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("token_revoked", JsonParser.parseString(onA.closeReason).getAsJsonObject().get("error").getAsString());
+        assertFalse(otherSession.closeCode.isDone(), "the user's other login keeps its socket");
+    }
+
+    @Test
     void badFramesGetAnErrorAndTheSocketKeepsWorking() {
         NotifyRole role = startRole();
         WsClient c = client(role, 1);

@@ -81,7 +81,20 @@ public record GorgonConfig(
         }
     }
 
-    public record Notify(int port, long retentionSeconds) { static final Notify DEFAULT = new Notify(8082, 300); }
+    /**
+     * What one notify instance may hold, so that no client (nor a storm of them) can run it out of memory:
+     *
+     * @param maxSockets              open WebSockets; more are answered 503 before the upgrade
+     * @param maxQueuedBytesPerSocket outbound bytes queued for one client that does not read; then it is closed (1013)
+     * @param maxQueuedBytes          the same, summed over all sockets
+     * @param maxResumeBytes          missed events one resume reads; beyond it, the newest are sent and the
+     *                                resume reports {@code resumed:false}
+     * @param maxConcurrentResumes    resumes read at once; others wait up to 2 s, then get live events only
+     */
+    public record Notify(int port, long retentionSeconds, int maxSockets, long maxQueuedBytesPerSocket, long maxQueuedBytes,
+                         long maxResumeBytes, int maxConcurrentResumes) {
+        public static final Notify DEFAULT = new Notify(8082, 300, 10_000, 1L << 20, 48L << 20, 2L << 20, 4);
+    }
 
     /**
      * @param host          the dashboard's bind address: loopback by default (it shows host names and pids); set

@@ -53,6 +53,8 @@ final class NotifyServer {
 
     private final String host;
     private final GorgonConfig.Http http;
+    private final GorgonConfig.Notify limits;
+    private final SendBudget budget;
     private final int requestedPort;
     private final TokenCheck tokens;
     private final Hub hub;
@@ -69,10 +71,12 @@ final class NotifyServer {
     private Undertow undertow;
     private int port;
 
-    NotifyServer(String host, int port, GorgonConfig.Http http, TokenCheck tokens, Hub hub, ClientProtocol protocol,
+    NotifyServer(String host, int port, GorgonConfig.Http http, GorgonConfig.Notify limits, TokenCheck tokens, Hub hub, ClientProtocol protocol,
                  BiConsumer<NotifyEvent, Boolean> delivered, Clock clock) {
         this.host = host;
         this.http = http;
+        this.limits = limits;
+        this.budget = new SendBudget(limits.maxQueuedBytesPerSocket(), limits.maxQueuedBytes());
         this.requestedPort = port;
         this.tokens = tokens;
         this.hub = hub;
@@ -91,6 +95,10 @@ final class NotifyServer {
             public void handleRequest(HttpServerExchange ex) throws Exception {
                 if (!PATH.equals(ex.getRequestPath())) {
                     json(ex, 404, "not_found", "the notify endpoint is " + PATH);
+                    return;
+                }
+                if (hub.size() >= limits.maxSockets()) {
+                    json(ex, 503, "unavailable", "this instance has " + limits.maxSockets() + " sockets open; retry later or elsewhere");
                     return;
                 }
                 if (ex.isInIoThread()) {
@@ -133,7 +141,7 @@ final class NotifyServer {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         Principal p = exchange.getAttachment(PRINCIPAL);
-        Session s = new Session(channel, p == null ? 0 : p.userid(), delivered);
+        Session s = new Session(channel, p == null ? 0 : p.userid(), delivered, budget);
         if (p == null || stopping) {
             s.close(stopping ? 1001 : 1008, Session.reason(stopping ? "going_away" : "unauthorized", "reconnect later"));
             return;
@@ -148,6 +156,7 @@ final class NotifyServer {
             expiry.cancel(false);
             if (token != null) byToken.computeIfPresent(token, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
             hub.closed(s);
+            s.closed();
             log.debug("event=notify_socket_closed user={}", s.principal());
         });
         channel.getReceiveSetter().set(new AbstractReceiveListener() {

@@ -89,10 +89,10 @@ class NotifyRoleTest {
 
     // ---- helpers ----
 
-    private NotifyRole startRole() {
+    private NotifyRole startRole(String... settings) {
         Bus bus = Bus.connect(BusOptions.of(redisServer.uri(), "notify").withNamespace(ns));
         RedisClient rc = RedisClient.create(redisServer.uri());
-        RoleContext ctx = new RoleContext("notify", bus.options().instanceId(), GorgonConfig.defaults().with("notify.port=0"),
+        RoleContext ctx = new RoleContext("notify", bus.options().instanceId(), GorgonConfig.defaults().with("notify.port=0").with(settings),
                 bus, rc, new Keys(ns));
         NotifyRole role = new NotifyRole(ctx);
         role.start();
@@ -278,6 +278,16 @@ class NotifyRoleTest {
         while (got.size() < published.size()) got.add(itemId(event(c)));
         assertEquals(published.stream().sorted().toList(), got.stream().sorted().toList(), "each event once");
         assertTrue(b.appended() > 0);
+    }
+
+    @Test
+    void socketsPerInstanceAreCapped() {
+        // Issue 12 #3: sockets per instance were unbounded.
+        NotifyRole role = startRole("notify.maxSockets=2");
+        client(role, 1);
+        client(role, 2);
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(role.port(), tokens.issue(3).token()));
+        assertEquals(503, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test

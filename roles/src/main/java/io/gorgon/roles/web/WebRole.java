@@ -186,6 +186,7 @@ public final class WebRole implements Role {
         }
         if (p.length == 2 && p[1].equals("items")) {
             allow(method, "POST");
+            requireToken(ex); // 401 before anything about the body (415, 413, 400)
             JsonObject body = new JsonObject();
             body.add("item", jsonBody(ex));
             return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> new Reply(201, b));
@@ -218,6 +219,10 @@ public final class WebRole implements Role {
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
         return ctx.bus().request(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
+    }
+
+    private static void requireToken(HttpServerExchange ex) {
+        if (bearer(ex) == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
     }
 
     private static String bearer(HttpServerExchange ex) {

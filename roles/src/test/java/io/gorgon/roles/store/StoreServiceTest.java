@@ -185,6 +185,18 @@ class StoreServiceTest extends InfraTestBase {
     }
 
     @Test
+    void readingAnUnknownUidLeavesNoKeyThatNeverExpires() {
+        // Issue 12 #11: GET /info/{uid} for any uid left a Redis key without expiry: unbounded keys for the asking.
+        assertEquals(0, store.info(987654321L, 20, 0).size());
+        RecentItemsCache cache = new RecentItemsCache(infra.redis, "t", 200, Duration.ZERO);
+        for (String part : new String[]{"z", "h", "meta"}) {
+            long ttl = infra.redis.pttl(cache.key(987654321L, part));
+            assertTrue(ttl == -2 || (ttl > 0 && ttl <= RecentItemsCache.EMPTY_FILL_TTL.toMillis()), part + " pttl " + ttl);
+        }
+        assertTrue(infra.redis.exists(cache.key(987654321L, "meta")), "still cached for a while");
+    }
+
+    @Test
     void newUsersStartWithAnEmptyCompleteCache() {
         store.createUser(new User(50, "a", "a@x.org", "h", T0));
         UserStore.Upserted up = store.upsertUsers(List.of(new User(51, "b", "b@x.org", "h", T0), new User(50, "a2", "a@x.org", "h", T0),

@@ -40,7 +40,7 @@ public final class ConfigLoader {
               "web": {"port": 8080, "maxBodyBytes": 65536},
               "auth": {"pbkdf2Iterations": 210000, "tokenTtlSeconds": 86400, "loginAttemptsPerMinute": 10},
               "store": {"recentCacheSize": 200},
-              "provider": {"ratePerSecond": 1000, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": ""},
+              "provider": {"ratePerSecond": 20, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": ""},
               "notify": {"port": 8082, "retentionSeconds": 300},
               "stats": {"port": 8081},
               "logs": {"dir": "data/logs", "level": "INFO"},

@@ -23,7 +23,8 @@ final class SeedProgress {
     private final long startNanos = System.nanoTime();
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private long done;
-    private long others;
+    private long outstanding;
+    private long oldestAgeMs;
     private long lastLineNanos = startNanos;
     private long doneAtLastLine;
     private double rate = -1;
@@ -53,7 +54,8 @@ final class SeedProgress {
             }
         }
         done = Math.min(total, Math.max(done, newDone));
-        others = Math.max(0, outstanding - (acked - done));
+        this.outstanding = outstanding;
+        this.oldestAgeMs = oldestAgeMs;
         checkpoints.add(new Checkpoint(nowMs, acked));
         if (checkpoints.size() > 4096) checkpoints.subList(0, 2048).clear(); // the watermark never looks that far back
     }
@@ -78,7 +80,8 @@ final class SeedProgress {
         String eta = done >= total ? "0s" : rate < 1 ? "?" : Math.round((total - done) / rate) + "s";
         StringBuilder b = new StringBuilder(String.format("seed %s %d/%d (%.0f%%) rate=%.0f/s eta=%s elapsed=%.0fs",
                 what, done, total, 100.0 * done / Math.max(1, total), Math.max(0, rate), eta, elapsedS));
-        if (others > 0) b.append(" store_put also holds ").append(others).append(" messages of others (e.g. the provider)");
+        // The queue's own figures (everybody's messages, the provider's too), so a slow phase shows why.
+        if (outstanding > 0) b.append(String.format(" store_put: %d waiting, oldest %.1fs", outstanding, oldestAgeMs / 1000.0));
         if (paused) b.append(" - paused: the store is behind");
         if (resent > 0) b.append(" resent=").append(resent);
         return b.toString();

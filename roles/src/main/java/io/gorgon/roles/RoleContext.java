@@ -1,6 +1,7 @@
 package io.gorgon.roles;
 
 import io.gorgon.bus.Bus;
+import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Keys;
 import io.gorgon.roles.config.GorgonConfig;
 import java.time.Duration;
@@ -14,6 +15,11 @@ import redis.clients.jedis.UnifiedJedis;
  * @param redis    a pooled client for the role's own keys (tokens, caches, stats); the bus has its own connections
  */
 public record RoleContext(String role, String instance, GorgonConfig config, Bus bus, UnifiedJedis redis, Keys keys) {
+    /** How every role consumes a queue: {@code bus.concurrency} handlers, {@code bus.maxDeliveries} attempts. */
+    public ConsumerOptions consumerOptions() {
+        return ConsumerOptions.defaults().withConcurrency(config.bus().concurrency()).withMaxDeliveries(config.bus().maxDeliveries());
+    }
+
     public Duration requestTimeout() {
         return Duration.ofMillis(config.bus().requestTimeoutMs());
     }

@@ -3,18 +3,10 @@ package io.gorgon.roles;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
-import io.gorgon.roles.app.AppRole;
-import io.gorgon.roles.auth.AuthRole;
 import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.notify.NotifyRole;
-import io.gorgon.roles.provider.ProviderRole;
-import io.gorgon.roles.stats.StatsRole;
-import io.gorgon.roles.store.StoreRole;
-import io.gorgon.roles.web.WebRole;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -70,43 +62,32 @@ public final class RoleMain {
         return RedisClient.builder().fromURI(URI.create(config.redis().uri())).poolConfig(pool).build();
     }
 
-    /** Starts a role in this JVM; tests use it to run roles in-process too. */
+    /** Starts a role in this JVM (tests run roles in-process too): build, start, then advertise the bound ports. */
     public static Running start(String role, String instance, GorgonConfig config) throws Exception {
-        Map<String, Integer> ports = new HashMap<>();
-        int port = config.portOf(role);
-        if (port > 0) ports.put("http", port);
-        // Ports are advertised only once the role listens on them (below), so nobody is sent to a closed port.
+        Roles kind = Roles.named(role).orElseThrow(() -> new ConfigException("unknown role '" + role + "'"));
         BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
         RedisClient redis = redisClient(config);
         Bus bus = Bus.connect(options);
         RoleContext ctx = new RoleContext(role, instance, config, bus, redis, new Keys(config.namespace()));
-        Role r = create(ctx);
+        Role r = null;
         try {
+            r = kind.build(ctx);
             r.start();
         } catch (Exception e) {
+            if (r != null) r.close();
             bus.close(Duration.ofSeconds(2));
             redis.close();
             throw e;
         }
+        // Only now, and only what is bound (port 0 becomes the real port), so nobody is sent to a closed port.
+        Map<String, Integer> ports = r.ports();
         bus.advertise(ports);
-        bus.onControl("config.reload", body -> reload(ctx, r));
+        Role started = r;
+        bus.onControl("config.reload", body -> reload(ctx, started));
         log.info("event=role_started role={} instance={} ports={}", role, instance, ports);
         return new Running(ctx, r);
-    }
-
-    static Role create(RoleContext ctx) {
-        return switch (ctx.role()) {
-            case "web" -> new WebRole(ctx);
-            case "auth" -> new AuthRole(ctx);
-            case "app" -> new AppRole(ctx);
-            case "store" -> new StoreRole(ctx);
-            case "provider" -> new ProviderRole(ctx);
-            case "notify" -> new NotifyRole(ctx);
-            case "stats" -> new StatsRole(ctx);
-            default -> throw new ConfigException("unknown role '" + ctx.role() + "'");
-        };
     }
 
     /** Re-reads the config document {@code gorgon up} keeps in Redis and hands it to the role. */

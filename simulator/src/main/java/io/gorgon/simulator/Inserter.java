@@ -1,6 +1,7 @@
 package io.gorgon.simulator;
 
 import io.gorgon.bus.Bus;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.bus.Ids;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -67,7 +68,7 @@ final class Inserter {
             long user = userIds[ThreadLocalRandom.current().nextInt(userIds.length)];
             inFlight.acquireUninterruptibly();
             attempted.incrementAndGet();
-            bus.sendAsync(QueueGauges.STORE_PUT, Seeder.ITEM_PUT,
+            bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT,
                     SyntheticData.loadItem(id, user, System.currentTimeMillis(), runTag, seq++), Map.of())
                     .whenComplete((ok, err) -> {
                         if (err == null) acknowledged.add(id);

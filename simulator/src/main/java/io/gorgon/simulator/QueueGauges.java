@@ -2,13 +2,12 @@ package io.gorgon.simulator;
 
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.QueueInfo;
+import io.gorgon.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Backlog and pending of the mesh's queues, as the per-second lines show them; null when Redis can't be read. */
 final class QueueGauges {
-    static final String STORE_PUT = "store_put";
-
     /** A queue whose oldest waiting message is older than this has fallen behind (the demo's health bound). */
     static final long BEHIND_MS = 2000;
 
@@ -58,7 +57,7 @@ final class QueueGauges {
                 top = q.backlog();
                 busiest = q.name();
             }
-            if (STORE_PUT.equals(q.name())) {
+            if (Protocol.STORE_PUT.equals(q.name())) {
                 spB = q.backlog();
                 spP = q.pending();
                 spC = q.consumers();

@@ -3,6 +3,7 @@ package io.gorgon.simulator;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.Ids;
+import io.gorgon.protocol.Protocol;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -22,8 +23,6 @@ import java.util.function.LongFunction;
  * store writes idempotently.
  */
 final class Seeder {
-    static final String USER_CREATE = "store.user.create";
-    static final String ITEM_PUT = "store.item.put";
     static final int MAX_IN_FLIGHT = 2048;
     /**
      * Below the 10,000 entries the operator view scans to count a backlog on Redis 6.2 (which reports no group lag):
@@ -74,13 +73,13 @@ final class Seeder {
 
         long t0 = System.nanoTime();
         long usersDone = phase("users", users, drainTimeout,
-                i -> SyntheticData.userCreate(userIds[(int) i], runTag, (int) i, passhash), USER_CREATE);
+                i -> SyntheticData.userCreate(userIds[(int) i], runTag, (int) i, passhash), Protocol.STORE_USER_CREATE);
         double userSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
         long now = System.currentTimeMillis();
         long itemsDone = stopped.getAsBoolean() ? 0 : phase("items", items, drainTimeout,
-                i -> SyntheticData.seedItem(ids.next(), userIds[ThreadLocalRandom.current().nextInt(users)], now), ITEM_PUT);
+                i -> SyntheticData.seedItem(ids.next(), userIds[ThreadLocalRandom.current().nextInt(users)], now), Protocol.STORE_ITEM_PUT);
         double itemSeconds = (System.nanoTime() - t1) / 1e9;
         double rate = itemsDone == 0 ? 0 : itemsDone / Math.max(itemSeconds, 1e-3);
         boolean drained = usersDone >= users && itemsDone >= items;
@@ -159,7 +158,7 @@ final class Seeder {
 
     private void send(String type, JsonObject body) {
         inFlight.acquireUninterruptibly();
-        bus.sendAsync(QueueGauges.STORE_PUT, type, body, Map.of()).whenComplete((ok, err) -> {
+        bus.sendAsync(Protocol.STORE_PUT, type, body, Map.of()).whenComplete((ok, err) -> {
             inFlight.release();
             if (err == null) acked.incrementAndGet();
             else failed.add(new Failed(type, body));

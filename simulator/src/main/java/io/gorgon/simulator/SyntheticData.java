@@ -1,9 +1,13 @@
 package io.gorgon.simulator;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.gorgon.protocol.Item;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.UserJson;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.SecretKeyFactory;
@@ -47,13 +51,9 @@ final class SyntheticData {
 
     /** Body of a {@code store.user.create} message. */
     static JsonObject userCreate(long id, String runTag, int n, String passhash) {
-        JsonObject u = new JsonObject();
-        u.addProperty("id", Long.toString(id));
-        u.addProperty("name", "Sim User " + n);
-        u.addProperty("email", "sim-" + runTag + "-" + n + "@" + EMAIL_DOMAIN);
-        u.addProperty("passhash", passhash);
+        User u = new User(id, "Sim User " + n, "sim-" + runTag + "-" + n + "@" + EMAIL_DOMAIN, passhash, System.currentTimeMillis());
         JsonObject body = new JsonObject();
-        body.add("user", u);
+        body.add("user", UserJson.toInternal(u));
         return body;
     }
 
@@ -76,17 +76,10 @@ final class SyntheticData {
 
     private static JsonObject item(long id, long userid, long ts) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        JsonObject o = new JsonObject();
-        o.addProperty("id", Long.toString(id));
-        o.addProperty("userid", Long.toString(userid));
-        o.addProperty("title", words(r, 3 + r.nextInt(5)));
-        o.addProperty("body", words(r, 12 + r.nextInt(30)));
-        o.addProperty("ts", ts);
-        JsonArray k = new JsonArray();
         int nk = 1 + r.nextInt(3);
-        for (int i = 0; i < nk; i++) k.add(WORDS[r.nextInt(WORDS.length)]);
-        o.add("keywords", k);
-        return o;
+        List<String> keywords = new ArrayList<>(nk);
+        for (int i = 0; i < nk; i++) keywords.add(WORDS[r.nextInt(WORDS.length)]);
+        return new Item(id, userid, words(r, 3 + r.nextInt(5)), words(r, 12 + r.nextInt(30)), null, ts, null, keywords, null).toJson();
     }
 
     private static JsonObject itemPut(JsonObject item) {

@@ -1,5 +1,6 @@
 package io.gorgon.simulator;
 
+import io.gorgon.protocol.Protocol;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -21,17 +22,17 @@ final class StandInStore {
     static void start(Bus bus, MongoDatabase db, int dropEvery) {
         AtomicLong loadNotes = new AtomicLong();
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
-        bus.consume("store_put", ConsumerOptions.defaults(), (Message m) -> {
+        bus.consume(Protocol.STORE_PUT, ConsumerOptions.defaults(), (Message m) -> {
             JsonObject body = m.body().getAsJsonObject();
             switch (m.type()) {
-                case "store.user.create" -> {
+                case Protocol.STORE_USER_CREATE -> {
                     JsonObject u = body.getAsJsonObject("user");
                     long id = Long.parseLong(u.get("id").getAsString());
                     Document d = new Document("_id", id).append("name", u.get("name").getAsString())
                             .append("email", u.get("email").getAsString()).append("passhash", u.get("passhash").getAsString());
                     db.getCollection("users").replaceOne(Filters.eq("_id", id), d, upsert);
                 }
-                case "store.item.put" -> {
+                case Protocol.STORE_ITEM_PUT -> {
                     JsonObject i = body.getAsJsonObject("item");
                     long id = Long.parseLong(i.get("id").getAsString());
                     if (i.has("simrun") && dropEvery > 0 && loadNotes.incrementAndGet() % dropEvery == 0) return;

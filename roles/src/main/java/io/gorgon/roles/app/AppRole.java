@@ -2,16 +2,15 @@ package io.gorgon.roles.app;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.Valid;
-import io.gorgon.roles.json.UserInput;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.protocol.Item;
 import java.util.Map;
 
 /**
@@ -25,12 +24,13 @@ import java.util.Map;
  */
 public final class AppRole implements Role {
     private final RoleContext ctx;
+    private final Ids ids;
     private volatile Map<String, String> routes;
-    private Ids ids;
 
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
         this.routes = ctx.config().app().routes();
+        this.ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
     }
 
     @Override
@@ -40,16 +40,14 @@ public final class AppRole implements Role {
 
     @Override
     public void start() {
-        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
-        ctx.bus().consume(Protocol.APP_GET, ConsumerOptions.defaults().withConcurrency(ctx.config().bus().concurrency())
-                .withMaxDeliveries(ctx.config().bus().maxDeliveries()), this::handle);
+        ctx.bus().consume(Protocol.APP_GET, ctx.consumerOptions(), this::handle);
     }
 
     void handle(Message m) {
         long principal = principal(m);
         String queue = routes.get(m.type());
         if (queue == null) throw new HandlerFailure(404, "no route for " + m.type());
-        JsonObject in = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
+        JsonObject in = Valid.body(m);
         switch (m.type()) {
             case Protocol.APP_ITEM_CREATE -> {
                 JsonElement raw = in.get("item");
@@ -71,14 +69,13 @@ public final class AppRole implements Role {
                 m.forward(queue, Protocol.STORE_ITEM_DELETE, out, Map.of());
             }
             case Protocol.APP_INFO -> {
+                // Validated here, once, where the request enters the application; the store reads the typed fields.
                 long uid = Valid.orBadRequest(() -> UserInput.id("uid", string(in, "uid")));
-                // lim beyond 100 or a negative off is an error, not silently clamped: the caller learns the limits.
-                int lim = Valid.orBadRequest(() -> UserInput.intParam("lim", string(in, "lim"), 20, 1, 100));
-                int off = Valid.orBadRequest(() -> UserInput.intParam("off", string(in, "off"), 0, 0, 100_000));
+                UserInput.Page page = Valid.orBadRequest(() -> UserInput.page(string(in, "lim"), string(in, "off")));
                 JsonObject out = new JsonObject();
                 out.addProperty("uid", Long.toString(uid));
-                out.addProperty("lim", lim);
-                out.addProperty("off", off);
+                out.addProperty("lim", page.lim());
+                out.addProperty("off", page.off());
                 m.forward(queue, Protocol.STORE_INFO, out, Map.of());
             }
             default -> m.forward(queue, m.type(), m.body(), Map.of()); // a routed type this role has no logic for

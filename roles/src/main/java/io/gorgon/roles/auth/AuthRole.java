@@ -4,19 +4,18 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusException;
-import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
 import io.gorgon.roles.json.Valid;
-import io.gorgon.roles.json.UserInput;
-import io.gorgon.roles.store.CreateUserResult;
-import io.gorgon.roles.store.User;
-import io.gorgon.roles.store.UserJson;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.UserJson;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,14 +31,10 @@ public final class AuthRole implements Role {
     private final RoleContext ctx;
     /** PBKDF2 is deliberately expensive: at most one hash per core at a time, so logins can't starve validation. */
     private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
-    private AuthService auth;
+    private final AuthService auth;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
-    }
-
-    @Override
-    public void start() {
         var cfg = ctx.config();
         String ns = cfg.namespace();
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
@@ -47,8 +42,11 @@ public final class AuthRole implements Role {
                 new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
                 new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
                 Ids.fromRedis(ctx.redis(), ns));
-        ctx.bus().consume(Protocol.AUTH_GET, ConsumerOptions.defaults().withConcurrency(cfg.bus().concurrency())
-                .withMaxDeliveries(cfg.bus().maxDeliveries()), this::handle);
+    }
+
+    @Override
+    public void start() {
+        ctx.bus().consume(Protocol.AUTH_GET, ctx.consumerOptions(), this::handle);
     }
 
     private void handle(Message m) throws InterruptedException {
@@ -63,7 +61,7 @@ public final class AuthRole implements Role {
             m.forward(Protocol.APP_GET, type, m.body(), headers);
             return;
         }
-        JsonObject body = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
+        JsonObject body = Valid.body(m);
         switch (type) {
             case Protocol.AUTH_REGISTER -> {
                 var reg = Valid.orBadRequest(() -> UserInput.registration(body));
@@ -88,6 +86,13 @@ public final class AuthRole implements Role {
                     case AuthService.LoginResult.RateLimited r ->
                             throw new HandlerFailure(429, "too many login attempts; retry in " + r.retryAfterSeconds() + " s");
                 }
+            }
+            case Protocol.AUTH_VALIDATE -> {
+                Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                JsonObject out = new JsonObject();
+                out.addProperty("userid", Long.toString(p.userid()));
+                out.addProperty("expiresAt", p.expiresAt());
+                m.reply(out);
             }
             case Protocol.AUTH_LOGOUT -> {
                 String token = m.header(Protocol.H_TOKEN);

@@ -1,10 +1,10 @@
 package io.gorgon.roles.auth;
 
 import io.gorgon.bus.Ids;
-import io.gorgon.roles.json.InputException;
-import io.gorgon.roles.json.UserInput;
-import io.gorgon.roles.store.CreateUserResult;
-import io.gorgon.roles.store.User;
+import io.gorgon.protocol.InputException;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.gorgon.roles.auth;
 
 import io.gorgon.bus.Keys;
-import io.gorgon.roles.store.RedisScript;
+import io.gorgon.roles.infra.RedisScript;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,26 +29,6 @@ import java.util.TreeMap;
  * {@code $GORGON_HOME} when set (scripts/gorgon sets it to the checkout), else against the working directory.
  */
 public final class ConfigLoader {
-    /** The defaults: the shared contract's document. Its shape also defines which keys exist and their JSON types. */
-    static final String DEFAULTS = """
-            {
-              "namespace": "gorgon",
-              "redis": {"uri": "redis://127.0.0.1:6390", "embedded": true, "dir": "data/redis", "appendFsync": "everysec"},
-              "mongo": {"uri": "mongodb://127.0.0.1:27117", "database": "gorgon", "embedded": true, "dir": "data/mongo"},
-              "bus": {"takeoverAfterMs": 3000, "maxDeliveries": 5, "requestTimeoutMs": 5000, "heartbeatMs": 1000, "concurrency": 64},
-              "instances": {"web": 1, "auth": 1, "app": 1, "store": 1, "provider": 1, "notify": 1, "stats": 1},
-              "web": {"port": 8080, "maxBodyBytes": 65536},
-              "auth": {"pbkdf2Iterations": 210000, "tokenTtlSeconds": 86400, "loginAttemptsPerMinute": 10},
-              "store": {"recentCacheSize": 200},
-              "provider": {"ratePerSecond": 20, "users": 1000, "plugins": ["random"], "limit": 0, "ackLog": ""},
-              "notify": {"port": 8082, "retentionSeconds": 300},
-              "stats": {"port": 8081},
-              "logs": {"dir": "data/logs", "level": "INFO"},
-              "app": {"routes": {"app.item.create": "store_put", "app.item.get": "store_get",
-                                 "app.item.delete": "store_put", "app.info": "store_get"}}
-            }
-            """;
-
     /** The named environment overrides; anything else goes through {@code GORGON_SET_...}. */
     public static final Map<String, String> ENV_KEYS = Map.of(
             "GORGON_REDIS_URI", "redis.uri",
@@ -77,23 +57,31 @@ public final class ConfigLoader {
         });
         for (String a : assignments) assignment(tree, a);
         resolveDirs(tree, env.get("GORGON_HOME"));
-        return ConfigReader.build(tree);
+        return build(tree);
     }
 
     static GorgonConfig fromJson(String json, String source) {
         JsonObject tree = defaultsTree();
         overlay(tree, parseObject(json, source), "");
-        return ConfigReader.build(tree);
+        return build(tree);
     }
 
     static GorgonConfig withAssignments(GorgonConfig base, List<String> assignments) {
         JsonObject tree = base.toJsonTree();
         for (String a : assignments) assignment(tree, a);
-        return ConfigReader.build(tree);
+        return build(tree);
     }
 
+    /** Types (from the records), then the rules, then Gson binds. */
+    private static GorgonConfig build(JsonObject tree) {
+        ConfigBinder.checkTypes(tree);
+        ConfigRules.check(tree);
+        return ConfigRules.checkPorts(ConfigBinder.bind(tree));
+    }
+
+    /** The defaults' tree also defines which keys exist: the loader rejects any other. */
     static JsonObject defaultsTree() {
-        return parseObject(DEFAULTS, "defaults");
+        return GorgonConfig.DEFAULTS.toJsonTree();
     }
 
     private static JsonObject readFile(Path file) {
@@ -115,7 +103,7 @@ public final class ConfigLoader {
         } catch (IOException | RuntimeException ex) {
             throw new ConfigException(source + ": invalid JSON: " + oneLine(ex.getMessage()));
         }
-        if (!e.isJsonObject()) throw new ConfigException(source + ": must be a JSON object, got " + ConfigReader.show(e));
+        if (!e.isJsonObject()) throw new ConfigException(source + ": must be a JSON object, got " + ConfigException.show(e));
         return e.getAsJsonObject();
     }
 
@@ -129,7 +117,7 @@ public final class ConfigLoader {
     }
 
     /** Sections whose keys are free (a map), not fixed by the defaults' shape. */
-    static final java.util.Set<String> OPEN_MAPS = java.util.Set.of("app.routes");
+    static final Set<String> OPEN_MAPS = Set.of("app.routes");
 
     /** Copies {@code over} onto {@code base}; every key must exist in {@code base} (the defaults' shape). */
     private static void overlay(JsonObject base, JsonObject over, String prefix) {
@@ -144,7 +132,7 @@ public final class ConfigLoader {
             if (current == null) throw unknownKey(base, prefix, key);
             if (current.isJsonObject()) {
                 if (!entry.getValue().isJsonObject()) {
-                    throw new ConfigException(path + ": must be an object, got " + ConfigReader.show(entry.getValue()));
+                    throw new ConfigException(path + ": must be an object, got " + ConfigException.show(entry.getValue()));
                 }
                 overlay(current.getAsJsonObject(), entry.getValue().getAsJsonObject(), path + ".");
             } else {

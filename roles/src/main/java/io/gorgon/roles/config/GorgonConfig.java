@@ -1,14 +1,21 @@
 package io.gorgon.roles.config;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.annotations.SerializedName;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The effective configuration of one Gorgon process: immutable, validated, every key present.
+ *
+ * <p>The records are the schema: each component is a JSON key, and each section's {@code DEFAULT} beside it holds
+ * the built-in values. Adding a key is one component plus its default, and a rule in {@link ConfigRules} if its
+ * Java type allows values the key must not take. Nothing else mirrors the shape: the JSON document, the known-key
+ * lists and the type checks are all derived from these records ({@link ConfigBinder}).
  *
  * <p>Build it with {@link ConfigLoader#load} (file, environment, {@code --set}) or {@link #defaults()}; derive a
  * variant with {@link #with}. {@link #toJson()} is the effective document the supervisor stores in Redis, and
@@ -27,50 +34,85 @@ public record GorgonConfig(
         Auth auth,
         Store store,
         Provider provider,
-        Notify notifier,
+        @SerializedName("notify") Notify notifier,
         Stats stats,
         Logs logs,
         App app) {
 
-    /** The role names, in the order the supervisor starts them (infrastructure-near roles first). */
-    public static final List<String> ROLES = List.of("store", "auth", "provider", "app", "notify", "stats", "web");
+    /** The role names in start order: {@link io.gorgon.roles.Roles} is the one list. */
+    public static final List<String> ROLES = io.gorgon.roles.Roles.NAMES;
 
-    public record Redis(String uri, boolean embedded, String dir, String appendFsync) {}
+    /** The built-in defaults, before relative dirs are resolved (see {@link ConfigLoader}). */
+    static final GorgonConfig DEFAULTS = new GorgonConfig("gorgon", Redis.DEFAULT, Mongo.DEFAULT, Bus.DEFAULT,
+            oneEach("web", "auth", "app", "store", "provider", "notify", "stats"), // the document's order: request path first
+            Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT);
 
-    public record Mongo(String uri, String database, boolean embedded, String dir) {}
+    public record Redis(String uri, boolean embedded, String dir, String appendFsync) {
+        static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec");
+    }
 
-    public record Bus(long takeoverAfterMs, int maxDeliveries, long requestTimeoutMs, long heartbeatMs, int concurrency) {}
+    public record Mongo(String uri, String database, boolean embedded, String dir) {
+        static final Mongo DEFAULT = new Mongo("mongodb://127.0.0.1:27117", "gorgon", true, "data/mongo");
+    }
 
-    public record Web(int port, int maxBodyBytes) {}
+    public record Bus(long takeoverAfterMs, int maxDeliveries, long requestTimeoutMs, long heartbeatMs, int concurrency) {
+        static final Bus DEFAULT = new Bus(3000, 5, 5000, 1000, 64);
+    }
 
-    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute) {}
+    public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
-    public record Store(int recentCacheSize) {}
+    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute) {
+        static final Auth DEFAULT = new Auth(210_000, 86_400, 10);
+    }
+
+    public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
 
     /**
      * @param limit  stop after this many items (0 = run until stopped)
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
-    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {}
+    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {
+        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "");
 
-    public record Notify(int port, long retentionSeconds) {}
+        public Provider {
+            plugins = List.copyOf(plugins);
+        }
+    }
 
-    public record Stats(int port) {}
+    public record Notify(int port, long retentionSeconds) { static final Notify DEFAULT = new Notify(8082, 300); }
 
-    public record Logs(String dir, String level) {}
+    public record Stats(int port) { static final Stats DEFAULT = new Stats(8081); }
+
+    /** @param level a logback level; any case is accepted, kept upper case */
+    public record Logs(String dir, String level) {
+        static final Logs DEFAULT = new Logs("data/logs", "INFO");
+
+        public Logs {
+            level = level.toUpperCase(Locale.ROOT);
+        }
+    }
 
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
+        static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
+                "app.item.delete", "store_put", "app.info", "store_get"));
+
         public App {
-            routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+            routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        }
+
+        private static Map<String, String> ordered(String... keyValues) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) m.put(keyValues[i], keyValues[i + 1]);
+            return m;
         }
     }
 
     public GorgonConfig {
-        instances = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(instances));
+        instances = Collections.unmodifiableMap(new LinkedHashMap<>(instances));
     }
 
-    /** The built-in defaults (the same document as config/local.json), without environment overrides. */
+    /** The built-in defaults with relative dirs resolved, without environment overrides. */
     public static GorgonConfig defaults() {
         return ConfigLoader.load(null, List.of(), Map.of());
     }
@@ -100,69 +142,9 @@ public record GorgonConfig(
         };
     }
 
+    /** The effective document as a tree, keyed like the file. */
     public JsonObject toJsonTree() {
-        JsonObject root = new JsonObject();
-        root.addProperty("namespace", namespace);
-        JsonObject r = new JsonObject();
-        r.addProperty("uri", redis.uri);
-        r.addProperty("embedded", redis.embedded);
-        r.addProperty("dir", redis.dir);
-        r.addProperty("appendFsync", redis.appendFsync);
-        root.add("redis", r);
-        JsonObject m = new JsonObject();
-        m.addProperty("uri", mongo.uri);
-        m.addProperty("database", mongo.database);
-        m.addProperty("embedded", mongo.embedded);
-        m.addProperty("dir", mongo.dir);
-        root.add("mongo", m);
-        JsonObject b = new JsonObject();
-        b.addProperty("takeoverAfterMs", bus.takeoverAfterMs);
-        b.addProperty("maxDeliveries", bus.maxDeliveries);
-        b.addProperty("requestTimeoutMs", bus.requestTimeoutMs);
-        b.addProperty("heartbeatMs", bus.heartbeatMs);
-        b.addProperty("concurrency", bus.concurrency);
-        root.add("bus", b);
-        JsonObject i = new JsonObject();
-        instances.forEach(i::addProperty);
-        root.add("instances", i);
-        JsonObject w = new JsonObject();
-        w.addProperty("port", web.port);
-        w.addProperty("maxBodyBytes", web.maxBodyBytes);
-        root.add("web", w);
-        JsonObject a = new JsonObject();
-        a.addProperty("pbkdf2Iterations", auth.pbkdf2Iterations);
-        a.addProperty("tokenTtlSeconds", auth.tokenTtlSeconds);
-        a.addProperty("loginAttemptsPerMinute", auth.loginAttemptsPerMinute);
-        root.add("auth", a);
-        JsonObject s = new JsonObject();
-        s.addProperty("recentCacheSize", store.recentCacheSize);
-        root.add("store", s);
-        JsonObject p = new JsonObject();
-        p.addProperty("ratePerSecond", provider.ratePerSecond);
-        p.addProperty("users", provider.users);
-        JsonArray plugins = new JsonArray();
-        provider.plugins.forEach(plugins::add);
-        p.add("plugins", plugins);
-        p.addProperty("limit", provider.limit);
-        p.addProperty("ackLog", provider.ackLog);
-        root.add("provider", p);
-        JsonObject n = new JsonObject();
-        n.addProperty("port", notifier.port);
-        n.addProperty("retentionSeconds", notifier.retentionSeconds);
-        root.add("notify", n);
-        JsonObject st = new JsonObject();
-        st.addProperty("port", stats.port);
-        root.add("stats", st);
-        JsonObject l = new JsonObject();
-        l.addProperty("dir", logs.dir);
-        l.addProperty("level", logs.level);
-        root.add("logs", l);
-        JsonObject ap = new JsonObject();
-        JsonObject routes = new JsonObject();
-        app.routes.forEach(routes::addProperty);
-        ap.add("routes", routes);
-        root.add("app", ap);
-        return root;
+        return ConfigBinder.tree(this);
     }
 
     /** The effective document, compact JSON; {@link #parse(String)} reads it back to an equal config. */
@@ -188,4 +170,11 @@ public record GorgonConfig(
         String kept = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
         return uri.substring(0, scheme + 3) + kept + uri.substring(at);
     }
+
+    private static Map<String, Integer> oneEach(String... roles) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String r : roles) m.put(r, 1);
+        return m;
+    }
+
 }

@@ -4,16 +4,15 @@ import com.codahale.metrics.Counter;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.BusMetrics;
-import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.bus.Subscription;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.auth.TokenService;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +59,7 @@ public final class NotifyRole implements Role {
                 () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")));
         this.latency = ctx.bus().metrics().latency("notify");
         this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
-        TokenService tokens = new TokenService(ctx.redis(), ctx.keys().namespace(),
-                Duration.ofSeconds(ctx.config().auth().tokenTtlSeconds()));
+        TokenCheck tokens = new TokenCheck(ctx.bus(), ctx.requestTimeout());
         Clock clock = Clock.systemUTC();
         this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), tokens, hub,
                 new ClientProtocol(events, hub, clock), this::delivered, clock);
@@ -73,8 +71,12 @@ public final class NotifyRole implements Role {
         server.start();
         // In stream order (clients see a user's events in the order they happened), but with batched reads and
         // pipelined acks: one append round trip per event, not read + append + ack in series.
-        subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults().inOrder(256), this::onEvent);
-        log.info("event=role_started role=notify instance={} port={}", ctx.instance(), server.port());
+        subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ctx.consumerOptions().inOrder(256), this::onEvent);
+    }
+
+    @Override
+    public Map<String, Integer> ports() {
+        return Map.of("http", port());
     }
 
     /** The bound port (useful with {@code notify.port=0}). */

@@ -1,8 +1,8 @@
 package io.gorgon.roles.notify;
 
 import com.google.gson.JsonObject;
-import io.gorgon.roles.auth.Principal;
-import io.gorgon.roles.auth.TokenService;
+import io.gorgon.bus.BusException;
+import io.gorgon.roles.notify.TokenCheck.Principal;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The WebSocket endpoint {@code /ws}. The token is checked before the upgrade — {@code Authorization: Bearer …}
@@ -45,7 +44,7 @@ final class NotifyServer {
 
     private final String host;
     private final int requestedPort;
-    private final TokenService tokens;
+    private final TokenCheck tokens;
     private final Hub hub;
     private final ClientProtocol protocol;
     private final BiConsumer<NotifyEvent, Boolean> delivered;
@@ -60,7 +59,7 @@ final class NotifyServer {
     private Undertow undertow;
     private int port;
 
-    NotifyServer(String host, int port, TokenService tokens, Hub hub, ClientProtocol protocol,
+    NotifyServer(String host, int port, TokenCheck tokens, Hub hub, ClientProtocol protocol,
                  BiConsumer<NotifyEvent, Boolean> delivered, Clock clock) {
         this.host = host;
         this.requestedPort = port;
@@ -84,13 +83,13 @@ final class NotifyServer {
                     return;
                 }
                 if (ex.isInIoThread()) {
-                    ex.dispatch(this); // the token check reads Redis
+                    ex.dispatch(this); // the token check asks auth over the bus
                     return;
                 }
                 Optional<Principal> p;
                 try {
                     p = tokens.validate(token(ex));
-                } catch (JedisException e) {
+                } catch (BusException e) {
                     json(ex, 503, "unavailable", "cannot check the token now; retry");
                     return;
                 }
@@ -106,7 +105,7 @@ final class NotifyServer {
         undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(root).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        log.info("event=notify_listening port={} path={}", port, PATH);
+        log.debug("event=notify_listening port={} path={}", port, PATH);
     }
 
     int port() {

@@ -1,6 +1,6 @@
 package io.gorgon.roles.provider;
 
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 
 /**
  * A source of items for the provider role (the seed's DataProviders: random data, feeds, external systems). The

@@ -1,12 +1,12 @@
 package io.gorgon.roles.provider;
 
 import com.google.gson.JsonObject;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.bus.Ids;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,11 +36,11 @@ public final class ProviderRole implements Role {
     private final AtomicLong failed = new AtomicLong();
     private volatile double rate;
     private volatile boolean running = true;
+    private final BufferedWriter ackLog;
+    private final Ids ids;
     private Thread pacer;
-    private BufferedWriter ackLog;
-    private Ids ids;
 
-    public ProviderRole(RoleContext ctx) {
+    public ProviderRole(RoleContext ctx) throws IOException {
         this.ctx = ctx;
         this.rate = ctx.config().provider().ratePerSecond();
         for (String name : ctx.config().provider().plugins()) {
@@ -49,17 +49,19 @@ public final class ProviderRole implements Role {
                 default -> throw new io.gorgon.roles.config.ConfigException("provider.plugins: unknown plugin '" + name + "'");
             });
         }
+        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
+        ackLog = ackLog(ctx.config().provider().ackLog());
+    }
+
+    private static BufferedWriter ackLog(String path) throws IOException {
+        if (path == null || path.isBlank()) return null;
+        Path p = Path.of(path);
+        if (p.getParent() != null) Files.createDirectories(p.getParent());
+        return Files.newBufferedWriter(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     @Override
-    public void start() throws IOException {
-        ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
-        String path = ctx.config().provider().ackLog();
-        if (path != null && !path.isBlank()) {
-            Path p = Path.of(path);
-            if (p.getParent() != null) Files.createDirectories(p.getParent());
-            ackLog = Files.newBufferedWriter(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
+    public void start() {
         pacer = Thread.ofPlatform().name("provider-pacer").start(this::pace);
     }
 

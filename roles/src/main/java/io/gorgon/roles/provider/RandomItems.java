@@ -1,7 +1,7 @@
 package io.gorgon.roles.provider;
 
 import com.google.gson.JsonPrimitive;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 

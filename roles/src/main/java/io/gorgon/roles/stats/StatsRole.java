@@ -1,13 +1,13 @@
 package io.gorgon.roles.stats;
 
-import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.bus.Bus;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The stats role: aggregates every instance's per-second metrics snapshot and the store's item events into Redis
@@ -15,22 +15,29 @@ import java.time.Clock;
  */
 public final class StatsRole implements Role {
     private final RoleContext ctx;
-    private StatsAggregator aggregator;
-    private StatsServer server;
+    private final StatsAggregator aggregator;
+    private final StatsServer server;
 
     public StatsRole(RoleContext ctx) {
         this.ctx = ctx;
+        Clock clock = Clock.systemUTC();
+        String ns = ctx.config().namespace();
+        aggregator = new StatsAggregator(ctx.redis(), ns, clock);
+        server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
+                new BusMeshView(ctx.bus().admin()), clock);
     }
 
     @Override
     public void start() {
-        Clock clock = Clock.systemUTC();
-        String ns = ctx.config().namespace();
-        aggregator = new StatsAggregator(ctx.redis(), ns, clock).start();
-        server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
-                new BusMeshView(ctx.bus().admin()), clock).start();
-        ctx.bus().subscribe(Bus.METRICS_TOPIC, ConsumerOptions.defaults(), this::onSnapshot);
-        ctx.bus().subscribe(Protocol.STORE_NOTIFY, ConsumerOptions.defaults(), this::onItemEvent);
+        aggregator.start();
+        server.start();
+        ctx.bus().subscribe(Bus.METRICS_TOPIC, ctx.consumerOptions(), this::onSnapshot);
+        ctx.bus().subscribe(Protocol.STORE_NOTIFY, ctx.consumerOptions(), this::onItemEvent);
+    }
+
+    @Override
+    public Map<String, Integer> ports() {
+        return Map.of("http", server.port());
     }
 
     private void onSnapshot(Message m) {
@@ -59,11 +66,11 @@ public final class StatsRole implements Role {
 
     @Override
     public void stop() {
-        if (server != null) server.stop();
+        server.stop();
     }
 
     @Override
     public void close() {
-        if (aggregator != null) aggregator.close();
+        aggregator.close();
     }
 }

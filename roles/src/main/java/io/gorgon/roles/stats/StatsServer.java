@@ -78,7 +78,7 @@ public final class StatsServer implements AutoCloseable {
         // A little after each second begins, so the previous second's snapshots have mostly arrived.
         long delay = 1300 - Math.floorMod(clock.millis(), 1000L);
         ticker.scheduleAtFixedRate(this::tick, delay, 1000, TimeUnit.MILLISECONDS);
-        log.info("event=stats_server_started host={} port={}", host, port);
+        log.debug("event=stats_server_started host={} port={}", host, port);
         return this;
     }
 

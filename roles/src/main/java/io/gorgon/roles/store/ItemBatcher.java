@@ -1,5 +1,6 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.Item;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

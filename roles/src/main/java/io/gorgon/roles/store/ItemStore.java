@@ -1,5 +1,6 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.Item;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
@@ -49,7 +50,7 @@ public final class ItemStore {
     public Inserted insertAll(List<Item> batch) {
         if (batch.isEmpty()) return new Inserted(List.of(), List.of());
         List<InsertOneModel<Document>> writes = new ArrayList<>(batch.size());
-        for (Item i : batch) writes.add(new InsertOneModel<>(i.toDocument()));
+        for (Item i : batch) writes.add(new InsertOneModel<>(Documents.of(i)));
         BitSet duplicate = new BitSet(batch.size());
         try {
             items.bulkWrite(writes, new BulkWriteOptions().ordered(false));
@@ -68,14 +69,14 @@ public final class ItemStore {
 
     /** The live (not deleted) item with this id. */
     public Optional<Item> find(long id) {
-        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Item::fromDocument);
+        return Optional.ofNullable(items.find(Filters.eq("_id", id)).first()).filter(ItemStore::live).map(Documents::item);
     }
 
     /** The live items among these ids, in no particular order. */
     public List<Item> findAll(Collection<Long> ids) {
         if (ids.isEmpty()) return List.of();
         List<Item> out = new ArrayList<>(ids.size());
-        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Item.fromDocument(d));
+        for (Document d : items.find(Filters.in("_id", ids))) if (live(d)) out.add(Documents.item(d));
         return out;
     }
 
@@ -100,7 +101,7 @@ public final class ItemStore {
     public List<Item> recentByUser(long userid, int lim, int off) {
         List<Item> out = new ArrayList<>(Math.min(lim, 1000));
         for (Document d : items.find(Filters.and(Filters.eq("userid", userid), LIVE)).sort(NEWEST_FIRST).skip(off).limit(lim)) {
-            out.add(Item.fromDocument(d));
+            out.add(Documents.item(d));
         }
         return out;
     }

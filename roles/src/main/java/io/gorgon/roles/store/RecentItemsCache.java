@@ -1,5 +1,7 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.roles.infra.RedisScript;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Keys;

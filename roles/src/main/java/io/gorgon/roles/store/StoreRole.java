@@ -1,18 +1,22 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.UserJson;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.json.InputException;
-import io.gorgon.roles.json.UserInput;
+import io.gorgon.protocol.UserInput;
+import io.gorgon.roles.json.Valid;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,33 +29,31 @@ public final class StoreRole implements Role {
     private static final Logger log = LoggerFactory.getLogger(StoreRole.class);
 
     private final RoleContext ctx;
-    private MongoClient mongo;
-    private StoreService store;
-    private ItemBatcher batcher;
+    private final MongoClient mongo;
+    private final StoreService store;
+    private final ItemBatcher batcher;
 
     public StoreRole(RoleContext ctx) {
         this.ctx = ctx;
+        mongo = MongoClients.create(ctx.config().mongo().uri());
+        store = new StoreService(mongo.getDatabase(ctx.config().mongo().database()), ctx.redis(),
+                new StoreService.Options(ctx.config().namespace(), ctx.config().store().recentCacheSize(), Duration.ZERO));
+        batcher = new ItemBatcher(store, 2);
     }
 
     @Override
     public void start() {
-        mongo = MongoClients.create(ctx.config().mongo().uri());
-        store = new StoreService(mongo.getDatabase(ctx.config().mongo().database()), ctx.redis(),
-                new StoreService.Options(ctx.config().namespace(), ctx.config().store().recentCacheSize(), java.time.Duration.ZERO));
-        batcher = new ItemBatcher(store, 2);
-        int concurrency = ctx.config().bus().concurrency();
         // Writes wait in the batcher for a group commit: allow enough of them in flight to fill batches.
-        ctx.bus().consume(Protocol.STORE_PUT, ConsumerOptions.defaults().withConcurrency(Math.max(concurrency, 512)).withBatchSize(500)
-                .withMaxDeliveries(ctx.config().bus().maxDeliveries()), this::onPut);
-        ctx.bus().consume(Protocol.STORE_GET, ConsumerOptions.defaults().withConcurrency(concurrency)
-                .withMaxDeliveries(ctx.config().bus().maxDeliveries()), this::onGet);
+        ctx.bus().consume(Protocol.STORE_PUT, ctx.consumerOptions().withConcurrency(Math.max(ctx.config().bus().concurrency(), 512))
+                .withBatchSize(500), this::onPut);
+        ctx.bus().consume(Protocol.STORE_GET, ctx.consumerOptions(), this::onGet);
     }
 
     private void onPut(Message m) throws Exception {
-        JsonObject body = object(m.body());
+        JsonObject body = Valid.body(m);
         switch (m.type()) {
             case Protocol.STORE_ITEM_PUT -> {
-                Item item = parse(() -> Item.fromJson(object(body.get("item"))));
+                Item item = Valid.wellFormed(() -> Item.fromJson(Valid.object(body, "item")));
                 boolean fresh = batcher.put(item).get();
                 // A retry may follow a failed publish, so a redelivered put publishes again (notify dedupes by id).
                 if (fresh || m.deliveries() > 1) {
@@ -62,8 +64,8 @@ public final class StoreRole implements Role {
                 m.reply(item.toJson());
             }
             case Protocol.STORE_ITEM_DELETE -> {
-                long id = parse(() -> UserInput.id(body, "id"));
-                long owner = parse(() -> UserInput.id(body, "owner"));
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                long owner = Valid.wellFormed(() -> UserInput.id(body, "owner"));
                 switch (store.delete(id, owner)) {
                     case DELETED -> {
                         JsonObject event = new JsonObject();
@@ -78,7 +80,7 @@ public final class StoreRole implements Role {
                 }
             }
             case Protocol.STORE_USER_CREATE -> {
-                User user = parse(() -> UserJson.fromInternal(object(body.get("user"))));
+                User user = Valid.wellFormed(() -> UserJson.fromInternal(Valid.object(body, "user")));
                 switch (store.createUser(user)) {
                     case CreateUserResult.Created c -> m.reply(c.user().toPublicJson());
                     case CreateUserResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered: " + d.email());
@@ -89,22 +91,23 @@ public final class StoreRole implements Role {
     }
 
     private void onGet(Message m) {
-        JsonObject body = object(m.body());
+        JsonObject body = Valid.body(m);
         switch (m.type()) {
             case Protocol.STORE_ITEM_GET -> {
-                long id = parse(() -> UserInput.id(body, "id"));
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
                 m.reply(store.get(id).orElseThrow(() -> new HandlerFailure(404, "no item " + id)).toJson());
             }
             case Protocol.STORE_INFO -> {
-                long uid = parse(() -> UserInput.id(body, "uid"));
-                int lim = body.has("lim") ? body.get("lim").getAsInt() : 20;
-                int off = body.has("off") ? body.get("off").getAsInt() : 0;
+                // app validated uid, lim and off where the request entered the mesh: read them as they are typed.
+                long uid = Valid.wellFormed(() -> UserInput.id(body, "uid"));
+                int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
+                int off = Valid.wellFormed(() -> body.get("off").getAsInt());
                 JsonObject out = new JsonObject();
-                out.add("items", parse(() -> store.info(uid, lim, off)));
+                out.add("items", store.info(uid, lim, off));
                 m.reply(out);
             }
             case Protocol.STORE_USER_BY_EMAIL -> {
-                String email = parse(() -> UserInput.email("email", body.get("email").getAsString()));
+                String email = Valid.wellFormed(() -> body.get("email").getAsString());
                 Optional<User> user = store.userByEmail(email);
                 JsonObject out = new JsonObject();
                 out.add("user", user.<JsonElement>map(UserJson::toInternal).orElse(JsonNull.INSTANCE));
@@ -114,20 +117,6 @@ public final class StoreRole implements Role {
         }
     }
 
-    /** Bad input inside a message is the sender's bug, not a transient failure: answer 400, don't retry. */
-    static <T> T parse(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (InputException | IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
-            throw new HandlerFailure(400, e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-    }
-
-    static JsonObject object(JsonElement e) {
-        if (e == null || !e.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object");
-        return e.getAsJsonObject();
-    }
-
     @Override
     public void stop() {
         // Consumers are drained by the bus; nothing else takes work here.
@@ -135,8 +124,8 @@ public final class StoreRole implements Role {
 
     @Override
     public void close() {
-        if (batcher != null) batcher.close();
-        if (mongo != null) mongo.close();
+        batcher.close();
+        mongo.close();
         log.info("event=store_closed");
     }
 

@@ -1,5 +1,8 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoDatabase;
@@ -20,8 +23,6 @@ import java.util.Set;
  */
 public final class StoreService {
     private static final Logger log = LoggerFactory.getLogger(StoreService.class);
-    public static final int MAX_LIMIT = 100;
-    public static final int MAX_OFFSET = 100_000;
 
     private final ItemStore items;
     private final UserStore users;
@@ -81,11 +82,10 @@ public final class StoreService {
 
     /**
      * A user's items newest first, as the API's JSON ({@code GET /info/{uid}?lim&off}): from the cache when it holds
-     * the page, read through from MongoDB on a miss, and straight from MongoDB past the cache's depth.
+     * the page, read through from MongoDB on a miss, and straight from MongoDB past the cache's depth. The page was
+     * validated where the request entered the mesh ({@link io.gorgon.protocol.UserInput#page}).
      */
     public JsonArray info(long userid, int lim, int off) {
-        if (lim < 1 || lim > MAX_LIMIT) throw new IllegalArgumentException("lim must be in 1.." + MAX_LIMIT + ": " + lim);
-        if (off < 0 || off > MAX_OFFSET) throw new IllegalArgumentException("off must be in 0.." + MAX_OFFSET + ": " + off);
         RecentItemsCache.Lookup found = recent.read(userid, lim, off);
         if (found instanceof RecentItemsCache.Lookup.Hit hit) return array(hit.items());
         if (found instanceof RecentItemsCache.Lookup.NotLoaded miss) {

@@ -1,5 +1,7 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
@@ -37,7 +39,7 @@ public final class UserStore {
 
     public CreateUserResult create(User u) {
         try {
-            users.insertOne(u.toDocument());
+            users.insertOne(Documents.of(u));
             return new CreateUserResult.Created(u);
         } catch (MongoWriteException e) {
             if (e.getError().getCode() != ItemStore.DUPLICATE_KEY) throw e;
@@ -51,11 +53,11 @@ public final class UserStore {
 
     public Optional<User> byEmail(String email) {
         Document d = users.find(Filters.eq("email", email.strip().toLowerCase(Locale.ROOT))).first();
-        return Optional.ofNullable(d).map(User::fromDocument);
+        return Optional.ofNullable(d).map(Documents::user);
     }
 
     public Optional<User> byId(long id) {
-        return Optional.ofNullable(users.find(Filters.eq("_id", id)).first()).map(User::fromDocument);
+        return Optional.ofNullable(users.find(Filters.eq("_id", id)).first()).map(Documents::user);
     }
 
     /** Inserts or replaces users by id (the simulator's synthetic users), unordered. */
@@ -63,7 +65,7 @@ public final class UserStore {
         if (batch.isEmpty()) return new Upserted(List.of(), List.of());
         List<ReplaceOneModel<Document>> writes = new ArrayList<>(batch.size());
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
-        for (User u : batch) writes.add(new ReplaceOneModel<>(Filters.eq("_id", u.id()), u.toDocument(), upsert));
+        for (User u : batch) writes.add(new ReplaceOneModel<>(Filters.eq("_id", u.id()), Documents.of(u), upsert));
         List<Long> fresh = new ArrayList<>();
         List<Long> dupEmail = new ArrayList<>();
         BulkWriteResult result;

@@ -4,11 +4,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusException;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
-import io.gorgon.roles.json.InputException;
-import io.gorgon.roles.json.UserInput;
+import io.gorgon.protocol.InputException;
+import io.gorgon.protocol.UserInput;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
@@ -18,6 +18,7 @@ import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
@@ -40,19 +41,14 @@ public final class WebRole implements Role {
     private final RoleContext ctx;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final long startedAt = System.currentTimeMillis();
-    private Undertow server;
+    private final Undertow server;
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     public WebRole(RoleContext ctx) {
         this.ctx = ctx;
-    }
-
-    @Override
-    public void start() {
-        int port = ctx.config().web().port();
         server = Undertow.builder()
-                .addHttpListener(port, "0.0.0.0")
+                .addHttpListener(ctx.config().web().port(), "0.0.0.0")
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
                 // Requests with a body are read blocking on a virtual thread. The others never block: they are routed on
@@ -64,8 +60,17 @@ public final class WebRole implements Role {
                     else exchange.dispatch(SameThreadExecutor.INSTANCE, () -> serveAsync(exchange));
                 })
                 .build();
+    }
+
+    @Override
+    public void start() {
         server.start();
-        log.info("event=web_listening port={}", port);
+    }
+
+    /** The bound port (config {@code web.port}; 0 picks a free one). */
+    @Override
+    public Map<String, Integer> ports() {
+        return Map.of("http", ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort());
     }
 
     private static boolean hasBody(HttpServerExchange ex) {
@@ -294,7 +299,7 @@ public final class WebRole implements Role {
                 break;
             }
         }
-        if (server != null) server.stop();
+        server.stop();
         handlers.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package io.gorgon.roles.app;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,9 +13,8 @@ import io.gorgon.bus.BusException;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Keys;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.TestBuses;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.ConfigLoader;
@@ -40,8 +40,8 @@ class AppRoutingTest {
         Files.writeString(file, "{\"app\": {\"routes\": {\"app.echo\": \"echo_q\"}}}");
         GorgonConfig cfg = ConfigLoader.load(file, List.of(), Map.of());
         assertEquals("store_get", cfg.app().routes().get("app.info"), "built-in routes stay");
-        try (LocalRedis redis = LocalRedis.builder().build().start(); TestBuses buses = new TestBuses(redis.uri());
-             RedisClient client = RedisClient.create(redis.uri())) {
+        try (TestRedis redis = new TestRedis(); TestBuses buses = new TestBuses(redis.uri())) {
+            RedisClient client = redis.client;
             Bus appBus = buses.bus("app");
             AppRole app = new AppRole(new RoleContext("app", "app-1", cfg, appBus, client, new Keys(buses.namespace())));
             app.start();

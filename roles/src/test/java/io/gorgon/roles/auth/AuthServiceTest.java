@@ -3,10 +3,11 @@ package io.gorgon.roles.auth;
 import com.mongodb.client.MongoDatabase;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.Ids;
-import io.gorgon.roles.json.InputException;
+import io.gorgon.protocol.InputException;
 import io.gorgon.roles.store.StoreService;
-import io.gorgon.roles.store.InfraTestBase;
-import io.gorgon.roles.store.User;
+import io.gorgon.roles.testing.InfraTestBase;
+import io.gorgon.protocol.CreateUserResult;
+import io.gorgon.protocol.User;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +37,23 @@ class AuthServiceTest extends InfraTestBase {
         MongoDatabase db = infra.freshDatabase("auth_test_" + (counter++));
         store = new StoreService(db, infra.redis, StoreService.Options.defaults("t"));
         tokens = new TokenService(infra.redis, "t", Duration.ofHours(1));
-        auth = new AuthService(UserDirectory.direct(store), new PasswordHasher(1_000), tokens,
+        auth = new AuthService(direct(store), new PasswordHasher(1_000), tokens,
                 new RateLimiter(infra.redis, "t", 3, Duration.ofMinutes(1)), new Ids(1));
+    }
+
+    /** The store in this JVM in place of the bus round trip, so these tests check auth's own rules. */
+    private static UserDirectory direct(StoreService store) {
+        return new UserDirectory() {
+            @Override
+            public CreateUserResult create(User user) {
+                return store.createUser(user);
+            }
+
+            @Override
+            public java.util.Optional<User> byEmail(String email) {
+                return store.userByEmail(email);
+            }
+        };
     }
 
     private User register(String email) {

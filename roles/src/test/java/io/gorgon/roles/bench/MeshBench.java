@@ -16,7 +16,7 @@ import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import io.gorgon.roles.store.StoreService;
 import io.gorgon.roles.supervisor.ControlClient;
 import io.gorgon.roles.supervisor.Reply;

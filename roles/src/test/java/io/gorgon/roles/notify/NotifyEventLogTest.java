@@ -1,11 +1,11 @@
 package io.gorgon.roles.notify;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gorgon.bus.Keys;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import java.time.Duration;
 import java.util.List;
@@ -23,19 +23,18 @@ import redis.clients.jedis.StreamEntryID;
 
 /** The notify role's Redis state on a real redis-server: append, history, fan-out gap detection. */
 class NotifyEventLogTest {
-    private static LocalRedis redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
     private EventLog log;
 
     @BeforeAll
     static void startRedis() {
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        redisServer = new TestRedis();
+        redis = redisServer.client;
     }
 
     @AfterAll
     static void stopRedis() {
-        redis.close();
         redisServer.close();
     }
 

@@ -1,24 +1,24 @@
 package io.gorgon.roles.notify;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
-import io.gorgon.roles.Protocol;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.RoleMain;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.store.Item;
+import io.gorgon.protocol.Item;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,31 +35,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 
 /** The notify role on a real redis-server and real buses, driven by a real WebSocket client. */
 class NotifyRoleTest {
-    private static LocalRedis redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
 
     private String ns;
     private Bus store;
     private TokenService tokens;
+    private RoleMain.Running auth;
     private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
     private long nextItemId = 1000;
 
     @BeforeAll
     static void startRedis() {
-        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) root.setLevel(Level.WARN);
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        redisServer = new TestRedis();
+        redis = redisServer.client;
     }
 
     @AfterAll
     static void stopRedis() {
-        redis.close();
         redisServer.close();
     }
 
@@ -68,6 +66,19 @@ class NotifyRoleTest {
         ns = "nt" + UUID.randomUUID().toString().substring(0, 8);
         store = Bus.connect(BusOptions.of(redisServer.uri(), "store").withNamespace(ns));
         tokens = new TokenService(redis, ns, Duration.ofHours(1));
+        startAuth();
+    }
+
+    /** Notify asks auth whose a token is, over the bus: one auth instance answers for the test's namespace. */
+    private void startAuth() {
+        try {
+            GorgonConfig config = GorgonConfig.defaults().with("redis.uri=" + redisServer.uri(), "namespace=" + ns,
+                    "auth.pbkdf2Iterations=1000");
+            auth = RoleMain.start("auth", "auth-" + ns, config);
+            cleanup.push(auth::stop);
+        } catch (Exception e) {
+            throw new IllegalStateException("auth did not start", e);
+        }
     }
 
     @AfterEach
@@ -267,6 +278,14 @@ class NotifyRoleTest {
         while (got.size() < published.size()) got.add(itemId(event(c)));
         assertEquals(published.stream().sorted().toList(), got.stream().sorted().toList(), "each event once");
         assertTrue(b.appended() > 0);
+    }
+
+    @Test
+    void withoutAuthRunningTheUpgradeIs503() throws Exception {
+        NotifyRole role = startRole();
+        auth.stop();
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(role.port(), tokens.issue(1).token()));
+        assertEquals(503, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gorgon.bus.redis.LocalRedis;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 class StatsAggregatorTest {
-    private static LocalRedis redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
     private static final long NOW = 1_763_800_042_300L; // 10:07:22.3 UTC
     private static final long SECOND = NOW / 1000 * 1000;
@@ -27,14 +27,12 @@ class StatsAggregatorTest {
 
     @BeforeAll
     static void startRedis() {
-        QuietLogs.install();
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        redisServer = new TestRedis();
+        redis = redisServer.client;
     }
 
     @AfterAll
     static void stopRedis() {
-        if (redis != null) redis.close();
         if (redisServer != null) redisServer.close();
     }
 

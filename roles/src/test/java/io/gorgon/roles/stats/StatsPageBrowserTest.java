@@ -1,9 +1,9 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.roles.testing.Browser;
 import java.io.IOException;
@@ -34,15 +34,13 @@ class StatsPageBrowserTest {
 
     @Test
     void dashboardShowsLiveData() throws Exception {
-        QuietLogs.install();
         Clock clock = Clock.systemUTC();
         SyntheticMesh mesh = new SyntheticMesh();
         Thread generator = null;
         try (Browser browser = Browser.startOrSkip("StatsPageBrowserTest");
-             LocalRedis redisServer = LocalRedis.builder().build().start();
-             RedisClient redis = RedisClient.create(redisServer.uri());
-             StatsAggregator aggregator = new StatsAggregator(redis, "gorgon", clock).start();
-             StatsServer server = new StatsServer("127.0.0.1", 0, new StatsReader(redis, "gorgon", clock), mesh, clock).start()) {
+             TestRedis redisServer = new TestRedis();
+             StatsAggregator aggregator = new StatsAggregator(redisServer.client, "gorgon", clock).start();
+             StatsServer server = new StatsServer("127.0.0.1", 0, new StatsReader(redisServer.client, "gorgon", clock), mesh, clock).start()) {
             // Two minutes of history, then one new second of snapshots each second, as a running mesh would send.
             long now = clock.millis() / 1000 * 1000;
             for (int s = 120; s >= 1; s--) feed(mesh, aggregator, now - s * 1000L);

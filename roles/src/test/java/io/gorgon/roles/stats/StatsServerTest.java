@@ -1,11 +1,11 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.gorgon.bus.redis.LocalRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 class StatsServerTest {
-    private static LocalRedis redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
     private static StatsServer server;
     private static final SyntheticMesh mesh = new SyntheticMesh();
@@ -29,9 +29,8 @@ class StatsServerTest {
 
     @BeforeAll
     static void start() {
-        QuietLogs.install();
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        redisServer = new TestRedis();
+        redis = redisServer.client;
         Clock clock = Clock.systemUTC();
         StatsAggregator aggregator = new StatsAggregator(redis, "t", clock);
         long second = clock.millis() / 1000 * 1000;
@@ -42,7 +41,6 @@ class StatsServerTest {
     @AfterAll
     static void stop() {
         if (server != null) server.stop();
-        if (redis != null) redis.close();
         if (redisServer != null) redisServer.close();
     }
 
@@ -158,10 +156,11 @@ class StatsServerTest {
 
     @Test
     void redisDownIs503Json() throws Exception {
-        try (LocalRedis other = LocalRedis.builder().build().start(); RedisClient client = RedisClient.create(other.uri())) {
+        try (TestRedis other = new TestRedis()) {
+            RedisClient client = other.client;
             StatsServer s = new StatsServer("127.0.0.1", 0, new StatsReader(client, "t", Clock.systemUTC()), mesh, Clock.systemUTC()).start();
             try {
-                other.kill();
+                other.server.kill();
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/stats"))
                         .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
                 jsonError(r, 503, "unavailable");

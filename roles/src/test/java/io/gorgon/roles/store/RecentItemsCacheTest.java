@@ -1,5 +1,7 @@
 package io.gorgon.roles.store;
 
+import io.gorgon.roles.testing.InfraTestBase;
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

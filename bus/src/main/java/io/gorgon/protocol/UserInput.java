@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -48,6 +48,10 @@ public final class UserInput {
     public static final int EMAIL_MAX_CHARS = 254;
     public static final int PASSWORD_MIN_CHARS = 8;
     public static final int PASSWORD_MAX_CHARS = 1024;
+    /** A page of a user's items ({@code GET /info/{uid}?lim&off}): lim 1..100, default 20; off 0..100,000. */
+    public static final int PAGE_DEFAULT = 20;
+    public static final int PAGE_MAX = 100;
+    public static final int OFFSET_MAX = 100_000;
 
     private static final Set<String> ITEM_FIELDS = Set.of("title", "body", "url", "ts", "location", "keywords");
     private static final Set<String> SERVER_FIELDS = Set.of("id", "_id", "userid");
@@ -204,6 +208,14 @@ public final class UserInput {
         if (e == null || e.isJsonNull()) throw new InputException(field, "required, a positive integer");
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return id(field, e.getAsString());
         return positiveLong(field, e);
+    }
+
+    /** The page parameters of {@code GET /info}, as given in the query (null or empty = the default). */
+    public record Page(int lim, int off) {}
+
+    public static Page page(String lim, String off) {
+        // lim beyond the maximum or a negative off is an error, not silently clamped: the caller learns the limits.
+        return new Page(intParam("lim", lim, PAGE_DEFAULT, 1, PAGE_MAX), intParam("off", off, 0, 0, OFFSET_MAX));
     }
 
     /** An optional integer query parameter such as lim or off; null or empty means {@code dflt}. */

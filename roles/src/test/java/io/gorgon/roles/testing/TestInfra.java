@@ -1,4 +1,4 @@
-package io.gorgon.roles.store;
+package io.gorgon.roles.testing;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -18,9 +18,12 @@ public final class TestInfra implements AutoCloseable {
     public final MongoClient mongoClient;
     public final MongoDatabase db;
 
+    private final TestRedis testRedis;
+
     public TestInfra() {
-        redisServer = LocalRedis.builder().build().start();
-        redis = RedisClient.create(redisServer.uri());
+        testRedis = new TestRedis();
+        redisServer = testRedis.server;
+        redis = testRedis.client;
         mongoServer = new MongoServer(new MemoryBackend());
         mongoServer.bind("127.0.0.1", 0);
         InetSocketAddress a = mongoServer.getLocalAddress();
@@ -38,9 +41,8 @@ public final class TestInfra implements AutoCloseable {
 
     @Override
     public void close() {
-        try { redis.close(); } catch (RuntimeException ignored) { }
         try { mongoClient.close(); } catch (RuntimeException ignored) { }
         mongoServer.shutdownNow();
-        redisServer.close();
+        testRedis.close();
     }
 }

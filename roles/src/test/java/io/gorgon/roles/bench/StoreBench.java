@@ -1,22 +1,26 @@
-package io.gorgon.roles.store;
+package io.gorgon.roles.bench;
 
+import io.gorgon.protocol.Item;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.Test;
+import io.gorgon.roles.store.ItemStore;
+import io.gorgon.roles.store.RecentItemsCache;
+import io.gorgon.roles.store.StoreService;
+import io.gorgon.roles.testing.TestInfra;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /**
- * The ingest ceiling of the store (MongoDB memory backend + Redis write-through), printed, not asserted on time:
- * 50k items in batches of 500 over 10k users, as the store role will batch store_put messages.
+ * The ingest ceiling of the store (MongoDB memory backend + Redis write-through): 50k items in batches of 500 over
+ * 10k users, as the store role batches store_put messages. Run with {@code scripts/bench store}; prints key=value
+ * lines. A timing, so a benchmark and not a test: it fails only if items go missing.
  */
-class StoreThroughputTest {
-    @Test
-    void bulkInsertRate() {
+public final class StoreBench {
+    private StoreBench() {}
+
+    public static void main(String[] args) {
         try (TestInfra infra = new TestInfra()) {
             StoreService store = new StoreService(infra.db, infra.redis, StoreService.Options.defaults("tp"));
             Random rnd = new Random(7);
@@ -36,8 +40,8 @@ class StoreThroughputTest {
             double secs = (System.nanoTime() - start) / 1e9;
             System.out.printf("event=store_bulk_insert items=%d batch=%d seconds=%.2f items_per_s=%.0f%n",
                     total - batchSize, batchSize, secs, (total - batchSize) / secs);
-            assertEquals(total, stored);
-            assertEquals(total, infra.db.getCollection("items").countDocuments());
+            check(total, stored, "stored");
+            check(total, infra.db.getCollection("items").countDocuments(), "in MongoDB");
             // Two batches in flight at once (putAll is thread-safe): MongoDB and Redis work overlap, as when the store
             // role handles several store_put batches concurrently.
             StoreService store2 = new StoreService(infra.mongoClient.getDatabase("tp_parallel"), infra.redis, StoreService.Options.defaults("tp2"));
@@ -49,10 +53,10 @@ class StoreThroughputTest {
             };
             Thread w1 = new Thread(worker), w2 = new Thread(worker);
             w1.start(); w2.start();
-            try { w1.join(); w2.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
+            try { w1.join(); w2.join(); } catch (InterruptedException e) { throw new IllegalStateException(e); }
             double psecs = (System.nanoTime() - p0) / 1e9;
             System.out.printf("event=store_bulk_insert_2_concurrent items=%d seconds=%.2f items_per_s=%.0f%n", total, psecs, total / psecs);
-            assertEquals(total, stored2.get());
+            check(total, stored2.get(), "stored concurrently");
             // Where the time goes: the same volume again, MongoDB alone and Redis alone.
             ItemStore mongoOnly = new ItemStore(infra.mongoClient.getDatabase("tp_split"));
             RecentItemsCache redisOnly = new RecentItemsCache(infra.redis, "tp_split", 200, Duration.ZERO);
@@ -83,5 +87,9 @@ class StoreThroughputTest {
             store.info(user, 20, 0);
             System.out.printf("event=store_info_cold_scan items=%d millis=%d%n", total, (System.nanoTime() - t) / 1_000_000);
         }
+    }
+
+    private static void check(long expected, long actual, String what) {
+        if (expected != actual) throw new IllegalStateException(what + ": expected " + expected + " items, got " + actual);
     }
 }

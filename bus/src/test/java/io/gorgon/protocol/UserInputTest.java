@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -142,5 +142,13 @@ class UserInputTest {
         assertEquals(5, UserInput.intParam("lim", "5", 20, 1, 100));
         assertEquals("lim: must be an integer in 1..100", assertThrows(InputException.class, () -> UserInput.intParam("lim", "101", 20, 1, 100)).getMessage());
         assertThrows(InputException.class, () -> UserInput.intParam("off", "x", 0, 0, 10));
+    }
+
+    @Test
+    void infoPageHasOneRule() {
+        assertEquals(new UserInput.Page(20, 0), UserInput.page(null, ""));
+        assertEquals(new UserInput.Page(100, 100_000), UserInput.page("100", "100000"));
+        assertEquals("lim: must be an integer in 1..100", assertThrows(InputException.class, () -> UserInput.page("0", null)).getMessage());
+        assertEquals("off: must be an integer in 0..100000", assertThrows(InputException.class, () -> UserInput.page(null, "-1")).getMessage());
     }
 }

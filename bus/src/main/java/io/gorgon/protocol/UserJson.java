@@ -1,4 +1,4 @@
-package io.gorgon.roles.store;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonObject;
 

@@ -1,13 +1,9 @@
-package io.gorgon.roles.store;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.gorgon.roles.json.ItemInput;
-import io.gorgon.roles.json.UserInput;
-import org.bson.Document;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,13 +11,14 @@ import java.util.Set;
 /**
  * An item (the seed's "info note"). Its JSON form is what the HTTP API returns: {@code {id, title, body, url, ts,
  * location, keywords, userid, …extras}} with ids as decimal strings; url and location are left out when absent.
- * In MongoDB the id is {@code _id} (a long) and the extras sit beside the schema fields; fields starting with
- * {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
+ * This is the wire shape every role and the simulator share; the store keeps its own MongoDB form. Fields starting
+ * with {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
  * schema reserves {@code id}, {@code _id} and {@code userid}).
  */
 public record Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
                    List<String> keywords, JsonObject extras) {
-    private static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords");
+    /** The fields of the schema; any other key is an extra, kept as given. */
+    public static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords");
 
     public Item {
         if (id <= 0) throw new IllegalArgumentException("item id must be positive: " + id);
@@ -68,35 +65,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         rest.remove("id");
         rest.remove("userid");
         ItemInput in = UserInput.item(rest);
-        if (in.ts() == null) throw new io.gorgon.roles.json.InputException("ts", "required, a positive integer");
+        if (in.ts() == null) throw new InputException("ts", "required, a positive integer");
         return of(id, userid, in.ts(), in);
-    }
-
-    Document toDocument() {
-        Document d = new Document("_id", id)
-                .append("userid", userid)
-                .append("title", title)
-                .append("body", body)
-                .append("ts", ts)
-                .append("keywords", keywords);
-        if (url != null) d.append("url", url);
-        if (location != null) d.append("location", BsonJson.toBson(location));
-        for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
-            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) d.append(e.getKey(), BsonJson.toBson(e.getValue()));
-        }
-        return d;
-    }
-
-    static Item fromDocument(Document d) {
-        JsonObject extras = new JsonObject();
-        for (Map.Entry<String, Object> e : d.entrySet()) {
-            if (!SCHEMA.contains(e.getKey()) && !e.getKey().startsWith("_")) extras.add(e.getKey(), BsonJson.toJson(e.getValue()));
-        }
-        List<String> keywords = new ArrayList<>();
-        if (d.get("keywords") instanceof List<?> l) l.forEach(x -> keywords.add(String.valueOf(x)));
-        Object loc = d.get("location");
-        return new Item(((Number) d.get("_id")).longValue(), ((Number) d.get("userid")).longValue(), d.getString("title"),
-                d.getString("body"), d.getString("url"), ((Number) d.get("ts")).longValue(),
-                loc == null ? null : BsonJson.toJson(loc), keywords, extras);
     }
 }

@@ -1,4 +1,4 @@
-package io.gorgon.roles.store;
+package io.gorgon.protocol;
 
 /**
  * The outcome of creating a user; a taken email is an answer, not an error. A redelivered create of the same user

@@ -1,7 +1,6 @@
-package io.gorgon.roles.store;
+package io.gorgon.protocol;
 
 import com.google.gson.JsonObject;
-import org.bson.Document;
 
 import java.util.Locale;
 
@@ -31,16 +30,5 @@ public record User(long id, String name, String email, String passhash, long cre
     @Override
     public String toString() {
         return "User[id=" + id + ", name=" + name + ", email=" + email + ", created=" + created + "]";
-    }
-
-    Document toDocument() {
-        return new Document("_id", id).append("name", name).append("email", email).append("passhash", passhash)
-                .append("created", created);
-    }
-
-    static User fromDocument(Document d) {
-        Object created = d.get("created");
-        return new User(((Number) d.get("_id")).longValue(), d.getString("name"), d.getString("email"),
-                d.getString("passhash"), created instanceof Number n ? n.longValue() : 0L);
     }
 }

@@ -1,4 +1,4 @@
-package io.gorgon.roles.store;
+package io.gorgon.roles.testing;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

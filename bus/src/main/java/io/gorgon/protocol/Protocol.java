@@ -1,4 +1,4 @@
-package io.gorgon.roles;
+package io.gorgon.protocol;
 
 /**
  * The queues and message types the roles speak — the seed's data flow, with its shared *_data response queues
@@ -24,6 +24,8 @@ public final class Protocol {
     public static final String AUTH_REGISTER = "auth.register";
     public static final String AUTH_LOGIN = "auth.login";
     public static final String AUTH_LOGOUT = "auth.logout";
+    /** Whose is the token in the {@link #H_TOKEN} header: reply {@code {userid, expiresAt}}, or failure 401. */
+    public static final String AUTH_VALIDATE = "auth.validate";
     /** Prefix of types auth checks the token of and forwards to app_get with the caller's identity. */
     public static final String APP_PREFIX = "app.";
     public static final String APP_ITEM_CREATE = "app.item.create";

@@ -1,4 +1,4 @@
-package io.gorgon.roles.store;
+package io.gorgon.roles.infra;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;

@@ -1,4 +1,4 @@
-package io.gorgon.roles.json;
+package io.gorgon.protocol;
 
 /**
  * User-supplied input was rejected. {@link #field()} names the offending field (dotted path for nested ones) and

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  */
 final class DetachedMesh {
     static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
-    private static final Duration READY_LIMIT = Duration.ofSeconds(120);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(240); // 7 JVMs + mongo on a busy 2-core box took 75 s
 
     private final Process process;
 

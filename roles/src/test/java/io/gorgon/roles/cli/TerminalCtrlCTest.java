@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIf("io.gorgon.roles.cli.Terminal#available")
 class TerminalCtrlCTest {
-    private static final Duration UP_LIMIT = Duration.ofSeconds(180);
+    private static final Duration UP_LIMIT = Duration.ofSeconds(300);
     /** The demo's health bound: after the first minute of load, no queue's oldest waiting message is older than this. */
     private static final double BACKLOG_BOUND_S = 2.0;
     private static final int CHECKED_SECONDS = 10;

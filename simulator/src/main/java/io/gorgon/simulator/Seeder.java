@@ -116,6 +116,7 @@ final class Seeder {
         long outstanding = 0;
         acked.set(0);
         long sent = 0;
+        long oldestMs = 0;
         boolean paused = false;
         long drainDeadline = Long.MAX_VALUE;
         while (!stopped.getAsBoolean()) {
@@ -125,6 +126,7 @@ final class Seeder {
                 QueueGauges.Snapshot g = gauges.read();
                 if (g != null) {
                     outstanding = g.storePutOutstanding();
+                    oldestMs = g.storePutOldestMs();
                     progress.observe(System.currentTimeMillis(), ackedBefore, outstanding, g.storePutOldestMs());
                 }
                 nextGauge = now + GAUGE_EVERY_NANOS;
@@ -136,7 +138,7 @@ final class Seeder {
                 progress.maybePrint(out, resent, paused, false);
             }
             Failed retry = failed.poll();
-            paused = outstanding > MAX_OUTSTANDING; // the store is behind: let it catch up
+            paused = outstanding > MAX_OUTSTANDING && oldestMs > 1000; // the store is behind: let it catch up
             if (paused || (retry == null && sent == total)) {
                 if (retry != null) failed.add(retry);
                 if (sent == total && drainDeadline == Long.MAX_VALUE) drainDeadline = now + drainTimeout.toNanos();

@@ -74,7 +74,7 @@ public record GorgonConfig(
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
     public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {
-        static final Provider DEFAULT = new Provider(1000, 1000, List.of("random"), 0, "");
+        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "");
 
         public Provider {
             plugins = List.copyOf(plugins);

@@ -36,6 +36,11 @@ public final class BusMetrics {
     public void expired(String queue) { counters(queue).add(5); }
     public void lateReply() { lateReplies.increment(); }
 
+    /** A message is about to be handled after waiting this long since it was enqueued (microseconds). */
+    public void waited(String queue, long waitMicros) {
+        latency("wait:" + queue).record(waitMicros);
+    }
+
     /** A message finished: handler time and enqueue-to-done time, both in microseconds. */
     public void processed(String queue, long handlerMicros, long endToEndMicros) {
         counters(queue).add(1);
@@ -95,7 +100,6 @@ public final class BusMetrics {
         doc.add("queues", qs);
         JsonObject lat = new JsonObject();
         latencies.forEach((name, l) -> {
-            if (name.startsWith("handler:")) return; // handler time is for the registry; the page shows end-to-end
             org.HdrHistogram.Histogram h = l.interval();
             if (h.getTotalCount() == 0) return;
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());

@@ -81,7 +81,8 @@ public record GorgonConfig(
 
     public record Notify(int port, long retentionSeconds) { static final Notify DEFAULT = new Notify(8082, 300); }
 
-    public record Stats(int port) { static final Stats DEFAULT = new Stats(8081); }
+    /** @param operatorToken lets the page's operator act on the mesh ("" = only tokens minted by {@code gorgon operator-token}) */
+    public record Stats(int port, String operatorToken) { static final Stats DEFAULT = new Stats(8081, ""); }
 
     /** @param level a logback level; any case is accepted, kept upper case */
     public record Logs(String dir, String level) {
@@ -157,6 +158,7 @@ public record GorgonConfig(
         JsonObject tree = toJsonTree();
         tree.getAsJsonObject("redis").addProperty("uri", redact(redis.uri));
         tree.getAsJsonObject("mongo").addProperty("uri", redact(mongo.uri));
+        if (!stats.operatorToken.isEmpty()) tree.getAsJsonObject("stats").addProperty("operatorToken", "***");
         return tree.toString();
     }
 

@@ -41,6 +41,7 @@ public final class StatsServer implements AutoCloseable {
             "/", new Asset("stats/index.html", "text/html; charset=utf-8"),
             "/assets/stats.js", new Asset("stats/stats.js", "text/javascript; charset=utf-8"),
             "/assets/stats.css", new Asset("stats/stats.css", "text/css; charset=utf-8"),
+            "/assets/ops.js", new Asset("stats/ops.js", "text/javascript; charset=utf-8"),
             "/assets/echarts.min.js", new Asset(ECHARTS, "text/javascript; charset=utf-8"));
 
     private final String host;
@@ -49,6 +50,7 @@ public final class StatsServer implements AutoCloseable {
     private final MeshView mesh;
     private final Clock clock;
     private final ServerSentEventHandler sse = new ServerSentEventHandler();
+    private volatile OpsApi ops;
     private Undertow undertow;
     private ScheduledExecutorService ticker;
     private int port;
@@ -63,6 +65,12 @@ public final class StatsServer implements AutoCloseable {
         this.reader = reader;
         this.mesh = mesh;
         this.clock = clock;
+    }
+
+    /** Enables the operator API under /api/ops/ (without it those paths are 404 and the page stays read-only). */
+    StatsServer withOps(OpsApi ops) {
+        this.ops = ops;
+        return this;
     }
 
     public synchronized StatsServer start() {
@@ -103,6 +111,19 @@ public final class StatsServer implements AutoCloseable {
 
     private void route(HttpServerExchange ex) throws Exception {
         String path = ex.getRelativePath();
+        if (path.startsWith("/api/ops/") && ops != null) {
+            if (ex.isInIoThread()) {
+                ex.dispatch(this::route);
+                return;
+            }
+            try {
+                ops.handle(ex, path);
+            } catch (RuntimeException e) {
+                log.warn("event=ops_request_failed path={} error=\"{}\"", path, e.toString());
+                json(ex, 503, StatsJson.error("unavailable", "mesh unavailable: " + e.getMessage()));
+            }
+            return;
+        }
         Asset asset = ASSETS.get(path);
         boolean known = asset != null || path.equals("/api/stats") || path.equals("/api/stream") || path.equals("/metrics");
         if (!known) {
@@ -177,7 +198,7 @@ public final class StatsServer implements AutoCloseable {
         }
     }
 
-    private static void json(HttpServerExchange ex, int status, String body) {
+    static void json(HttpServerExchange ex, int status, String body) {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");

@@ -98,9 +98,11 @@ final class Registry {
     }
 
     private void onControlVersion(String version) {
-        if (version == null || version.equals(controlVersion)) return;
+        // No version yet counts as version 0: the mesh's very first broadcast must not pass for an old one.
+        String v = version == null ? "0" : version;
+        if (v.equals(controlVersion)) return;
         boolean first = controlVersion == null;
-        controlVersion = version;
+        controlVersion = v;
         if (first) return; // commands issued before this instance started are not for it
         bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;

@@ -26,6 +26,9 @@ public final class MeshOps {
     private static final Logger log = LoggerFactory.getLogger(MeshOps.class);
     public static final int NOT_FOUND = 4;
     private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
+    /** Control broadcasts an instance obeys when its body names it: {"instance": registry id}. */
+    public static final String DRAIN_COMMAND = "instance.drain";
+    public static final String KILL_COMMAND = "instance.kill";
     /** A registry id is the supervisor's child name plus a random suffix: web-2-k3j9x1 is child web-2. */
     private static final Pattern REGISTRY_ID = Pattern.compile("([a-z]+-[1-9][0-9]{0,3})-[0-9a-z]+");
     private static final Pattern CHILD_NAME = Pattern.compile("([a-z]+)-[1-9][0-9]{0,3}");
@@ -97,18 +100,36 @@ public final class MeshOps {
         return record(actor, "resume", queue, new Reply(true, 0, changed ? "resumed " + queue : queue + " was not paused"));
     }
 
-    /** Graceful stop of one instance (the supervisor scales its role down by one). Takes a child or registry name. */
+    /**
+     * Graceful stop of one instance. Under {@code gorgon up} the supervisor stops it and scales its role down by one;
+     * without a supervisor (roles run by systemd, Kubernetes…) the instance, named by its registry id, is told over
+     * the control broadcast to drain and exit, and its own supervisor decides what follows.
+     */
     public Reply drain(String actor, String instance) {
         String name = childName(instance);
         if (name == null) return record(actor, "drain", instance, badInstance(instance));
+        if (!control.supervisorAlive()) return direct(actor, "drain", instance);
         return supervisor(actor, "drain", name, "stop", one("target", name));
     }
 
-    /** SIGKILL of one instance, for drills: the supervisor restarts it. */
+    /** SIGKILL of one instance, for drills: the supervisor restarts it (without one, the instance halts itself). */
     public Reply kill(String actor, String instance) {
         String name = childName(instance);
         if (name == null) return record(actor, "kill", instance, badInstance(instance));
+        if (!control.supervisorAlive()) return direct(actor, "kill", instance);
         return supervisor(actor, "kill", name, "kill", one("target", name));
+    }
+
+    private Reply direct(String actor, String action, String instance) {
+        boolean live = admin.instances().stream().anyMatch(i -> i.id().equals(instance) && !i.status().equals("gone"));
+        if (!live) {
+            return record(actor, action, instance, new Reply(false, NOT_FOUND,
+                    "no supervisor is running and no live instance has the id '" + instance + "'"));
+        }
+        admin.broadcast(action.equals("drain") ? DRAIN_COMMAND : KILL_COMMAND, Map.of("instance", instance));
+        return record(actor, action, instance, new Reply(true, 0, action.equals("drain")
+                ? "asked " + instance + " to drain and exit (within a heartbeat)"
+                : "asked " + instance + " to halt at once (within a heartbeat)"));
     }
 
     /** Graceful stop of a role's instances, one instance, or (target null) the whole mesh. */

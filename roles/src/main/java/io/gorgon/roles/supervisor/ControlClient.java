@@ -23,6 +23,13 @@ public final class ControlClient {
         this.keys = new ControlKeys(config.namespace());
     }
 
+    /** True while a {@code gorgon up} supervisor heartbeats for this namespace. */
+    public boolean supervisorAlive() {
+        try (Jedis redis = RedisConnections.open(config.redis().uri())) {
+            return redis.get(keys.alive()) != null;
+        }
+    }
+
     /** Instance counts per role the running supervisor keeps (from its last status); empty when none runs. */
     public java.util.Map<String, Integer> desiredCounts() {
         java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();

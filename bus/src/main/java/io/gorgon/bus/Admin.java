@@ -9,8 +9,7 @@ public interface Admin {
      * Liveness is judged with the mesh's heartbeat and takeover timings.
      */
     static Admin connect(String redisUri, String namespace, java.time.Duration heartbeat, java.time.Duration takeoverAfter) {
-        return new io.gorgon.bus.impl.AdminImpl(new Keys(namespace), new io.gorgon.bus.impl.Connections(redisUri, "gorgon-admin"),
-                heartbeat, takeoverAfter);
+        return io.gorgon.bus.impl.Connect.admin(redisUri, namespace, heartbeat, takeoverAfter);
     }
 
     /** Every queue and topic the mesh has used, with its gauges. */

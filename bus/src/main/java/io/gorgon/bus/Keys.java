@@ -78,11 +78,4 @@ public final class Keys {
         for (String s : suffix) b.append(':').append(s);
         return b.toString();
     }
-
-    /** The queue name inside a stream key built by {@link #stream}. */
-    public String queueOf(String streamKey) {
-        int open = streamKey.indexOf('{');
-        int close = streamKey.indexOf('}', open);
-        return streamKey.substring(open + 1, close);
-    }
 }

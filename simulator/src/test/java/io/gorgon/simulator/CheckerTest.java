@@ -3,12 +3,8 @@ package io.gorgon.simulator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
+import io.gorgon.simulator.testing.TestMongo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -19,23 +15,18 @@ import org.junit.jupiter.api.Test;
 
 /** The loss checker's four counts, on planted data in a real mongo-java-server through the real driver. */
 class CheckerTest {
-    MongoServer server;
-    MongoClient client;
+    TestMongo mongo;
     MongoCollection<Document> items;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        server.bind("127.0.0.1", 0);
-        InetSocketAddress a = server.getLocalAddress();
-        client = MongoClients.create("mongodb://127.0.0.1:" + a.getPort());
-        items = client.getDatabase("gorgon").getCollection("items");
+        mongo = new TestMongo();
+        items = mongo.client().getDatabase("gorgon").getCollection("items");
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        mongo.close();
     }
 
     private void plant(long id, String run, Long seq) {

@@ -1,6 +1,5 @@
 package io.gorgon.bus.impl;
 
-import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetter;
@@ -22,7 +21,7 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 import redis.clients.jedis.resps.Tuple;
 
 /** The operator's view, read on demand over a short-lived connection (not on the hot path). */
-public final class AdminImpl implements Admin {
+final class AdminImpl implements Admin {
     private static final int BACKLOG_SCAN_CAP = 10_000;
     /** Dead letters moved or deleted per round trip: bulk operations never hold Redis for long. */
     static final int BULK_PAGE = 200;
@@ -34,7 +33,7 @@ public final class AdminImpl implements Admin {
     private final Duration heartbeat;
     private final Duration takeoverAfter;
 
-    public AdminImpl(Keys keys, Connections connections, Duration heartbeat, Duration takeoverAfter) {
+    AdminImpl(Keys keys, Connections connections, Duration heartbeat, Duration takeoverAfter) {
         this.keys = keys;
         this.connections = connections;
         this.heartbeat = heartbeat;
@@ -242,12 +241,9 @@ public final class AdminImpl implements Admin {
 
     @Override
     public void broadcast(String command, Object body) {
-        JsonObject cmd = new JsonObject();
-        cmd.addProperty("command", command);
-        cmd.add("body", EnvelopeCodec.GSON.toJsonTree(body));
-        cmd.addProperty("at", System.currentTimeMillis());
+        String cmd = EnvelopeCodec.encodeControl(command, body, System.currentTimeMillis());
         try (Jedis j = connections.open()) {
-            j.set(keys.controlLast(), EnvelopeCodec.GSON.toJson(cmd));
+            j.set(keys.controlLast(), cmd);
             j.incr(keys.controlVersion());
         }
     }

@@ -1,7 +1,5 @@
 package io.gorgon.bus.impl;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.gorgon.bus.Keys;
 import java.util.HashMap;
 import java.util.List;
@@ -98,20 +96,20 @@ final class Registry {
     }
 
     private void onControlVersion(String version) {
-        // No version yet counts as version 0: the mesh's very first broadcast must not pass for an old one.
-        String v = version == null ? "0" : version;
-        if (v.equals(controlVersion)) return;
+        // No key yet is version "0": the first command ever sent on a namespace (INCR makes it "1") is then a change.
+        String seen = version == null ? "0" : version;
+        if (seen.equals(controlVersion)) return;
         boolean first = controlVersion == null;
-        controlVersion = v;
+        controlVersion = seen;
         if (first) return; // commands issued before this instance started are not for it
         bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;
             try {
-                JsonObject cmd = JsonParser.parseString(json).getAsJsonObject();
-                log.info("event=control_received command={}", cmd.get("command"));
+                EnvelopeCodec.Control cmd = EnvelopeCodec.decodeControl(json);
+                log.info("event=control_received command={}", cmd.command());
                 bus.handlers.execute(() -> bus.fireControl(cmd));
-            } catch (RuntimeException e) {
-                log.warn("event=bad_control_command cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+            } catch (EnvelopeCodec.Malformed e) {
+                log.warn("event=bad_control_command cause=\"{}\"", e.getMessage());
             }
         });
     }

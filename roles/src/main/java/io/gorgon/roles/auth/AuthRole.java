@@ -131,7 +131,7 @@ public final class AuthRole implements Role {
             JsonObject body = new JsonObject();
             body.add("user", UserJson.toInternal(user));
             try {
-                Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_CREATE, body, Map.of(), timeout));
+                Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_CREATE, body, timeout));
                 return new CreateUserResult.Created(user);
             } catch (BusException e) {
                 if (e.failure() == Failure.HANDLER_FAILED && e.code() == 409) return new CreateUserResult.DuplicateEmail(user.email());
@@ -143,7 +143,7 @@ public final class AuthRole implements Role {
         public Optional<User> byEmail(String email) {
             JsonObject body = new JsonObject();
             body.addProperty("email", email);
-            JsonElement r = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_EMAIL, body, Map.of(), timeout));
+            JsonElement r = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_EMAIL, body, timeout));
             JsonElement u = r.getAsJsonObject().get("user");
             return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
         }

@@ -21,7 +21,7 @@ final class OpsCommands {
                 Duration.ofMillis(config.bus().takeoverAfterMs()));
         Reply reply;
         try {
-            reply = action.apply(new MeshOps(config, admin));
+            reply = action.apply(new MeshOps(config, admin, false));
         } catch (JedisException e) {
             throw new CommandFailure(Gorgon.FAILED, command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().uri())
                     + ": " + Gorgon.oneLine(e.getMessage()));

@@ -116,7 +116,7 @@ public final class NotifyRole implements Role {
             throw malformed(m, "userid must be a decimal string");
         }
         long userid = Long.parseLong(u.getAsString());
-        events.append(m.envelope().id(), userid, type, m.envelope().ts(), item.toString());
+        events.append(m.id(), userid, type, m.sentAt(), item.toString());
         appended.increment();
     }
 
@@ -131,7 +131,7 @@ public final class NotifyRole implements Role {
     }
 
     private static HandlerFailure malformed(Message m, String why) {
-        log.warn("event=notify_malformed_event type={} message={} reason=\"{}\"", m.type(), m.envelope().id(), why);
+        log.warn("event=notify_malformed_event type={} message={} reason=\"{}\"", m.type(), m.id(), why);
         return new HandlerFailure(400, why);
     }
 

@@ -36,8 +36,14 @@ public final class MeshOps {
     private final Admin admin;
     private final ControlClient control;
     private final AuditLog audit;
+    private final boolean logActions;
 
-    public MeshOps(GorgonConfig config, Admin admin) {
+    /**
+     * @param logActions log each action here too (long-running processes); the CLI leaves that to the audit trail,
+     *                   so its stderr stays one line per problem
+     */
+    public MeshOps(GorgonConfig config, Admin admin, boolean logActions) {
+        this.logActions = logActions;
         this.admin = admin;
         this.control = new ControlClient(config);
         this.audit = new AuditLog(config);
@@ -108,7 +114,7 @@ public final class MeshOps {
     public Reply drain(String actor, String instance) {
         String name = childName(instance);
         if (name == null) return record(actor, "drain", instance, badInstance(instance));
-        if (!control.supervisorAlive()) return direct(actor, "drain", instance);
+        if (!control.supervisorAlive() && isLive(instance)) return direct(actor, "drain", instance);
         return supervisor(actor, "drain", name, "stop", one("target", name));
     }
 
@@ -116,16 +122,15 @@ public final class MeshOps {
     public Reply kill(String actor, String instance) {
         String name = childName(instance);
         if (name == null) return record(actor, "kill", instance, badInstance(instance));
-        if (!control.supervisorAlive()) return direct(actor, "kill", instance);
+        if (!control.supervisorAlive() && isLive(instance)) return direct(actor, "kill", instance);
         return supervisor(actor, "kill", name, "kill", one("target", name));
     }
 
+    private boolean isLive(String registryId) {
+        return admin.instances().stream().anyMatch(i -> i.id().equals(registryId) && !i.status().equals("gone"));
+    }
+
     private Reply direct(String actor, String action, String instance) {
-        boolean live = admin.instances().stream().anyMatch(i -> i.id().equals(instance) && !i.status().equals("gone"));
-        if (!live) {
-            return record(actor, action, instance, new Reply(false, NOT_FOUND,
-                    "no supervisor is running and no live instance has the id '" + instance + "'"));
-        }
         admin.broadcast(action.equals("drain") ? DRAIN_COMMAND : KILL_COMMAND, Map.of("instance", instance));
         return record(actor, action, instance, new Reply(true, 0, action.equals("drain")
                 ? "asked " + instance + " to drain and exit (within a heartbeat)"
@@ -165,8 +170,10 @@ public final class MeshOps {
     }
 
     private Reply record(String actor, String action, String target, Reply r) {
-        log.info("event=operator_action actor={} action={} target=\"{}\" ok={} code={} result=\"{}\"",
-                actor, action, target, r.ok(), r.code(), r.message());
+        if (logActions) {
+            log.info("event=operator_action actor={} action={} target=\"{}\" ok={} code={} result=\"{}\"",
+                    actor, action, target, r.ok(), r.code(), r.message());
+        }
         audit.add(actor, action, target, r);
         return r;
     }

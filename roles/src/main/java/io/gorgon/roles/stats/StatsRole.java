@@ -27,7 +27,7 @@ public final class StatsRole implements Role {
         aggregator = new StatsAggregator(ctx.redis(), ns, clock);
         server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
                 new BusMeshView(ctx.bus().admin()), clock)
-                .withOps(new OpsApi(new MeshOps(ctx.config(), ctx.bus().admin()), new OperatorTokens(ctx.config())));
+                .withOps(new OpsApi(new MeshOps(ctx.config(), ctx.bus().admin(), true), new OperatorTokens(ctx.config())));
     }
 
     @Override
@@ -60,7 +60,7 @@ public final class StatsRole implements Role {
             case Protocol.ITEM_DELETED -> "delete";
             default -> m.type();
         };
-        aggregator.onItemEvent(kind, m.envelope().ts());
+        aggregator.onItemEvent(kind, m.sentAt());
     }
 
     public int port() {

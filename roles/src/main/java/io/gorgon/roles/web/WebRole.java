@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusException;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
@@ -211,7 +212,7 @@ public final class WebRole implements Role {
         if (token != null) headers.put(Protocol.H_TOKEN, token);
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
-        return ctx.bus().request(Protocol.AUTH_GET, type, body, headers, timeout);
+        return ctx.bus().request(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
     }
 
     private static String bearer(HttpServerExchange ex) {

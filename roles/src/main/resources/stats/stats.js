@@ -294,7 +294,7 @@
     syncSelect(sel, queues);
     const q = sel.value;
     const line = (name, series, p, color, dashed) => ({
-      name, type: 'line', showSymbol: false, connectNulls: false, color,
+      name, type: 'line', showSymbol: true, symbolSize: 3, connectNulls: true, color,
       lineStyle: { width: 1.5, type: dashed ? 'dashed' : 'solid' },
       data: v.rows.map((r) => quantileMs(bucketSums([r], series), p)),
     });

@@ -96,7 +96,7 @@ public record GorgonConfig(
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
         static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
-                "app.item.delete", "store_put", "app.info", "store_get"));
+                "app.item.delete", "store_put", "app.info", "store_get", "app.tags", "store_get"));
 
         public App {
             routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));

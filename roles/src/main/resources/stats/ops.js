@@ -58,7 +58,7 @@
   function setOperator(name) {
     state.operator = name;
     if (!name) sessionStorage.removeItem(KEY);
-    document.body.classList.toggle('operator', !!name);
+    document.body.classList.toggle('is-operator', !!name);
     $('op-name').textContent = name ? 'operator: ' + name : 'read-only';
     $('op-login').hidden = !!name;
     $('op-logout').hidden = !name;
@@ -164,7 +164,8 @@
       sel.innerHTML = Object.entries(p.counts).map(([r, n]) => `<option value="${esc(r)}" data-count="${n}">${esc(r)} (${n})</option>`).join('');
       if (keep && p.counts[keep] != null) sel.value = keep;
       if (sel.value) $('scale-count').value = p.counts[sel.value];
-    } catch (e) { /* no supervisor: the select stays empty */ }
+      $('scale-group').style.visibility = Object.keys(p.counts).length ? '' : 'hidden'; // scaling needs 'gorgon up'
+    } catch (e) { /* shown on the next action */ }
   }
   $('scale-role').addEventListener('change', () => {
     const o = $('scale-role').selectedOptions[0];

@@ -304,7 +304,7 @@
       legend: { top: 0, textStyle: { color: '#8593a6' } },
       tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => (x == null ? '–' : '≤' + fmtDur(x)) },
       xAxis: { type: 'category', data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle },
-      yAxis: { type: 'log', logBase: 2, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (x) => fmtDur(x) } },
+      yAxis: { type: 'log', logBase: 10, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (x) => fmtDur(x) } },
       series: q ? [line('wait p50', 'wait:' + q, 0.5, '#5aa9ff'), line('wait p99', 'wait:' + q, 0.99, '#5aa9ff', true),
         line('handler p50', 'handler:' + q, 0.5, '#22c55e'), line('handler p99', 'handler:' + q, 0.99, '#22c55e', true)] : [],
     }, { replaceMerge: ['series'] });

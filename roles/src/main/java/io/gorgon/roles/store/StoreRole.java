@@ -107,6 +107,14 @@ public final class StoreRole implements Role {
                 out.add("items", store.info(uid, lim, off));
                 m.reply(out);
             }
+            case Protocol.STORE_TAGS -> {
+                String keyword = Valid.wellFormed(() -> body.get("keyword").getAsString());
+                int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
+                int off = Valid.wellFormed(() -> body.get("off").getAsInt());
+                JsonObject out = new JsonObject();
+                out.add("items", store.byKeyword(keyword, lim, off));
+                m.reply(out);
+            }
             case Protocol.STORE_USER_BY_EMAIL -> {
                 String email = Valid.wellFormed(() -> body.get("email").getAsString());
                 Optional<User> user = store.userByEmail(email);

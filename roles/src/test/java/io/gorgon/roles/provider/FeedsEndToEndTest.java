@@ -64,7 +64,7 @@ class FeedsEndToEndTest {
                 Map.entry("provider.webhooks.maxDeliveries", 4),
                 Map.entry("provider.webhooks.timeoutMs", 5000)));
         mesh.startAll("store-1", "auth-1", "app-1", "web-1", "notify-1", "provider-1", "provider-2");
-        mesh.awaitReady(Duration.ofSeconds(90));
+        mesh.awaitReady(Duration.ofSeconds(180)); // seven JVMs starting at once on 2 shared cores
         http = mesh.http();
         web = mesh.webUrl();
         redis = RedisClient.builder().fromURI(java.net.URI.create(mesh.redis().uri())).build();

@@ -1,6 +1,7 @@
 package io.gorgon.bus;
 
-import io.gorgon.bus.impl.RedisBus;
+import com.google.gson.JsonElement;
+import io.gorgon.bus.impl.Connect;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,23 +17,32 @@ public interface Bus extends AutoCloseable {
 
     /** Connects, registers this instance in the registry and starts its heartbeat and reply listener. */
     static Bus connect(BusOptions options) {
-        return RedisBus.connect(options);
+        return Connect.bus(options);
     }
 
     /** Durable one-way push: returns once Redis has the message; UNAVAILABLE if it cannot within the send timeout. */
     default void send(String queue, String type, Object body) {
-        join(sendAsync(queue, type, body, Map.of()));
+        join(sendAsync(queue, type, body, DeliveryOptions.DEFAULT));
     }
 
     /** The same as {@link #send} without waiting; many in flight are pipelined together. */
-    CompletableFuture<Void> sendAsync(String queue, String type, Object body, Map<String, String> headers);
+    default CompletableFuture<Void> sendAsync(String queue, String type, Object body) {
+        return sendAsync(queue, type, body, DeliveryOptions.DEFAULT);
+    }
+
+    /** {@link #sendAsync(String, String, Object)} with headers and a timeout of its own. */
+    CompletableFuture<Void> sendAsync(String queue, String type, Object body, DeliveryOptions delivery);
+
+    /** A request without headers: the common case. */
+    default CompletableFuture<JsonElement> request(String queue, String type, Object body, Duration timeout) {
+        return request(queue, type, body, DeliveryOptions.DEFAULT.withTimeout(timeout));
+    }
 
     /**
      * Sends a request and completes with the reply body (JSON); fails with TIMEOUT, NO_CONSUMER (at once, nothing
      * enqueued), HANDLER_FAILED (the responder's code and text) or UNAVAILABLE.
      */
-    CompletableFuture<com.google.gson.JsonElement> request(String queue, String type, Object body,
-                                                           Map<String, String> headers, Duration timeout);
+    CompletableFuture<JsonElement> request(String queue, String type, Object body, DeliveryOptions delivery);
 
     /** Fan-out: every subscribing role receives each message once, shared among that role's instances. */
     CompletableFuture<Void> publish(String topic, String type, Object body);
@@ -50,7 +60,7 @@ public interface Bus extends AutoCloseable {
     void advertise(Map<String, Integer> ports);
 
     /** Runs {@code listener} on every instance when an operator broadcasts {@code command} ({@link Admin#broadcast}). */
-    void onControl(String command, java.util.function.Consumer<com.google.gson.JsonElement> listener);
+    void onControl(String command, java.util.function.Consumer<JsonElement> listener);
 
     /** Operator view and dead-letter handling. */
     Admin admin();

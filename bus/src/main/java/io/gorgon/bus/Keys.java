@@ -54,6 +54,11 @@ public final class Keys {
         return ns + ":topics";
     }
 
+    /** Set of queue names whose consumers take no new messages (operator pause); read by every consumer. */
+    public String paused() {
+        return ns + ":paused";
+    }
+
     public String controlVersion() {
         return ns + ":control:version";
     }
@@ -72,12 +77,5 @@ public final class Keys {
         StringBuilder b = new StringBuilder(ns).append(':').append(prefix).append(":{").append(tag).append('}');
         for (String s : suffix) b.append(':').append(s);
         return b.toString();
-    }
-
-    /** The queue name inside a stream key built by {@link #stream}. */
-    public String queueOf(String streamKey) {
-        int open = streamKey.indexOf('{');
-        int close = streamKey.indexOf('}', open);
-        return streamKey.substring(open + 1, close);
     }
 }

@@ -9,22 +9,23 @@ import java.util.Map;
  * (reply, forward) is safely in Redis.
  */
 public interface Message {
-    Envelope envelope();
+    /** The message's unique id (the same on every delivery of it). */
+    String id();
+
+    /** What the body is, e.g. "item.create": routes work inside a role. */
+    String type();
+
+    /** When it was sent (ms since the epoch); a forwarded request's is the forward's. */
+    long sentAt();
+
+    /** A header (principal, trace id…), or null. */
+    String header(String name);
+
+    /** The payload as JSON. */
+    JsonElement body();
 
     /** How many times this message has been delivered, counting this one (1 = first delivery). */
     long deliveries();
-
-    default String type() {
-        return envelope().type();
-    }
-
-    default String header(String name) {
-        return envelope().header(name);
-    }
-
-    default JsonElement body() {
-        return envelope().body();
-    }
 
     /** The body bound to a class with Gson. */
     <T> T body(Class<T> type);

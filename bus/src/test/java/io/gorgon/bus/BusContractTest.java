@@ -57,7 +57,7 @@ class BusContractTest extends RedisTestBase {
         Bus server = buses.bus("echo");
         server.consume("echo", ConsumerOptions.defaults(), m -> m.reply(body("got", m.body().getAsJsonObject().get("x").getAsInt() * 2)));
         Bus client = buses.bus("client");
-        JsonElement reply = client.request("echo", "echo", body("x", 21), Map.of(), Duration.ofSeconds(5)).join();
+        JsonElement reply = client.request("echo", "echo", body("x", 21), Duration.ofSeconds(5)).join();
         assertEquals(42, reply.getAsJsonObject().get("got").getAsInt());
     }
 
@@ -65,7 +65,7 @@ class BusContractTest extends RedisTestBase {
     void requestToAQueueNobodyConsumesFailsNoConsumerAtOnceAndEnqueuesNothing() {
         Bus client = buses.bus("client");
         long t0 = System.nanoTime();
-        BusException e = failureOf(client.request("nobody", "x", body(), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(client.request("nobody", "x", body(), Duration.ofSeconds(5)));
         assertEquals(Failure.NO_CONSUMER, e.failure());
         assertEquals(503, e.code());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "NO_CONSUMER must not wait for the timeout");
@@ -84,7 +84,7 @@ class BusContractTest extends RedisTestBase {
         });
         // The late reply must not be skipped as expired: the handler is already running when the deadline passes.
         Bus client = buses.bus("client");
-        BusException e = failureOf(client.request("slow", "x", body(), Map.of(), Duration.ofMillis(300)));
+        BusException e = failureOf(client.request("slow", "x", body(), Duration.ofMillis(300)));
         assertEquals(Failure.TIMEOUT, e.failure());
         release.countDown();
         Await.until(Duration.ofSeconds(5), "late reply counted", () -> client.metrics().lateReplies() == 1);
@@ -98,7 +98,7 @@ class BusContractTest extends RedisTestBase {
             calls.incrementAndGet();
             throw new HandlerFailure(404, "no item 7");
         });
-        BusException e = failureOf(buses.bus("client").request("items", "get", body("id", 7), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(buses.bus("client").request("items", "get", body("id", 7), Duration.ofSeconds(5)));
         assertEquals(Failure.HANDLER_FAILED, e.failure());
         assertEquals(404, e.code());
         assertEquals("no item 7", e.getMessage());
@@ -119,7 +119,7 @@ class BusContractTest extends RedisTestBase {
             r.addProperty("trace", m.header("trace"));
             m.reply(r);
         });
-        JsonElement reply = buses.bus("web").request("auth_get", "auth.x", body(), Map.of("trace", "t-1"), Duration.ofSeconds(5)).join();
+        JsonElement reply = buses.bus("web").request("auth_get", "auth.x", body(), DeliveryOptions.DEFAULT.withHeader("trace", "t-1").withTimeout(Duration.ofSeconds(5))).join();
         assertEquals("u1", reply.getAsJsonObject().get("principal").getAsString());
         assertEquals("t-1", reply.getAsJsonObject().get("trace").getAsString());
     }
@@ -127,7 +127,7 @@ class BusContractTest extends RedisTestBase {
     @Test
     void forwardToAQueueNobodyConsumesAnswersNoConsumer() {
         buses.bus("auth").consume("auth_get", ConsumerOptions.defaults(), m -> m.forward("nowhere", "x", m.body(), Map.of()));
-        BusException e = failureOf(buses.bus("web").request("auth_get", "x", body(), Map.of(), Duration.ofSeconds(5)));
+        BusException e = failureOf(buses.bus("web").request("auth_get", "x", body(), Duration.ofSeconds(5)));
         assertEquals(Failure.NO_CONSUMER, e.failure());
     }
 
@@ -139,7 +139,7 @@ class BusContractTest extends RedisTestBase {
         for (int i = 0; i < 300; i++) {
             Bus web = webs.get(i % 3);
             String token = web.options().instanceId() + "/" + i;
-            checks.add(web.request("echo", "echo", body("token", token), Map.of(), Duration.ofSeconds(10))
+            checks.add(web.request("echo", "echo", body("token", token), Duration.ofSeconds(10))
                     .thenApply(r -> r.getAsJsonObject().get("token").getAsString().equals(token)));
         }
         for (CompletableFuture<Boolean> c : checks) assertTrue(c.join(), "each requester gets its own reply");
@@ -148,18 +148,42 @@ class BusContractTest extends RedisTestBase {
 
     @Test
     void publishReachesEveryRoleOnceSharedAmongItsInstances() {
-        Map<String, AtomicInteger> perRole = new ConcurrentHashMap<>();
-        for (String role : List.of("stats", "notify")) {
+        int total = 200;
+        List<String> roles = List.of("stats", "notify");
+        Map<String, Map<Integer, AtomicInteger>> perRole = new ConcurrentHashMap<>(); // role → message n → deliveries
+        Map<String, AtomicInteger> perInstance = new ConcurrentHashMap<>();
+        Map<String, List<String>> instancesOf = new java.util.HashMap<>();
+        for (String role : roles) {
             for (int i = 0; i < 2; i++) {
-                buses.bus(role).subscribe("store_notify", ConsumerOptions.defaults(),
-                        m -> perRole.computeIfAbsent(role, r -> new AtomicInteger()).incrementAndGet());
+                Bus b = buses.bus(role);
+                String instance = b.options().instanceId();
+                instancesOf.computeIfAbsent(role, r -> new ArrayList<>()).add(instance);
+                perInstance.put(instance, new AtomicInteger());
+                b.subscribe("store_notify", ConsumerOptions.defaults(), m -> {
+                    perInstance.get(instance).incrementAndGet();
+                    perRole.computeIfAbsent(role, r -> new ConcurrentHashMap<>())
+                            .computeIfAbsent(m.body().getAsJsonObject().get("id").getAsInt(), n -> new AtomicInteger()).incrementAndGet();
+                });
             }
         }
         Bus store = buses.bus("store");
-        for (int i = 0; i < 100; i++) store.publish("store_notify", "item.added", body("id", i)).join();
-        Await.until(Duration.ofSeconds(10), "both roles got 100", () ->
-                perRole.getOrDefault("stats", new AtomicInteger()).get() == 100
-                        && perRole.getOrDefault("notify", new AtomicInteger()).get() == 100);
+        for (int i = 0; i < total; i++) store.publish("store_notify", "item.added", body("id", i)).join();
+        Await.until(Duration.ofSeconds(10), () -> "both roles got " + total + ": " + perInstance, () -> roles.stream()
+                .allMatch(r -> perRole.getOrDefault(r, Map.of()).size() == total));
+        // Longer than a takeover (1.5 s here): a duplicate or a stray redelivery would show up by now.
+        Await.pause(Duration.ofSeconds(2));
+        for (String role : roles) {
+            Map<Integer, AtomicInteger> got = perRole.get(role);
+            assertEquals(total, got.size(), role + " got every message");
+            got.forEach((n, count) -> assertEquals(1, count.get(), role + " got message " + n + " once"));
+            int sum = 0;
+            for (String instance : instancesOf.get(role)) {
+                int share = perInstance.get(instance).get();
+                assertTrue(share > 0, role + " instance " + instance + " got a share: " + perInstance);
+                sum += share;
+            }
+            assertEquals(total, sum, role + "'s instances together got each message once");
+        }
     }
 
     @Test
@@ -197,12 +221,31 @@ class BusContractTest extends RedisTestBase {
             running.decrementAndGet();
         });
         List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (int i = 0; i < 500; i++) sends.add(producer.sendAsync("ordered", "x", body("n", i), Map.of()));
+        for (int i = 0; i < 500; i++) sends.add(producer.sendAsync("ordered", "x", body("n", i)));
         sends.forEach(CompletableFuture::join);
         Await.until(Duration.ofSeconds(10), "500 handled", () -> seen.size() == 500);
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < 500; i++) expected.add(i);
         assertEquals(expected, seen, "stream order");
         assertEquals(1, maxRunning.get(), "one handler at a time");
+    }
+
+    @Test
+    void aBroadcastControlCommandReachesEveryInstanceOnce() {
+        Map<String, List<String>> got = new ConcurrentHashMap<>();
+        List<Bus> instances = List.of(buses.bus("web"), buses.bus("store"));
+        for (Bus b : instances) {
+            List<String> mine = new java.util.concurrent.CopyOnWriteArrayList<>();
+            got.put(b.options().instanceId(), mine);
+            b.onControl("config.reload", body -> mine.add(body.getAsJsonObject().get("file").getAsString()));
+        }
+        Await.pause(Duration.ofMillis(600)); // two heartbeats (250 ms here): every instance has polled the control key
+        // The first command ever sent on a namespace counts too.
+        instances.get(0).admin().broadcast("config.reload", body("file", "a.json"));
+        Await.until(Duration.ofSeconds(5), () -> "every instance got it: " + got, () -> got.values().stream().allMatch(l -> l.size() == 1));
+        instances.get(0).admin().broadcast("config.reload", body("file", "b.json"));
+        Await.until(Duration.ofSeconds(5), () -> "every instance got the second: " + got, () -> got.values().stream().allMatch(l -> l.size() == 2));
+        Await.pause(Duration.ofMillis(600));
+        got.values().forEach(l -> assertEquals(List.of("a.json", "b.json"), l, "each command once, in order"));
     }
 }

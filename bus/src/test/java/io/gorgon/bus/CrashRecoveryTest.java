@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
+import io.gorgon.bus.testing.RedisTestBase;
 import io.gorgon.bus.testing.TestBuses;
 import io.gorgon.bus.testing.WorkerProcess;
 import java.nio.file.Path;
@@ -23,70 +24,67 @@ import redis.clients.jedis.Jedis;
  * Consumers and Redis die for real (SIGKILL), and we count like Jepsen's queue checker: every acknowledged send is
  * delivered (lost = 0); duplicates are reported; nothing unexpected appears.
  */
-class CrashRecoveryTest {
+class CrashRecoveryTest extends RedisTestBase {
     @TempDir
     Path tmp;
 
     @Test
     void survivorsFinishTheWorkOfAKilledConsumerWithinFiveSeconds() {
         int total = 3000;
-        try (LocalRedis redis = LocalRedis.builder().build().start(); TestBuses buses = new TestBuses(redis.uri())) {
-            String ns = buses.namespace();
-            List<ChildJvm> workers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    workers.add(ChildJvm.start(WorkerProcess.class, List.of(redis.uri(), ns, "worker-" + i, "work", "5"), Map.of(),
-                            tmp.resolve("worker-" + i + ".log")));
-                }
-                Await.until(Duration.ofSeconds(30), "workers ready", () -> workers.stream().allMatch(w -> w.logText().contains("ready")));
-                // Production timings: heartbeat 1 s, takeover after 3 s.
-                Bus producer = buses.bus(BusOptions.of(redis.uri(), "producer").withNamespace(ns));
-                List<CompletableFuture<Void>> acked = new ArrayList<>();
-                for (int n = 0; n < total; n++) acked.add(producer.sendAsync("work", "job", Map.of("n", n), Map.of()));
-                acked.forEach(CompletableFuture::join); // every send acknowledged by Redis
-
-                try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
-                    Await.until(Duration.ofSeconds(30), "some progress", () -> j.llen(ns + ":done") > 300);
-                    String stream = ns + ":q:{work}";
-                    long victimPending = pendingOf(j, stream, "worker-0");
-                    workers.get(0).kill();
-                    long killedAt = System.nanoTime();
-                    assertTrue(victimPending > 0, "the victim had messages in flight when killed");
-                    Await.until(Duration.ofSeconds(5), "victim's pending taken over", () -> pendingOf(j, stream, "worker-0") == 0);
-                    double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
-
-                    Await.until(Duration.ofSeconds(60), "all delivered", () -> distinctDone(j, ns) == total);
-                    Map<String, Integer> counts = counts(j.lrange(ns + ":done", 0, -1));
-                    long lost = 0;
-                    for (int n = 0; n < total; n++) if (!counts.containsKey(String.valueOf(n))) lost++;
-                    long duplicated = counts.values().stream().filter(c -> c > 1).count();
-                    long unexpected = counts.keySet().stream().filter(k -> Integer.parseInt(k) >= total).count();
-                    System.out.printf("crash-check: sent=%d lost=%d duplicated=%d unexpected=%d victimInFlight=%d takeover=%.2fs%n",
-                            total, lost, duplicated, unexpected, victimPending, takeoverSeconds);
-                    assertEquals(0, lost, "lost");
-                    assertEquals(0, unexpected, "unexpected");
-                    assertTrue(duplicated <= victimPending, "only the victim's in-flight work can run twice");
-                }
-            } finally {
-                workers.forEach(ChildJvm::close);
+        String ns = buses.namespace();
+        List<ChildJvm> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                workers.add(ChildJvm.start(WorkerProcess.class, List.of(redis.uri(), ns, "worker-" + i, "work", "5"), Map.of(),
+                        tmp.resolve("worker-" + i + ".log")));
             }
+            Await.until(Duration.ofSeconds(30), "workers ready", () -> workers.stream().allMatch(w -> w.logText().contains("ready")));
+            // Production timings: heartbeat 1 s, takeover after 3 s.
+            Bus producer = buses.bus(BusOptions.of(redis.uri(), "producer").withNamespace(ns));
+            List<CompletableFuture<Void>> acked = new ArrayList<>();
+            for (int n = 0; n < total; n++) acked.add(producer.sendAsync("work", "job", Map.of("n", n)));
+            acked.forEach(CompletableFuture::join); // every send acknowledged by Redis
+
+            try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+                Await.until(Duration.ofSeconds(30), "some progress", () -> j.llen(ns + ":done") > 300);
+                String stream = ns + ":q:{work}";
+                long victimPending = pendingOf(j, stream, "worker-0");
+                workers.get(0).kill();
+                long killedAt = System.nanoTime();
+                assertTrue(victimPending > 0, "the victim had messages in flight when killed");
+                Await.until(Duration.ofSeconds(5), "victim's pending taken over", () -> pendingOf(j, stream, "worker-0") == 0);
+                double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+
+                Await.until(Duration.ofSeconds(60), "all delivered", () -> distinctDone(j, ns) == total);
+                Map<String, Integer> counts = counts(j.lrange(ns + ":done", 0, -1));
+                long lost = 0;
+                for (int n = 0; n < total; n++) if (!counts.containsKey(String.valueOf(n))) lost++;
+                long duplicated = counts.values().stream().filter(c -> c > 1).count();
+                long unexpected = counts.keySet().stream().filter(k -> Integer.parseInt(k) >= total).count();
+                System.out.printf("crash-check: sent=%d lost=%d duplicated=%d unexpected=%d victimInFlight=%d takeover=%.2fs%n",
+                        total, lost, duplicated, unexpected, victimPending, takeoverSeconds);
+                assertEquals(0, lost, "lost");
+                assertEquals(0, unexpected, "unexpected");
+                assertTrue(duplicated <= victimPending, "only the victim's in-flight work can run twice");
+            }
+        } finally {
+            workers.forEach(ChildJvm::close);
         }
     }
 
     @Test
     void aRedisOutageFailsSendsWithUnavailableAndWorkResumesAfterwardsWithoutLosingAcknowledgedSends() {
-        try (LocalRedis redis = LocalRedis.builder().dir(tmp.resolve("redis")).appendOnly(true).appendFsync("always").build().start();
-             TestBuses buses = new TestBuses(redis.uri())) {
-            Bus worker = buses.bus(buses.options("worker").withSendTimeout(Duration.ofSeconds(1)));
+        try (LocalRedis crashing = crashableRedis(tmp.resolve("redis")); TestBuses crashBuses = new TestBuses(crashing.uri())) {
+            Bus worker = crashBuses.bus(crashBuses.options("worker").withSendTimeout(Duration.ofSeconds(1)));
             java.util.Set<Integer> processed = java.util.concurrent.ConcurrentHashMap.newKeySet();
             worker.consume("jobs", ConsumerOptions.defaults(), m -> processed.add(m.body().getAsJsonObject().get("n").getAsInt()));
-            Bus producer = buses.bus(buses.options("producer").withSendTimeout(Duration.ofSeconds(1)));
+            Bus producer = crashBuses.bus(crashBuses.options("producer").withSendTimeout(Duration.ofSeconds(1)));
             List<Integer> acknowledged = new ArrayList<>();
             for (int n = 0; n < 100; n++) {
                 producer.send("jobs", "job", Map.of("n", n));
                 acknowledged.add(n);
             }
-            redis.kill(); // SIGKILL: a crash, not a clean shutdown
+            crashing.kill(); // SIGKILL: a crash, not a clean shutdown
             for (int n = 100; n < 103; n++) {
                 int k = n;
                 BusException e = org.junit.jupiter.api.Assertions.assertThrows(BusException.class,
@@ -94,11 +92,11 @@ class CrashRecoveryTest {
                 assertEquals(Failure.UNAVAILABLE, e.failure(), e.toString());
             }
             // A send whose deadline outlasts the outage succeeds once Redis is back.
-            Bus patient = buses.bus(buses.options("producer").withSendTimeout(Duration.ofSeconds(10)));
-            CompletableFuture<Void> during = patient.sendAsync("jobs", "job", Map.of("n", 103), Map.of());
-            FailureHandlingTest.sleepQuietly(500);
+            Bus patient = crashBuses.bus(crashBuses.options("producer").withSendTimeout(Duration.ofSeconds(10)));
+            CompletableFuture<Void> during = patient.sendAsync("jobs", "job", Map.of("n", 103));
+            Await.pause(Duration.ofMillis(500));
             assertTrue(!during.isDone(), "still retrying while Redis is down");
-            redis.start(); // same port and data directory: AOF replay
+            crashing.start(); // same port and data directory: AOF replay
             during.join();
             acknowledged.add(103);
             for (int n = 200; n < 220; n++) {
@@ -120,16 +118,15 @@ class CrashRecoveryTest {
 
     @Test
     void withAppendfsyncAlwaysARedisCrashLosesNoAcknowledgedSend() {
-        try (LocalRedis redis = LocalRedis.builder().dir(tmp.resolve("aof")).appendOnly(true).appendFsync("always").build().start();
-             TestBuses buses = new TestBuses(redis.uri())) {
-            Bus producer = buses.bus("producer");
+        try (LocalRedis crashing = crashableRedis(tmp.resolve("aof")); TestBuses crashBuses = new TestBuses(crashing.uri())) {
+            Bus producer = crashBuses.bus("producer");
             List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int n = 0; n < 2000; n++) acks.add(producer.sendAsync("durable", "job", Map.of("n", n), Map.of()));
+            for (int n = 0; n < 2000; n++) acks.add(producer.sendAsync("durable", "job", Map.of("n", n)));
             acks.forEach(CompletableFuture::join);
-            redis.kill();
-            redis.start();
-            try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
-                assertEquals(2000, j.xlen(buses.namespace() + ":q:{durable}"), "every acknowledged send survived SIGKILL of redis-server");
+            crashing.kill();
+            crashing.start();
+            try (Jedis j = new Jedis("127.0.0.1", crashing.port())) {
+                assertEquals(2000, j.xlen(crashBuses.namespace() + ":q:{durable}"), "every acknowledged send survived SIGKILL of redis-server");
             }
         }
     }

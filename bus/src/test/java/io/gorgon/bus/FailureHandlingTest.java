@@ -60,7 +60,7 @@ class FailureHandlingTest extends RedisTestBase {
         buses.bus("worker").consume("boom", fastRetries(), m -> {
             throw new RuntimeException("nope");
         });
-        var f = buses.bus("web").request("boom", "x", Map.of(), Map.of(), Duration.ofSeconds(10));
+        var f = buses.bus("web").request("boom", "x", Map.of(), Duration.ofSeconds(10));
         BusException e = BusContractTest.failureOf(f);
         assertEquals(Failure.HANDLER_FAILED, e.failure());
         assertEquals(500, e.code());
@@ -120,7 +120,7 @@ class FailureHandlingTest extends RedisTestBase {
         Bus web = buses.bus("web");
         worker.send("busy", "block", Map.of());
         Await.until(Duration.ofSeconds(5), "first started", () -> runs.get() == 1);
-        var late = web.request("busy", "x", Map.of(), Map.of(), Duration.ofMillis(200));
+        var late = web.request("busy", "x", Map.of(), Duration.ofMillis(200));
         BusContractTest.failureOf(late);
         gate.countDown();
         Await.until(Duration.ofSeconds(5), "expired counted", () -> worker.metrics().count("busy", "expired") == 1);
@@ -138,24 +138,16 @@ class FailureHandlingTest extends RedisTestBase {
         });
         Bus producer = buses.bus("producer");
         producer.send("churn", "x", Map.of("n", 0));
-        for (int i = 1; i <= 3000; i++) producer.sendAsync("churn", "x", Map.of("n", i), Map.of());
+        for (int i = 1; i <= 3000; i++) producer.sendAsync("churn", "x", Map.of("n", i));
         Await.until(Duration.ofSeconds(20), "3000 done", () -> done.get() == 3000);
         String stream = buses.namespace() + ":q:{churn}";
         try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
             // The held first entry pins the stream: the trimmer may not cut below it.
-            sleepQuietly(6000);
+            Await.pause(Duration.ofSeconds(6));
             assertTrue(j.xlen(stream) > 2900, "nothing trimmed while the oldest entry is unacknowledged: " + j.xlen(stream));
             hold.countDown();
             Await.until(Duration.ofSeconds(15), () -> "trimmed, xlen=" + j.xlen(stream), () -> j.xlen(stream) < 200);
         }
         assertEquals(3001, done.get());
-    }
-
-    static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

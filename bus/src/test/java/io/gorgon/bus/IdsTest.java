@@ -1,6 +1,6 @@
 package io.gorgon.bus;
 
-import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.bus.testing.RedisTestBase;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IdsTest {
+class IdsTest extends RedisTestBase {
     @Test
     void positiveUniqueAndIncreasingEvenWhenTheClockStandsStillOrStepsBack() {
         AtomicLong now = new AtomicLong(Ids.EPOCH_MS + 1_000);
@@ -51,11 +51,12 @@ class IdsTest {
 
     @Test
     void eachProcessGetsItsOwnNodeFromRedis() {
-        try (LocalRedis server = LocalRedis.builder().build().start(); RedisClient redis = RedisClient.create(server.uri())) {
-            Ids a = Ids.fromRedis(redis, "t");
-            Ids b = Ids.fromRedis(redis, "t");
+        String ns = buses.namespace();
+        try (RedisClient client = RedisClient.create(redis.uri())) {
+            Ids a = Ids.fromRedis(client, ns);
+            Ids b = Ids.fromRedis(redis.uri(), ns); // over a connection of its own
             assertNotEquals(a.node(), b.node());
-            assertEquals("2", redis.get("t:seq:node"));
+            assertEquals("2", client.get(ns + ":seq:node"));
         }
     }
 }

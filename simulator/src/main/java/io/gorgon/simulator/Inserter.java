@@ -3,7 +3,6 @@ package io.gorgon.simulator;
 import io.gorgon.bus.Bus;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.bus.Ids;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +68,7 @@ final class Inserter {
             inFlight.acquireUninterruptibly();
             attempted.incrementAndGet();
             bus.sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT,
-                    SyntheticData.loadItem(id, user, System.currentTimeMillis(), runTag, seq++), Map.of())
+                    SyntheticData.loadItem(id, user, System.currentTimeMillis(), runTag, seq++))
                     .whenComplete((ok, err) -> {
                         if (err == null) acknowledged.add(id);
                         else unknown.add(id);

@@ -6,7 +6,6 @@ import io.gorgon.bus.Ids;
 import io.gorgon.protocol.Protocol;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -160,7 +159,7 @@ final class Seeder {
 
     private void send(String type, JsonObject body) {
         inFlight.acquireUninterruptibly();
-        bus.sendAsync(Protocol.STORE_PUT, type, body, Map.of()).whenComplete((ok, err) -> {
+        bus.sendAsync(Protocol.STORE_PUT, type, body).whenComplete((ok, err) -> {
             inFlight.release();
             if (err == null) acked.incrementAndGet();
             else failed.add(new Failed(type, body));

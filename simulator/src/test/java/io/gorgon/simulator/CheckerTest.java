@@ -3,12 +3,8 @@ package io.gorgon.simulator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
+import io.gorgon.simulator.testing.TestMongo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -19,23 +15,18 @@ import org.junit.jupiter.api.Test;
 
 /** The loss checker's four counts, on planted data in a real mongo-java-server through the real driver. */
 class CheckerTest {
-    MongoServer server;
-    MongoClient client;
+    TestMongo mongo;
     MongoCollection<Document> items;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        server.bind("127.0.0.1", 0);
-        InetSocketAddress a = server.getLocalAddress();
-        client = MongoClients.create("mongodb://127.0.0.1:" + a.getPort());
-        items = client.getDatabase("gorgon").getCollection("items");
+        mongo = new TestMongo();
+        items = mongo.client().getDatabase("gorgon").getCollection("items");
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        mongo.close();
     }
 
     private void plant(long id, String run, Long seq) {
@@ -43,6 +34,20 @@ class CheckerTest {
         if (run != null) d.append("simrun", run);
         if (seq != null) d.append("simseq", seq);
         items.insertOne(d);
+    }
+
+    @Test
+    void notesCreatedOverHttpAreCheckedToo() {
+        // Issue 12 #4: POST /items notes. Acknowledged 1, 2 (ids from the 201s); 3's answer never came (seq 9003).
+        plant(1, "run2", 9001L);
+        plant(2, "run2", 9002L);
+        plant(3, "run2", 9003L);  // the unanswered one was stored: recovered, not unexpected
+        plant(4, "run2", 9002L);  // note 9002 stored again under another id: the defect this check exists for
+        Checker.Result r = new Checker(items).check(new long[]{1, 2}, new long[0], new long[]{9003, 9004}, "run2");
+        assertEquals(0, r.lost());
+        assertEquals(1, r.recovered());
+        assertEquals(1, r.duplicates());
+        assertEquals(1, r.unexpected(), "the second copy of 9002 has an id nobody was told");
     }
 
     @Test

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.gorgon.bus.redis.LocalRedis;
-import io.gorgon.bus.testing.TestBuses;
+import io.gorgon.bus.testing.RedisTestBase;
+import io.gorgon.simulator.testing.TestMongo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,11 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * random users' notes with its token, and every outcome classified. The web role lives in another module, so a JDK
  * HttpServer speaking the web API's contract stands in for it (the lead's end-to-end drill runs the real one).
  */
-class SimHttpLoadTest {
-    LocalRedis redis;
-    MongoServer mongoServer;
-    MongoClient mongo;
-    TestBuses buses;
+class SimHttpLoadTest extends RedisTestBase {
+    TestMongo mongo;
     HttpServer web;
     final AtomicLong infoRequests = new AtomicLong();
     final AtomicLong unauthorized = new AtomicLong();
@@ -52,13 +45,9 @@ class SimHttpLoadTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        redis = LocalRedis.builder().build().start();
-        mongoServer = new MongoServer(new MemoryBackend());
-        mongoServer.bind("127.0.0.1", 0);
-        mongo = MongoClients.create(mongoUri());
-        buses = new TestBuses(redis.uri());
+        mongo = new TestMongo();
         for (long id = 1; id <= 3; id++) {
-            mongo.getDatabase(buses.namespace()).getCollection("users").insertOne(new Document("_id", id).append("name", "u" + id));
+            mongo.client().getDatabase(buses.namespace()).getCollection("users").insertOne(new Document("_id", id).append("name", "u" + id));
         }
         web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -67,10 +56,6 @@ class SimHttpLoadTest {
         web.createContext("/info/", this::info);
         web.start();
         buses.bus(buses.options("web").withPorts(Map.of("http", web.getAddress().getPort())));
-    }
-
-    private String mongoUri() {
-        return "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
     }
 
     private void info(HttpExchange ex) throws IOException {
@@ -101,10 +86,7 @@ class SimHttpLoadTest {
     @AfterEach
     void tearDown() {
         web.stop(0);
-        buses.close();
         mongo.close();
-        mongoServer.shutdownNow();
-        redis.close();
     }
 
     private int run(SimulatorOptions o, StringBuilder out) {
@@ -116,7 +98,7 @@ class SimHttpLoadTest {
     }
 
     private SimulatorOptions options(Path report) {
-        return SimulatorOptions.defaults().withMesh(redis.uri(), buses.namespace(), mongoUri(), buses.namespace())
+        return SimulatorOptions.defaults().withMesh(redis.uri(), buses.namespace(), mongo.uri(), buses.namespace())
                 .withScale(3, 0).withPhases(false, true).withLoad(4, 0, Duration.ofSeconds(2)).withReport(report);
     }
 

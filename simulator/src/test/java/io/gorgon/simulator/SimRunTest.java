@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import io.gorgon.bus.redis.LocalRedis;
-import io.gorgon.bus.testing.TestBuses;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.gorgon.bus.testing.RedisTestBase;
+import io.gorgon.simulator.testing.StandInStore;
+import io.gorgon.simulator.testing.TestMongo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,43 +29,27 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link StandInStore} stands in for the store role; a lossy variant acknowledges some notes without writing them,
  * and the checker must catch it.
  */
-class SimRunTest {
-    static LocalRedis redis;
-    static MongoServer mongoServer;
-    static String mongoUri;
-    TestBuses buses;
-    MongoClient mongo;
+class SimRunTest extends RedisTestBase {
+    static TestMongo mongo;
     MongoDatabase db;
     String database;
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startInfra() {
-        redis = LocalRedis.builder().build().start();
-        mongoServer = new MongoServer(new MemoryBackend());
-        mongoServer.bind("127.0.0.1", 0);
-        mongoUri = "mongodb://127.0.0.1:" + mongoServer.getLocalAddress().getPort();
+    static void startMongo() {
+        mongo = new TestMongo();
     }
 
     @AfterAll
-    static void stopInfra() {
-        mongoServer.shutdownNow();
-        redis.close();
+    static void stopMongo() {
+        mongo.close();
     }
 
     @BeforeEach
     void setUp() {
-        buses = new TestBuses(redis.uri());
-        mongo = MongoClients.create(mongoUri);
         database = buses.namespace();
-        db = mongo.getDatabase(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        buses.close();
-        mongo.close();
+        db = mongo.client().getDatabase(database);
     }
 
     private void standInStore(int dropEvery) {
@@ -77,7 +57,7 @@ class SimRunTest {
     }
 
     private SimulatorOptions options() {
-        return SimulatorOptions.defaults().withMesh(redis.uri(), buses.namespace(), mongoUri, database)
+        return SimulatorOptions.defaults().withMesh(redis.uri(), buses.namespace(), mongo.uri(), database)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20));
     }
 

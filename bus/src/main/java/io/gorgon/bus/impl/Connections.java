@@ -9,11 +9,11 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 
 /** Opens single Redis connections from a redis:// or rediss:// URI (password, user, database, TLS). */
-public final class Connections {
+final class Connections {
     private final HostAndPort address;
     private final JedisClientConfig config;
 
-    public Connections(String uri, String clientName) {
+    Connections(String uri, String clientName) {
         URI u = URI.create(uri);
         String scheme = u.getScheme();
         if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
@@ -40,18 +40,14 @@ public final class Connections {
         this.config = b.build();
     }
 
-    public Jedis open() {
+    Jedis open() {
         Jedis j = new Jedis(address, config);
         j.ping(); // connect now, so failures surface here and not on the first command
         return j;
     }
 
-    public HostAndPort address() {
+    HostAndPort address() {
         return address;
-    }
-
-    public JedisClientConfig config() {
-        return config;
     }
 
     private static String decode(String s) {

@@ -9,7 +9,9 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
-import io.gorgon.bus.Envelope;
+import com.google.gson.JsonObject;
+import io.gorgon.bus.BusException;
+import io.gorgon.bus.Failure;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -17,9 +19,13 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Envelope ⇄ JSON, strictly: anything a consumer cannot trust is a {@link Malformed} with a reason. */
-public final class EnvelopeCodec {
-    public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+/**
+ * The wire formats, and the only place they are written or read: envelopes (strictly: anything a consumer cannot
+ * trust is a {@link Malformed} with a reason) and replies ({@code {"corr", "ok": true, "body"}} or
+ * {@code {"corr", "ok": false, "failure", "code", "text"}}) and control commands ({@code {"command", "body", "at"}}).
+ */
+final class EnvelopeCodec {
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private EnvelopeCodec() {}
 
@@ -27,7 +33,7 @@ public final class EnvelopeCodec {
      * Written field by field with a {@link JsonWriter}: no intermediate JsonObject tree (its LinkedTreeMap inserts were
      * a large share of the CPU per message in {@code scripts/bench bus}).
      */
-    public static String encode(Envelope e) {
+    static String encode(Envelope e) {
         StringWriter out = new StringWriter(192);
         try {
             JsonWriter w = new JsonWriter(out);
@@ -63,7 +69,7 @@ public final class EnvelopeCodec {
      * Read with a streaming {@link JsonReader}: only the body becomes a JSON tree. Checks run in a fixed order once
      * the whole object is read, so a broken envelope always gets the same reason.
      */
-    public static Envelope decode(String json) throws Malformed {
+    static Envelope decode(String json) throws Malformed {
         if (json == null) throw new Malformed("no envelope field");
         if (json.isBlank()) throw new Malformed("envelope is not a JSON object");
         Object v = null, id = null, type = null, queue = null, ts = null, replyTo = null, corr = null, deadline = null;
@@ -176,6 +182,70 @@ public final class EnvelopeCodec {
         return value;
     }
 
+    /** A successful reply to the request with correlation id {@code corr}. */
+    static String okReply(String corr, JsonElement body) {
+        JsonObject o = new JsonObject();
+        o.addProperty("corr", corr);
+        o.addProperty("ok", true);
+        o.add("body", body == null ? JsonNull.INSTANCE : body);
+        return GSON.toJson(o);
+    }
+
+    /** A failed reply: the requester's future fails with a BusException of this failure, code and text. */
+    static String failureReply(String corr, Failure failure, int code, String text) {
+        JsonObject o = new JsonObject();
+        o.addProperty("corr", corr);
+        o.addProperty("ok", false);
+        o.addProperty("failure", failure.name());
+        o.addProperty("code", code);
+        o.addProperty("text", text);
+        return GSON.toJson(o);
+    }
+
+    /** A decoded reply: its correlation id and either a body or the failure to raise. */
+    record Reply(String corr, JsonElement body, BusException failure) {}
+
+    /** Reads a reply; a failure name from a newer peer reads as HANDLER_FAILED. */
+    static Reply decodeReply(String json) throws Malformed {
+        try {
+            JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+            String corr = o.has("corr") && !o.get("corr").isJsonNull() ? o.get("corr").getAsString() : null;
+            if (o.has("ok") && o.get("ok").getAsBoolean()) return new Reply(corr, o.get("body"), null);
+            Failure failure = Failure.HANDLER_FAILED;
+            try {
+                failure = Failure.valueOf(o.get("failure").getAsString());
+            } catch (RuntimeException ignored) {
+                // unknown or missing: HANDLER_FAILED
+            }
+            int code = o.has("code") ? o.get("code").getAsInt() : 500;
+            String text = o.has("text") && !o.get("text").isJsonNull() ? o.get("text").getAsString() : "";
+            return new Reply(corr, null, new BusException(failure, code, text));
+        } catch (RuntimeException e) {
+            throw new Malformed("bad reply: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** A control command broadcast to every instance. */
+    record Control(String command, JsonElement body) {}
+
+    static String encodeControl(String command, Object body, long at) {
+        JsonObject o = new JsonObject();
+        o.addProperty("command", command);
+        o.add("body", GSON.toJsonTree(body));
+        o.addProperty("at", at);
+        return GSON.toJson(o);
+    }
+
+    static Control decodeControl(String json) throws Malformed {
+        try {
+            JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+            String command = o.has("command") && !o.get("command").isJsonNull() ? o.get("command").getAsString() : "";
+            return new Control(command, o.get("body"));
+        } catch (RuntimeException e) {
+            throw new Malformed("bad control command: " + oneLine(e.getMessage()));
+        }
+    }
+
     static String oneLine(String s) {
         if (s == null) return "";
         String t = s.replaceAll("\\s+", " ");
@@ -183,8 +253,8 @@ public final class EnvelopeCodec {
     }
 
     /** An envelope that cannot be processed; it is dead-lettered with {@link #getMessage()} as the reason. */
-    public static final class Malformed extends Exception {
-        public Malformed(String reason) {
+    static final class Malformed extends Exception {
+        Malformed(String reason) {
             super("malformed envelope: " + reason, null, false, false);
         }
     }

@@ -9,7 +9,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /** A Dropwizard reservoir that keeps every value in an HdrHistogram: exact-enough percentiles, no sampling bias. */
-public final class HdrReservoir implements Reservoir {
+final class HdrReservoir implements Reservoir {
     private final ConcurrentHistogram histogram = new ConcurrentHistogram(3);
 
     @Override

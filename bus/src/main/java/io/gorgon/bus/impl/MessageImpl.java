@@ -1,7 +1,6 @@
 package io.gorgon.bus.impl;
 
 import com.google.gson.JsonElement;
-import io.gorgon.bus.Envelope;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Message;
 import java.util.ArrayList;
@@ -25,8 +24,28 @@ final class MessageImpl implements Message {
     }
 
     @Override
-    public Envelope envelope() {
-        return envelope;
+    public String id() {
+        return envelope.id();
+    }
+
+    @Override
+    public String type() {
+        return envelope.type();
+    }
+
+    @Override
+    public long sentAt() {
+        return envelope.ts();
+    }
+
+    @Override
+    public String header(String name) {
+        return envelope.header(name);
+    }
+
+    @Override
+    public JsonElement body() {
+        return envelope.body();
     }
 
     @Override
@@ -44,7 +63,7 @@ final class MessageImpl implements Message {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
         JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
-        outputs.add(bus.sendReply(envelope, RedisBus.okReply(json)));
+        outputs.add(bus.sendReply(envelope, EnvelopeCodec.okReply(envelope.corr(), json)));
     }
 
     @Override
@@ -63,14 +82,14 @@ final class MessageImpl implements Message {
                 return CompletableFuture.completedFuture(id);
             }
             if (!envelope.expectsReply()) return CompletableFuture.completedFuture(null);
-            return bus.sendReply(envelope, RedisBus.failureReply(Failure.NO_CONSUMER, 503, "no live instance consumes " + queue));
+            return bus.sendReply(envelope, EnvelopeCodec.failureReply(envelope.corr(), Failure.NO_CONSUMER, 503, "no live instance consumes " + queue));
         }));
     }
 
     synchronized void fail(int code, String text) {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
-        outputs.add(bus.sendReply(envelope, RedisBus.failureReply(Failure.HANDLER_FAILED, code, text)));
+        outputs.add(bus.sendReply(envelope, EnvelopeCodec.failureReply(envelope.corr(), Failure.HANDLER_FAILED, code, text)));
     }
 
     /** Completes when everything the handler sent is in Redis; fails if any of it failed. */

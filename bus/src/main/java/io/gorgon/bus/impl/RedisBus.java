@@ -8,7 +8,7 @@ import io.gorgon.bus.BusException;
 import io.gorgon.bus.BusMetrics;
 import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.ConsumerOptions;
-import io.gorgon.bus.Envelope;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Handler;
 import io.gorgon.bus.Keys;
@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Response;
 
 /** The Redis Streams implementation of {@link Bus}. */
-public final class RedisBus implements Bus {
+final class RedisBus implements Bus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
 
     final BusOptions options;
     final Keys keys;
     final Connections connections;
     final Writer writer;
-    final BusMetrics metrics = new BusMetrics();
+    final Metrics metrics = new Metrics();
     final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     final ScheduledThreadPoolExecutor scheduler;
     final Registry registry;
@@ -61,7 +61,7 @@ public final class RedisBus implements Bus {
         this.admin = new AdminImpl(keys, connections, options.heartbeat(), options.takeoverAfter());
     }
 
-    public static RedisBus connect(BusOptions options) {
+    static RedisBus connect(BusOptions options) {
         RedisBus bus = new RedisBus(options);
         bus.registry.register();
         bus.replies.start();
@@ -75,28 +75,29 @@ public final class RedisBus implements Bus {
     // ---- verbs ----
 
     @Override
-    public CompletableFuture<Void> sendAsync(String queue, String type, Object body, Map<String, String> headers) {
-        Envelope e = envelope(queue, type, body, headers, null, null, 0);
+    public CompletableFuture<Void> sendAsync(String queue, String type, Object body, DeliveryOptions delivery) {
+        Envelope e = envelope(queue, type, body, delivery.headers(), null, null, 0);
         String json = EnvelopeCodec.encode(e);
         String stream = keys.stream(queue);
-        return writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), sendTimeoutMs())
+        return writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), timeoutMs(delivery))
                 .thenAccept(id -> metrics.sent(queue));
     }
 
     @Override
-    public CompletableFuture<JsonElement> request(String queue, String type, Object body, Map<String, String> headers, Duration timeout) {
+    public CompletableFuture<JsonElement> request(String queue, String type, Object body, DeliveryOptions delivery) {
         long now = System.currentTimeMillis();
+        long timeoutMs = timeoutMs(delivery);
         String corr = options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36);
-        Envelope e = envelope(queue, type, body, headers, keys.replies(options.instanceId()), corr, now + timeout.toMillis());
+        Envelope e = envelope(queue, type, body, delivery.headers(), keys.replies(options.instanceId()), corr, now + timeoutMs);
         CompletableFuture<JsonElement> reply = new CompletableFuture<>();
         pending.put(corr, reply);
         var timer = scheduler.schedule(() -> {
             if (pending.remove(corr, reply)) {
-                reply.completeExceptionally(new BusException(Failure.TIMEOUT, "no reply from " + queue + " within " + timeout.toMillis() + " ms"));
+                reply.completeExceptionally(new BusException(Failure.TIMEOUT, "no reply from " + queue + " within " + timeoutMs + " ms"));
             }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, timeoutMs, TimeUnit.MILLISECONDS);
         reply.whenComplete((r, x) -> timer.cancel(false));
-        enqueueIfConsumed(queue, EnvelopeCodec.encode(e), Math.min(sendTimeoutMs(), timeout.toMillis())).whenComplete((id, err) -> {
+        enqueueIfConsumed(queue, EnvelopeCodec.encode(e), Math.min(sendTimeoutMs(), timeoutMs)).whenComplete((id, err) -> {
             if (err != null) {
                 if (pending.remove(corr, reply)) reply.completeExceptionally(unwrapUnavailable(err));
             } else if (id == null) {
@@ -170,11 +171,11 @@ public final class RedisBus implements Bus {
         controlListeners.computeIfAbsent(command, c -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
-    void fireControl(JsonObject cmd) {
-        String name = cmd.has("command") ? cmd.get("command").getAsString() : "";
+    void fireControl(EnvelopeCodec.Control cmd) {
+        String name = cmd.command();
         for (Consumer<JsonElement> l : controlListeners.getOrDefault(name, List.of())) {
             try {
-                l.accept(cmd.get("body"));
+                l.accept(cmd.body());
             } catch (RuntimeException ex) {
                 log.warn("event=control_listener_failed command={} cause=\"{}\"", name, EnvelopeCodec.oneLine(ex.toString()));
             }
@@ -195,10 +196,8 @@ public final class RedisBus implements Bus {
         return writer.submit(p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
     }
 
-    /** Sends a reply (or failure) to a request's reply address; expires there if the requester is gone. */
-    CompletableFuture<Object> sendReply(Envelope request, JsonObject reply) {
-        reply.addProperty("corr", request.corr());
-        String payload = EnvelopeCodec.GSON.toJson(reply);
+    /** Sends a reply (encoded by EnvelopeCodec) to a request's reply address; expires there if the requester is gone. */
+    CompletableFuture<Object> sendReply(Envelope request, String payload) {
         String key = request.replyTo();
         long ttl = options.replyTtl().toMillis();
         return writer.submit(p -> {
@@ -209,50 +208,27 @@ public final class RedisBus implements Bus {
         }, sendTimeoutMs());
     }
 
-    static JsonObject okReply(JsonElement body) {
-        JsonObject o = new JsonObject();
-        o.addProperty("ok", true);
-        o.add("body", body);
-        return o;
-    }
-
-    static JsonObject failureReply(Failure failure, int code, String text) {
-        JsonObject o = new JsonObject();
-        o.addProperty("ok", false);
-        o.addProperty("failure", failure.name());
-        o.addProperty("code", code);
-        o.addProperty("text", text);
-        return o;
-    }
-
     /** Called by the reply listener for each reply that arrives. */
     void onReply(String payload) {
-        JsonObject o;
+        EnvelopeCodec.Reply reply;
         try {
-            o = com.google.gson.JsonParser.parseString(payload).getAsJsonObject();
-        } catch (RuntimeException e) {
-            log.warn("event=bad_reply cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+            reply = EnvelopeCodec.decodeReply(payload);
+        } catch (EnvelopeCodec.Malformed e) {
+            log.warn("event=bad_reply cause=\"{}\"", e.getMessage());
             return;
         }
-        String corr = o.has("corr") ? o.get("corr").getAsString() : null;
-        CompletableFuture<JsonElement> f = corr == null ? null : pending.remove(corr);
+        CompletableFuture<JsonElement> f = reply.corr() == null ? null : pending.remove(reply.corr());
         if (f == null) {
             metrics.lateReply(); // timed out already, or a duplicate after a redelivery
-            return;
-        }
-        if (o.has("ok") && o.get("ok").getAsBoolean()) {
-            f.complete(o.get("body"));
+        } else if (reply.failure() == null) {
+            f.complete(reply.body());
         } else {
-            Failure failure = Failure.HANDLER_FAILED;
-            try {
-                failure = Failure.valueOf(o.get("failure").getAsString());
-            } catch (RuntimeException ignored) {
-                // unknown failure names from a newer peer read as HANDLER_FAILED
-            }
-            int code = o.has("code") ? o.get("code").getAsInt() : 500;
-            String text = o.has("text") && !o.get("text").isJsonNull() ? o.get("text").getAsString() : "";
-            f.completeExceptionally(new BusException(failure, code, text));
+            f.completeExceptionally(reply.failure());
         }
+    }
+
+    private long timeoutMs(DeliveryOptions delivery) {
+        return delivery.timeout() == null ? sendTimeoutMs() : delivery.timeout().toMillis();
     }
 
     long sendTimeoutMs() {

@@ -1,7 +1,5 @@
 package io.gorgon.bus.impl;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.gorgon.bus.Keys;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +12,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The instance registry (mutuo's "tracker"): each instance keeps a hash describing itself and a heartbeat score in
  * {@code instances}; each consumed queue keeps the ids of its live consumers. Heartbeats are stamped with Redis's
- * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands.
+ * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands and the
+ * set of paused queues.
  */
 final class Registry {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -51,6 +50,11 @@ final class Registry {
 
     void heartbeat(List<StreamConsumer> consumers) {
         beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
+        if (consumers.isEmpty()) return;
+        // The operator's paused set rides on the heartbeat: a pause reaches every consumer within one beat.
+        bus.writer.submit(p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
+            for (StreamConsumer c : consumers) c.setPaused(paused.contains(c.queue()));
+        });
     }
 
     private CompletableFuture<?> beat(List<String> queues) {
@@ -92,18 +96,20 @@ final class Registry {
     }
 
     private void onControlVersion(String version) {
-        if (version == null || version.equals(controlVersion)) return;
+        // No key yet is version "0": the first command ever sent on a namespace (INCR makes it "1") is then a change.
+        String seen = version == null ? "0" : version;
+        if (seen.equals(controlVersion)) return;
         boolean first = controlVersion == null;
-        controlVersion = version;
+        controlVersion = seen;
         if (first) return; // commands issued before this instance started are not for it
         bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;
             try {
-                JsonObject cmd = JsonParser.parseString(json).getAsJsonObject();
-                log.info("event=control_received command={}", cmd.get("command"));
+                EnvelopeCodec.Control cmd = EnvelopeCodec.decodeControl(json);
+                log.info("event=control_received command={}", cmd.command());
                 bus.handlers.execute(() -> bus.fireControl(cmd));
-            } catch (RuntimeException e) {
-                log.warn("event=bad_control_command cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
+            } catch (EnvelopeCodec.Malformed e) {
+                log.warn("event=bad_control_command cause=\"{}\"", e.getMessage());
             }
         });
     }

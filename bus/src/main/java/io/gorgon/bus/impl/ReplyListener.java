@@ -16,14 +16,15 @@ final class ReplyListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
     private final RedisBus bus;
     private final String key;
+    private final Reconnecting redis;
     private volatile boolean running = true;
-    private volatile Jedis conn;
     private volatile long clientId = -1;
     private Thread thread;
 
     ReplyListener(RedisBus bus) {
         this.bus = bus;
         this.key = bus.keys.replies(bus.options.instanceId());
+        this.redis = new Reconnecting(bus.connections, "replies", j -> clientId = j.clientId());
     }
 
     void start() {
@@ -31,42 +32,25 @@ final class ReplyListener implements AutoCloseable {
     }
 
     private void loop() {
-        long backoff = 50;
-        boolean warned = false;
         while (running) {
             try {
-                if (conn == null) {
-                    conn = bus.connections.open();
-                    clientId = conn.clientId();
-                }
+                Jedis conn = redis.get();
                 KeyValue<String, String> first = conn.blpop(1.0, key);
+                redis.succeeded();
                 if (first == null) continue;
                 bus.onReply(first.getValue());
                 // Drain what else arrived in one round trip: under load replies come in bursts.
                 List<String> more = conn.lpop(key, 256);
                 if (more != null) for (String r : more) bus.onReply(r);
-                backoff = 50;
-                warned = false;
             } catch (JedisConnectionException e) {
-                closeConn();
                 if (!running) break;
-                if (!warned) log.warn("event=redis_unavailable component=replies cause=\"{}\"", EnvelopeCodec.oneLine(e.getMessage()));
-                warned = true;
-                Quietly.sleep(backoff);
-                backoff = Math.min(2000, backoff * 2);
+                redis.failed(e);
             } catch (RuntimeException e) {
                 log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
-                closeConn();
-                Quietly.sleep(backoff);
+                redis.failed(e);
             }
         }
-        closeConn();
-    }
-
-    private void closeConn() {
-        Jedis c = conn;
-        conn = null;
-        Quietly.close(c);
+        redis.close();
     }
 
     @Override

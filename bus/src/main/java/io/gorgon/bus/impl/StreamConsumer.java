@@ -2,20 +2,17 @@ package io.gorgon.bus.impl;
 
 import io.gorgon.bus.BusException;
 import io.gorgon.bus.ConsumerOptions;
-import io.gorgon.bus.Envelope;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Handler;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,28 +23,16 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XClaimParams;
-import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
-import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamPendingEntry;
-import redis.clients.jedis.resps.StreamPendingSummary;
 
 /**
  * One instance consuming one queue as a member of a consumer group.
  *
  * <p>A reader thread takes entries with XREADGROUP (each lands in the group's pending list, PEL) and runs each on a
  * virtual thread, bounded by {@code concurrency}. An entry is acknowledged (XACK, pipelined) only after its handler
- * returned and its reply or forward is in Redis. A maintenance pass every half second
- * <ul>
- *   <li>redelivers this instance's failed entries once their backoff has passed (XCLAIM to itself),</li>
- *   <li>takes over the pending entries of group members whose registry heartbeat lapsed (never of live ones, so a
- *       slow handler is never stolen),</li>
- *   <li>dead-letters entries delivered {@code maxDeliveries} times, and</li>
- *   <li>trims the stream below the oldest entry any group still needs.</li>
- * </ul>
+ * returned and its reply or forward is in Redis. A failed entry stays pending; {@link Maintenance} redelivers it,
+ * takes over dead members' entries, dead-letters what keeps failing and trims the stream.
  */
 final class StreamConsumer implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
@@ -64,17 +49,16 @@ final class StreamConsumer implements Subscription {
     private final Semaphore permits;
     /** Entries this instance is working on (until their ack is in Redis): never redelivered meanwhile. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean maintaining = new AtomicBoolean();
     /** For ordered consumers: one virtual thread running handlers in the order entries were read. */
     private final java.util.concurrent.ExecutorService sequential;
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingAck> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackQueued = new AtomicBoolean();
     private volatile boolean reading = true;
+    /** An operator paused this queue mesh-wide: take nothing new (reads, retries, takeovers); in-flight work finishes. */
+    private volatile boolean paused;
     private volatile long readClientId = -1;
+    private final Maintenance maintenance;
     private Thread reader;
-    private ScheduledFuture<?> maintenance;
-    private Jedis control;
-    private long lastTrim;
 
     StreamConsumer(RedisBus bus, String queue, String group, ConsumerOptions opts, Handler handler, boolean topic) {
         this.bus = bus;
@@ -89,28 +73,31 @@ final class StreamConsumer implements Subscription {
         this.sequential = opts.ordered()
                 ? java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("gorgon-ordered-" + queue).factory())
                 : null;
+        this.maintenance = new Maintenance(bus, this, stream, group, opts);
     }
 
     void start() {
         // The group must exist before start returns: for a topic, "from now on" means from this call.
         long deadline = System.currentTimeMillis() + bus.sendTimeoutMs();
-        while (true) {
-            try (Jedis j = bus.connections.open()) {
-                ensureGroup(j);
-                j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
-                bus.registry.touchConsumer(j, queue);
-                break;
-            } catch (JedisConnectionException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
+        try (Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {})) {
+            while (true) {
+                try {
+                    Jedis j = redis.get();
+                    ensureGroup(j);
+                    paused = j.sismember(bus.keys.paused(), queue); // a queue paused before this instance started stays paused
+                    j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
+                    bus.registry.touchConsumer(j, queue);
+                    break;
+                } catch (JedisConnectionException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
+                    }
+                    redis.failed(e);
                 }
-                Quietly.sleep(100);
             }
         }
         reader = Thread.ofPlatform().daemon().name("gorgon-read-" + queue).start(this::readLoop);
-        maintenance = bus.scheduler.scheduleWithFixedDelay(() -> {
-            if (maintaining.compareAndSet(false, true)) bus.handlers.execute(this::maintain);
-        }, 500, 500, TimeUnit.MILLISECONDS);
+        maintenance.start();
         log.info("event=consumer_started queue={} group={} consumer={} concurrency={}", queue, group, me, opts.concurrency());
     }
 
@@ -130,22 +117,22 @@ final class StreamConsumer implements Subscription {
     // ---- reading ----
 
     private void readLoop() {
-        Jedis conn = null;
-        long backoff = 50;
-        boolean warned = false;
+        Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {
+            readClientId = j.clientId();
+            ensureGroup(j);
+        });
         while (reading) {
             try {
-                if (conn == null) {
-                    conn = bus.connections.open();
-                    readClientId = conn.clientId();
-                    ensureGroup(conn);
-                    if (warned) log.info("event=redis_reconnected component=consumer queue={}", queue);
-                    warned = false;
+                Jedis conn = redis.get();
+                if (paused) {
+                    Quietly.sleep(100);
+                    continue;
                 }
-                int n = freeSlots();
+                int n = awaitReadSize();
                 if (n == 0) continue;
                 var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
                         Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                redis.succeeded();
                 if (res != null) {
                     for (var perStream : res) {
                         for (StreamEntry e : perStream.getValue()) {
@@ -155,28 +142,20 @@ final class StreamConsumer implements Subscription {
                         }
                     }
                 }
-                backoff = 50;
             } catch (JedisConnectionException e) {
-                Quietly.close(conn);
-                conn = null;
                 if (!reading) break;
-                if (!warned) log.warn("event=redis_unavailable component=consumer queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
-                warned = true;
-                Quietly.sleep(backoff);
-                backoff = Math.min(2000, backoff * 2);
+                redis.failed(e);
             } catch (JedisDataException e) {
-                // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): recreate it.
+                // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): the reconnect
+                // recreates it.
                 log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
-                Quietly.close(conn);
-                conn = null;
-                Quietly.sleep(backoff);
-                backoff = Math.min(2000, backoff * 2);
+                redis.failed(e);
             } catch (RuntimeException e) {
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
-                Quietly.sleep(backoff);
+                redis.failed(e);
             }
         }
-        Quietly.close(conn);
+        redis.close();
     }
 
     /**
@@ -184,7 +163,7 @@ final class StreamConsumer implements Subscription {
      * read. Slots are taken per entry received, not held across the blocking read, so maintenance can use them.
      * 0 when stopping.
      */
-    private int freeSlots() {
+    private int awaitReadSize() {
         while (reading) {
             int free = permits.availablePermits();
             if (free > 0) return Math.min(free, opts.batchSize());
@@ -193,8 +172,35 @@ final class StreamConsumer implements Subscription {
         return 0;
     }
 
-    /** Runs one entry on a virtual thread. The caller holds a permit for it. */
-    private void dispatch(String id, String payload, long deliveries) {
+    // ---- what maintenance needs: slots, in-flight entries, running and dead-lettering claimed entries ----
+
+    boolean isReading() {
+        return reading;
+    }
+
+    /** Handler slots free right now. */
+    int freeSlots() {
+        return permits.availablePermits();
+    }
+
+    /** Takes a handler slot if one is free, for a claimed entry passed to {@link #dispatch} or {@link #deadLetterReserved}. */
+    boolean tryReserveSlot() {
+        return permits.tryAcquire();
+    }
+
+    /** True while this instance works on the entry (until its ack is in Redis): it must not be redelivered meanwhile. */
+    boolean isInFlight(String id) {
+        return inFlight.contains(id);
+    }
+
+    /** Dead-letters an entry for which the caller reserved a slot. */
+    void deadLetterReserved(String id, String payload, String reason, long deliveries) {
+        inFlight.add(id);
+        finishWith(id, deadLetter(id, payload, reason, deliveries));
+    }
+
+    /** Runs one entry on a virtual thread. The caller holds a slot for it. */
+    void dispatch(String id, String payload, long deliveries) {
         inFlight.add(id);
         (sequential != null ? sequential : bus.handlers).execute(() -> process(id, payload, deliveries));
     }
@@ -215,6 +221,7 @@ final class StreamConsumer implements Subscription {
             finishWith(id, ack(id));
             return;
         }
+        bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
         MessageImpl msg = new MessageImpl(bus, env, deliveries);
         try {
             handler.handle(msg);
@@ -318,139 +325,27 @@ final class StreamConsumer implements Subscription {
         });
     }
 
-    // ---- maintenance: retries, takeover, trimming ----
-
-    private void maintain() {
-        try {
-            if (!reading) return;
-            if (control == null) control = bus.connections.open();
-            redeliverOwnFailures();
-            takeOverDeadConsumers();
-            long now = System.currentTimeMillis();
-            if (now - lastTrim > 5000) {
-                lastTrim = now;
-                trim();
-            }
-        } catch (JedisConnectionException e) {
-            Quietly.close(control);
-            control = null;
-        } catch (RuntimeException | Error e) {
-            log.warn("event=maintenance_failed queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
-            Quietly.close(control);
-            control = null;
-        } finally {
-            maintaining.set(false);
-        }
-    }
-
-    private void redeliverOwnFailures() {
-        int free = permits.availablePermits();
-        if (free == 0) return;
-        List<StreamPendingEntry> mine = control.xpending(stream, group,
-                XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, Math.min(free, 100))
-                        .idle(opts.backoffBase().toMillis()).consumer(me));
-        List<StreamPendingEntry> due = new ArrayList<>();
-        for (StreamPendingEntry pe : mine) {
-            String id = pe.getID().toString();
-            if (!inFlight.contains(id) && pe.getIdleTime() >= opts.backoff(pe.getDeliveredTimes()).toMillis()) due.add(pe);
-        }
-        claimAndRun(due, opts.backoffBase().toMillis());
-    }
-
-    private void takeOverDeadConsumers() {
-        StreamPendingSummary summary = control.xpending(stream, group);
-        if (summary == null || summary.getTotal() == 0 || summary.getConsumerMessageCount() == null) return;
-        List<String> others = new ArrayList<>();
-        summary.getConsumerMessageCount().forEach((name, count) -> {
-            if (!name.equals(me) && count > 0) others.add(name);
-        });
-        if (others.isEmpty()) return;
-        List<String> args = new ArrayList<>();
-        args.add(String.valueOf(bus.options.takeoverAfter().toMillis()));
-        args.addAll(others);
-        @SuppressWarnings("unchecked")
-        List<Long> alive = (List<Long>) control.evalsha(Scripts.ALIVE.sha(), List.of(bus.keys.instances()), args);
-        for (int i = 0; i < others.size(); i++) {
-            if (alive.get(i) == 1L) continue;
-            String dead = others.get(i);
-            int free = permits.availablePermits();
-            if (free == 0) return;
-            List<StreamPendingEntry> entries = control.xpending(stream, group,
-                    XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, Math.min(free, 100)).consumer(dead));
-            if (entries.isEmpty()) continue;
-            log.info("event=takeover queue={} group={} from={} to={} entries={}", queue, group, dead, me, entries.size());
-            // min-idle makes concurrent survivors claim each entry once: the first claim resets its idle time.
-            claimAndRun(entries, bus.options.takeoverAfter().toMillis() / 2);
-        }
-        cleanUpDeadConsumers(summary);
-    }
-
-    /** Removes group members that are dead and hold nothing, so the group's consumer list stays small. */
-    private void cleanUpDeadConsumers(StreamPendingSummary summary) {
-        var consumers = control.xinfoConsumers2(stream, group);
-        List<String> idle = new ArrayList<>();
-        for (var c : consumers) {
-            long pending = summary.getConsumerMessageCount().getOrDefault(c.getName(), 0L);
-            if (!c.getName().equals(me) && pending == 0 && c.getIdle() > bus.options.takeoverAfter().toMillis() * 10) idle.add(c.getName());
-        }
-        for (String name : idle) control.xgroupDelConsumer(stream, group, name);
-    }
-
-    private void claimAndRun(List<StreamPendingEntry> entries, long minIdle) {
-        if (entries.isEmpty()) return;
-        Map<String, Long> deliveries = new HashMap<>();
-        StreamEntryID[] ids = new StreamEntryID[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-            ids[i] = entries.get(i).getID();
-            deliveries.put(ids[i].toString(), entries.get(i).getDeliveredTimes() + 1); // XCLAIM counts a delivery
-        }
-        List<StreamEntry> claimed = control.xclaim(stream, group, me, minIdle, XClaimParams.xClaimParams(), ids);
-        for (StreamEntry e : claimed) {
-            if (e == null) continue;
-            String id = e.getID().toString();
-            if (e.getFields() == null) {
-                control.xack(stream, group, e.getID()); // deleted under us: nothing left to deliver
-                continue;
-            }
-            long n = deliveries.getOrDefault(id, 2L);
-            if (!permits.tryAcquire()) return; // still pending on us: next pass
-            if (n > opts.maxDeliveries()) {
-                // Delivered this often without an ack: its handlers keep failing or dying. Park it with the reason.
-                inFlight.add(id);
-                finishWith(id, deadLetter(id, e.getFields().get("e"),
-                        "not acknowledged after " + (n - 1) + " deliveries (handler failures or crashed consumers)", n - 1));
-            } else {
-                dispatch(id, e.getFields().get("e"), n);
-            }
-        }
-    }
-
-    /**
-     * Trims acknowledged entries: below the oldest entry that any group has pending or not yet read. Never drops an
-     * undelivered or unacknowledged entry of a queue. Topics are also capped by length (see BusOptions).
-     */
-    private void trim() {
-        List<StreamGroupInfo> groups = control.xinfoGroups(stream);
-        if (groups.isEmpty()) return;
-        StreamEntryID threshold = null;
-        for (StreamGroupInfo g : groups) {
-            StreamEntryID candidate = g.getLastDeliveredId();
-            if (g.getPending() > 0) {
-                StreamPendingSummary s = control.xpending(stream, g.getName());
-                if (s.getMinId() != null && s.getMinId().compareTo(candidate) < 0) candidate = s.getMinId();
-            }
-            if (threshold == null || candidate.compareTo(threshold) < 0) threshold = candidate;
-        }
-        if (threshold != null && threshold.getTime() > 0) {
-            control.xtrim(stream, XTrimParams.xTrimParams().minId(threshold.toString()).approximateTrimming());
-        }
-    }
-
     // ---- draining ----
+
+    /** Follows the mesh-wide paused set (read with every heartbeat). */
+    void setPaused(boolean now) {
+        if (paused == now) return;
+        paused = now;
+        log.info("event={} queue={} group={} consumer={}", now ? "consumer_paused" : "consumer_resumed", queue, group, me);
+        if (now) wakeReader();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
 
     void stopReading() {
         if (!reading) return;
         reading = false;
+        wakeReader();
+    }
+
+    private void wakeReader() {
         long id = readClientId;
         // Wake the reader from its blocking XREADGROUP instead of waiting out the block timeout.
         if (id > 0) bus.writer.submit(p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
@@ -460,7 +355,6 @@ final class StreamConsumer implements Subscription {
     public boolean drain(Duration deadline) {
         stopReading();
         long until = System.nanoTime() + deadline.toNanos();
-        if (maintenance != null) maintenance.cancel(false);
         boolean done = false;
         while (System.nanoTime() < until) {
             if (inFlight.isEmpty() && permits.availablePermits() >= opts.concurrency()) {
@@ -475,10 +369,7 @@ final class StreamConsumer implements Subscription {
             Thread.currentThread().interrupt();
         }
         if (!done) log.warn("event=drain_incomplete queue={} inFlight={}", queue, inFlight.size());
-        // A maintenance pass may still be running on the control connection: let it finish before closing it.
-        while (maintaining.get() && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) Quietly.sleep(5);
-        Quietly.close(control);
-        control = null;
+        maintenance.stop(until + TimeUnit.SECONDS.toNanos(2));
         if (sequential != null) sequential.shutdown();
         bus.removeConsumer(this);
         bus.registry.forgetConsumer(queue);

@@ -43,14 +43,16 @@ final class Writer implements AutoCloseable {
         }
     }
 
-    private final Connections connections;
+    private final Reconnecting redis;
     private final LinkedBlockingDeque<Pending<?>> queue = new LinkedBlockingDeque<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private Jedis jedis;
 
     Writer(Connections connections, String name) {
-        this.connections = connections;
+        // Scripts are loaded on every (re)connect: a restarted Redis has an empty script cache.
+        this.redis = new Reconnecting(connections, "writer", j -> {
+            for (Scripts.Script s : Scripts.ALL) j.scriptLoad(s.source());
+        });
         this.thread = Thread.ofPlatform().daemon().name("gorgon-writer-" + name).start(this::loop);
     }
 
@@ -68,7 +70,6 @@ final class Writer implements AutoCloseable {
 
     private void loop() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-        long backoffMs = 50;
         while (running || !queue.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
@@ -79,23 +80,20 @@ final class Writer implements AutoCloseable {
                 }
                 failExpired(batch);
                 if (batch.isEmpty()) continue;
-                if (jedis == null) jedis = connect();
-                execute(batch);
+                execute(redis.get(), batch);
                 batch.clear();
-                backoffMs = 50;
+                redis.succeeded();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (JedisConnectionException | IllegalStateException e) {
-                closeQuietly();
-                log.warn("event=redis_unavailable component=writer backoffMs={} cause=\"{}\"", backoffMs, EnvelopeCodec.oneLine(e.getMessage()));
                 if (!running) {
+                    redis.drop();
                     batch.forEach(p -> p.future().completeExceptionally(new BusException(Failure.UNAVAILABLE, "bus closed while Redis was unreachable")));
                     batch.clear();
                     break;
                 }
-                Quietly.sleep(backoffMs);
-                backoffMs = Math.min(2000, backoffMs * 2);
+                redis.failed(e);
                 failExpiredQueued();
                 // batch is kept and retried: commands whose deadline passes meanwhile fail in failExpired
             } catch (RuntimeException e) {
@@ -104,13 +102,13 @@ final class Writer implements AutoCloseable {
                 batch.clear();
             }
         }
-        closeQuietly();
+        redis.close();
         for (Pending<?> p; (p = queue.poll()) != null; ) {
             p.future().completeExceptionally(new BusException(Failure.UNAVAILABLE, "bus is closed"));
         }
     }
 
-    private void execute(List<Pending<?>> batch) {
+    private void execute(Jedis jedis, List<Pending<?>> batch) {
         Pipeline p = jedis.pipelined();
         List<Response<?>> responses = new ArrayList<>(batch.size());
         for (Pending<?> op : batch) responses.add(op.op().apply(p));
@@ -124,13 +122,6 @@ final class Writer implements AutoCloseable {
                 op.future().completeExceptionally(e);
             }
         }
-    }
-
-    private Jedis connect() {
-        Jedis j = connections.open();
-        // Scripts are loaded on every (re)connect: a restarted Redis has an empty script cache.
-        for (Scripts.Script s : Scripts.ALL) j.scriptLoad(s.source());
-        return j;
     }
 
     private static void failExpired(List<Pending<?>> batch) {
@@ -158,11 +149,6 @@ final class Writer implements AutoCloseable {
                 p.future().completeExceptionally(new BusException(Failure.UNAVAILABLE, "Redis unreachable until the deadline"));
             }
         }
-    }
-
-    private void closeQuietly() {
-        Quietly.close(jedis);
-        jedis = null;
     }
 
     /** Stops after everything already queued was sent (or failed); waits up to the given time. */

@@ -149,7 +149,7 @@ public final class BusBench {
                     continue;
                 }
                 inFlight.acquireUninterruptibly();
-                producer.sendAsync(queue, "bench.ping", new Ping(n++, System.nanoTime(), "hello"), Map.of())
+                producer.sendAsync(queue, "bench.ping", new Ping(n++, System.nanoTime(), "hello"))
                         .whenComplete((v, e) -> {
                             inFlight.release();
                             if (e == null) sent.increment();
@@ -215,7 +215,7 @@ public final class BusBench {
             long intended = start + i * interval;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-            producer.sendAsync(queue, "bench.ping", new Ping(i, intended, "hello"), Map.of());
+            producer.sendAsync(queue, "bench.ping", new Ping(i, intended, "hello"));
         }
         return total;
     }
@@ -228,7 +228,7 @@ public final class BusBench {
         for (int i = 0; i < 2; i++) {
             bus("bench-echo").consume(queue, ConsumerOptions.defaults(), m -> m.reply(m.body()));
         }
-        RoundTrip busTrip = n -> Bus.join(requester.request(queue, "bench.echo", new Ping(n, 0, "hello"), Map.of(), Duration.ofSeconds(5)));
+        RoundTrip busTrip = n -> Bus.join(requester.request(queue, "bench.echo", new Ping(n, 0, "hello"), Duration.ofSeconds(5)));
         Result c1 = closedLoop("rr_c1", busTrip, 1);
         Result c64 = closedLoop("rr_c64", busTrip, 64);
         json.addProperty("rr_c1_p50_ms", round3(c1.p50()));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonParser;
-import io.gorgon.bus.Envelope;
+import io.gorgon.bus.Failure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +62,27 @@ class EnvelopeCodecTest {
         });
         var none = assertThrows(EnvelopeCodec.Malformed.class, () -> EnvelopeCodec.decode(null));
         assertEquals("malformed envelope: no envelope field", none.getMessage());
+    }
+
+    @Test
+    void repliesRoundTripAndAFailureFromANewerPeerReadsAsHandlerFailed() throws Exception {
+        var ok = EnvelopeCodec.decodeReply(EnvelopeCodec.okReply("c1", JsonParser.parseString("{\"a\":[1]}")));
+        assertEquals("c1", ok.corr());
+        assertEquals(JsonParser.parseString("{\"a\":[1]}"), ok.body());
+        assertEquals(null, ok.failure());
+
+        var failed = EnvelopeCodec.decodeReply(EnvelopeCodec.failureReply("c2", Failure.NO_CONSUMER, 503, "nobody"));
+        assertEquals("c2", failed.corr());
+        assertEquals(Failure.NO_CONSUMER, failed.failure().failure());
+        assertEquals(503, failed.failure().code());
+        assertEquals("nobody", failed.failure().getMessage());
+
+        var newer = EnvelopeCodec.decodeReply("{\"corr\":\"c3\",\"ok\":false,\"failure\":\"FROM_THE_FUTURE\",\"code\":418,\"text\":null}");
+        assertEquals(Failure.HANDLER_FAILED, newer.failure().failure());
+        assertEquals(418, newer.failure().code());
+        assertEquals("", newer.failure().getMessage());
+
+        assertThrows(EnvelopeCodec.Malformed.class, () -> EnvelopeCodec.decodeReply("{nope"));
+        assertThrows(EnvelopeCodec.Malformed.class, () -> EnvelopeCodec.decodeReply("[1]"));
     }
 }

@@ -29,4 +29,14 @@ public final class Await {
             }
         }
     }
+
+    /** Waits a fixed time on purpose, e.g. a quiet period in which a duplicate or a stray redelivery would show up. */
+    public static void pause(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
 }

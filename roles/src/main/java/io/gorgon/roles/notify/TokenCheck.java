@@ -3,6 +3,7 @@ package io.gorgon.roles.notify;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusException;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.protocol.Protocol;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class TokenCheck {
         if (token == null || token.isBlank()) return Optional.empty();
         try {
             JsonObject r = Bus.join(bus.request(Protocol.AUTH_GET, Protocol.AUTH_VALIDATE, new JsonObject(),
-                    Map.of(Protocol.H_TOKEN, token), timeout)).getAsJsonObject();
+                    new DeliveryOptions(Map.of(Protocol.H_TOKEN, token), timeout))).getAsJsonObject();
             return Optional.of(new Principal(Long.parseLong(r.get("userid").getAsString()), r.get("expiresAt").getAsLong()));
         } catch (BusException e) {
             if (e.failure() == Failure.HANDLER_FAILED && e.code() == 401) return Optional.empty();

@@ -101,7 +101,7 @@ public final class ProviderRole implements Role {
     private void insert(Item item) {
         JsonObject body = new JsonObject();
         body.add("item", item.toJson());
-        ctx.bus().sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, body, Map.of()).whenComplete((v, err) -> {
+        ctx.bus().sendAsync(Protocol.STORE_PUT, Protocol.STORE_ITEM_PUT, body).whenComplete((v, err) -> {
             inFlight.release();
             if (err != null) {
                 // Not acknowledged: not counted as inserted (it may still arrive; the checker calls that "recovered").

@@ -10,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusException;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Keys;
@@ -52,13 +53,13 @@ class AppRoutingTest {
                 m.reply(r);
             });
             Bus web = buses.bus("web");
-            JsonElement reply = web.request(Protocol.APP_GET, "app.echo", Map.of("x", 1), Map.of(Protocol.H_PRINCIPAL, "42"),
-                    Duration.ofSeconds(5)).join();
+            JsonElement reply = web.request(Protocol.APP_GET, "app.echo", Map.of("x", 1), new DeliveryOptions(Map.of(Protocol.H_PRINCIPAL, "42"),
+                    Duration.ofSeconds(5))).join();
             assertEquals("42", reply.getAsJsonObject().get("principal").getAsString());
             assertEquals(1, reply.getAsJsonObject().getAsJsonObject("body").get("x").getAsInt());
 
             CompletionException e = assertThrows(CompletionException.class, () -> web.request(Protocol.APP_GET, "app.nothing",
-                    Map.of(), Map.of(Protocol.H_PRINCIPAL, "42"), Duration.ofSeconds(5)).join());
+                    Map.of(), new DeliveryOptions(Map.of(Protocol.H_PRINCIPAL, "42"), Duration.ofSeconds(5))).join());
             BusException be = assertInstanceOf(BusException.class, e.getCause());
             assertEquals(Failure.HANDLER_FAILED, be.failure());
             assertEquals(404, be.code());

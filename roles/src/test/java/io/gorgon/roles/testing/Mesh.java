@@ -24,6 +24,7 @@ import java.util.UUID;
  * Closing it kills everything it started.
  */
 public final class Mesh implements AutoCloseable {
+    private static final com.google.gson.Gson GSON = new com.google.gson.Gson();
     private final Path dir;
     private final LocalRedis redis;
     private final MongoServer mongo;
@@ -63,12 +64,12 @@ public final class Mesh implements AutoCloseable {
             if (!o.has(parts[i])) o.add(parts[i], new JsonObject());
             o = o.getAsJsonObject(parts[i]);
         }
-        o.add(parts[parts.length - 1], io.gorgon.bus.impl.EnvelopeCodec.GSON.toJsonTree(value));
+        o.add(parts[parts.length - 1], GSON.toJsonTree(value));
     }
 
     private static JsonObject obj(Object... kv) {
         JsonObject o = new JsonObject();
-        for (int i = 0; i < kv.length; i += 2) o.add((String) kv[i], io.gorgon.bus.impl.EnvelopeCodec.GSON.toJsonTree(kv[i + 1]));
+        for (int i = 0; i < kv.length; i += 2) o.add((String) kv[i], GSON.toJsonTree(kv[i + 1]));
         return o;
     }
 

@@ -1,4 +1,4 @@
-package io.gorgon.bus;
+package io.gorgon.bus.impl;
 
 import com.google.gson.JsonElement;
 import java.util.Map;
@@ -17,19 +17,19 @@ import java.util.Map;
  * @param headers  principal, trace id and the like
  * @param body     the payload
  */
-public record Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
+record Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
                        long deadline, Map<String, String> headers, JsonElement body) {
-    public static final int VERSION = 1;
+    static final int VERSION = 1;
 
     public Envelope {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
-    public boolean expectsReply() {
+    boolean expectsReply() {
         return replyTo != null && corr != null;
     }
 
-    public String header(String name) {
+    String header(String name) {
         return headers.get(name);
     }
 }

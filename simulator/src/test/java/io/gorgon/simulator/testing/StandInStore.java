@@ -1,4 +1,4 @@
-package io.gorgon.simulator;
+package io.gorgon.simulator.testing;
 
 import io.gorgon.protocol.Protocol;
 import com.google.gson.JsonObject;
@@ -16,10 +16,10 @@ import org.bson.Document;
  * real bus and writes users and notes into a real MongoDB idempotently by id, as the store_put contract says.
  * {@code dropEvery} > 0 acknowledges every n-th load note WITHOUT writing it: a lossy store the checker must catch.
  */
-final class StandInStore {
+public final class StandInStore {
     private StandInStore() {}
 
-    static void start(Bus bus, MongoDatabase db, int dropEvery) {
+    public static void start(Bus bus, MongoDatabase db, int dropEvery) {
         AtomicLong loadNotes = new AtomicLong();
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
         bus.consume(Protocol.STORE_PUT, ConsumerOptions.defaults(), (Message m) -> {

@@ -1,0 +1,29 @@
+package io.gorgon.bus.impl;
+
+import io.gorgon.bus.Admin;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusOptions;
+import io.gorgon.bus.Keys;
+import java.time.Duration;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The one door from the API package into this one, behind {@link Bus#connect}, {@link Admin#connect} and
+ * {@code Ids.fromRedis}; everything else here is package-private. Not for use outside {@code io.gorgon.bus}.
+ */
+public final class Connect {
+    private Connect() {}
+
+    public static Bus bus(BusOptions options) {
+        return RedisBus.connect(options);
+    }
+
+    public static Admin admin(String redisUri, String namespace, Duration heartbeat, Duration takeoverAfter) {
+        return new AdminImpl(new Keys(namespace), new Connections(redisUri, "gorgon-admin"), heartbeat, takeoverAfter);
+    }
+
+    /** One connection, already answering PING. */
+    public static Jedis redis(String redisUri, String clientName) {
+        return new Connections(redisUri, clientName).open();
+    }
+}

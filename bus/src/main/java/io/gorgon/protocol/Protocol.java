@@ -24,6 +24,10 @@ public final class Protocol {
     public static final String AUTH_REGISTER = "auth.register";
     public static final String AUTH_LOGIN = "auth.login";
     public static final String AUTH_LOGOUT = "auth.logout";
+    /** Revoke every token of the caller (the one used included); each is announced on {@link #AUTH_REVOKED}. */
+    public static final String AUTH_LOGOUT_ALL = "auth.logoutAll";
+    /** The caller's live sessions: reply {sessions: [{id, created, lastUsed, client, expiresAt, current}]}. */
+    public static final String AUTH_SESSIONS = "auth.sessions";
     /** Whose is the token in the {@link #H_TOKEN} header: reply {@code {userid, expiresAt}}, or failure 401. */
     public static final String AUTH_VALIDATE = "auth.validate";
     /** Prefix of types auth checks the token of and forwards to app_get with the caller's identity. */

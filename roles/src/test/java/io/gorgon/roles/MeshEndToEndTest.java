@@ -1,6 +1,7 @@
 package io.gorgon.roles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -104,8 +105,20 @@ class MeshEndToEndTest {
         assertEquals(404, http.get(web + "/items/" + ids.get(0), ada.token()).status());
         assertEquals(4, http.get(web + "/info/" + ada.id(), ada.token()).json().getAsJsonArray("items").size());
 
-        assertEquals(204, http.post(web + "/auth/logout", ada.token(), "{}").status());
-        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "a logged-out token is dead");
+        // Sessions: ada's one token, described but never shown; logout-all ends every one of them.
+        Http.Response second = http.post(web + "/auth/login", null, "{\"email\":\"ada@example.com\",\"password\":\"correct horse\"}");
+        String other = second.json().get("token").getAsString();
+        Http.Response sessions = http.get(web + "/auth/sessions", ada.token());
+        assertEquals(200, sessions.status(), sessions::toString);
+        assertEquals(2, sessions.json().getAsJsonArray("sessions").size(), sessions::toString);
+        assertFalse(sessions.body().contains(ada.token()) || sessions.body().contains(other), "never the token");
+        assertTrue(sessions.body().contains("\"current\":true") && sessions.body().contains("\"client\""), sessions.body());
+        assertEquals(204, http.post(web + "/auth/logout-all", other, "{}").status());
+        assertEquals(401, http.get(web + "/auth/sessions", other).status(), "logout-all revoked the caller's token too");
+        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "and the others");
+        User eve = newUser("eve@example.com");
+        assertEquals(204, http.post(web + "/auth/logout", eve.token(), "{}").status());
+        assertEquals(401, http.get(web + "/info/" + eve.id(), eve.token()).status(), "a logged-out token is dead");
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.gorgon.protocol.User;
 import io.gorgon.protocol.UserJson;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -36,16 +37,19 @@ public final class AuthRole implements Role {
      * capacity that token checks for every other request need.
      */
     private final Semaphore passwordSlots;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthRole.class);
     private final AuthService auth;
+    private final TokenService tokens;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
         var cfg = ctx.config();
         this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
         String ns = cfg.namespace();
+        tokens = new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds()));
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
                 new PasswordHasher(cfg.auth().pbkdf2Iterations()),
-                new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
+                tokens,
                 new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
                 cfg.auth().registrationsPerMinute(), Ids.fromRedis(ctx.redis(), ns));
     }
@@ -114,7 +118,31 @@ public final class AuthRole implements Role {
                 Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
                 m.reply(new JsonObject());
             }
+            case Protocol.AUTH_SESSIONS -> {
+                String token = m.header(Protocol.H_TOKEN);
+                Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                JsonObject out = new JsonObject();
+                out.add("sessions", new com.google.gson.Gson().toJsonTree(tokens.sessions(p.userid(), token)));
+                m.reply(out);
+            }
+            case Protocol.AUTH_LOGOUT_ALL -> {
+                Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                List<String> revoked = tokens.revokeAll(p.userid(), null);
+                announceRevoked(p.userid(), revoked);
+                log.info("event=logout_all user={} tokens={}", p.userid(), revoked.size());
+                m.reply(new JsonObject());
+            }
             default -> throw new HandlerFailure(404, "auth does not handle " + type);
+        }
+    }
+
+    /** Before the answer: once it returns, notify closes those tokens' sockets within its read latency. */
+    private void announceRevoked(long userid, List<String> digests) {
+        for (String d : digests) {
+            JsonObject revoked = new JsonObject();
+            revoked.addProperty("token", d);
+            revoked.addProperty("userid", Long.toString(userid));
+            Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
         }
     }
 

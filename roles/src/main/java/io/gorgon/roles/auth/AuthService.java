@@ -123,7 +123,7 @@ public final class AuthService {
             log.info("event=login_failed addr={}", clientAddress);
             return new LoginResult.BadCredentials();
         }
-        TokenService.Issued t = tokens.issue(user.get().id());
+        TokenService.Issued t = tokens.issue(user.get().id(), addr.isEmpty() ? null : addr);
         log.info("event=login user={} addr={}", user.get().id(), clientAddress);
         return new LoginResult.LoggedIn(t);
     }

@@ -181,6 +181,14 @@ public final class WebRole implements Role {
                     allow(method, "POST");
                     return call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true).thenApply(b -> new Reply(204, null));
                 }
+                case "logout-all" -> {
+                    allow(method, "POST");
+                    return call(ex, Protocol.AUTH_LOGOUT_ALL, new JsonObject(), true).thenApply(b -> new Reply(204, null));
+                }
+                case "sessions" -> {
+                    allow(method, "GET");
+                    return call(ex, Protocol.AUTH_SESSIONS, new JsonObject(), true).thenApply(b -> new Reply(200, b));
+                }
                 default -> throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
             }
         }

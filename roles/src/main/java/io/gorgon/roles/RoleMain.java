@@ -122,7 +122,7 @@ public final class RoleMain {
             return;
         }
         try {
-            role.reload(GorgonConfig.parse(json));
+            role.reload(GorgonConfig.parse(json).withConnectionsFrom(ctx.config())); // the document holds no secrets
             log.info("event=config_reloaded role={} instance={}", ctx.role(), ctx.instance());
         } catch (RuntimeException e) {
             log.warn("event=config_reload_failed cause=\"{}\"", oneLine(e));

@@ -103,7 +103,7 @@ public final class AdminCommands {
     public static int configReload(GorgonConfig config, PrintWriter out, PrintWriter err) {
         return withAdmin(config, "config reload", err, admin -> {
             try (Jedis j = RedisConnections.open(config.redis().uri())) {
-                j.set(new ControlKeys(config.namespace()).config(), config.toJson());
+                j.set(new ControlKeys(config.namespace()).config(), config.toRedactedJson()); // no passwords in Redis
             }
             admin.broadcast("config.reload", new JsonObject());
             long live = admin.instances().stream().filter(i -> i.status().equals("live")).count();

@@ -197,6 +197,18 @@ public record GorgonConfig(
         return tree.toString();
     }
 
+    /**
+     * A document read from Redis (redacted, see {@link #toRedactedJson}) completed with this process's own
+     * connection settings: secrets never travel through Redis, each host keeps them in its file or environment.
+     */
+    public GorgonConfig withConnectionsFrom(GorgonConfig local) {
+        JsonObject tree = toJsonTree();
+        JsonObject own = local.toJsonTree();
+        tree.add("redis", own.get("redis"));
+        tree.add("mongo", own.get("mongo"));
+        return ConfigLoader.fromJson(tree.toString(), "config document");
+    }
+
     /** {@code scheme://user:secret@host} → {@code scheme://user:***@host} (a bare {@code secret@} becomes {@code ***@}). */
     public static String redact(String uri) {
         int scheme = uri.indexOf("://");

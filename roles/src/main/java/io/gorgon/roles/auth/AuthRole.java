@@ -125,6 +125,24 @@ public final class AuthRole implements Role {
                 out.add("sessions", new com.google.gson.Gson().toJsonTree(tokens.sessions(p.userid(), token)));
                 m.reply(out);
             }
+            case Protocol.AUTH_PASSWORD -> {
+                String token = m.header(Protocol.H_TOKEN);
+                Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                var change = Valid.orBadRequest(() -> UserInput.passwordChange(body));
+                var result = hashed(() -> auth.changePassword(p.userid(), change.oldPassword(), change.newPassword()));
+                switch (result) {
+                    case AuthService.PasswordResult.Changed c -> {
+                        // The caller's session stays; every other one ends, with its sockets.
+                        List<String> revoked = tokens.revokeAll(p.userid(), TokenDigest.of(token));
+                        announceRevoked(p.userid(), revoked);
+                        log.info("event=password_changed user={} tokens_revoked={}", p.userid(), revoked.size());
+                        m.reply(new JsonObject());
+                    }
+                    case AuthService.PasswordResult.WrongPassword w -> throw new HandlerFailure(403, "the current password is wrong");
+                    case AuthService.PasswordResult.RateLimited r ->
+                            throw new HandlerFailure(429, "too many password attempts; retry in " + r.retryAfterSeconds() + " s");
+                }
+            }
             case Protocol.AUTH_LOGOUT_ALL -> {
                 Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
                 List<String> revoked = tokens.revokeAll(p.userid(), null);
@@ -189,6 +207,28 @@ public final class AuthRole implements Role {
             JsonElement r = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_EMAIL, body, timeout));
             JsonElement u = r.getAsJsonObject().get("user");
             return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
+        }
+
+        @Override
+        public Optional<User> byId(long id) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(id));
+            JsonElement u = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_ID, body, timeout)).getAsJsonObject().get("user");
+            return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
+        }
+
+        @Override
+        public boolean setPasshash(long id, String passhash) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(id));
+            body.addProperty("passhash", passhash);
+            try {
+                Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_PASSWORD, body, timeout));
+                return true;
+            } catch (BusException e) {
+                if (e.failure() == Failure.HANDLER_FAILED && e.code() == 404) return false;
+                throw e;
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
@@ -37,8 +38,9 @@ final class AdminImpl implements Admin {
     @Override
     public List<QueueInfo> queues() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             Set<String> queues = new TreeSet<>(j.smembers(k.queues()));
             Set<String> topics = new TreeSet<>(j.smembers(k.topics()));
             List<QueueInfo> out = new ArrayList<>();
@@ -48,7 +50,7 @@ final class AdminImpl implements Admin {
         }
     }
 
-    private QueueInfo info(Jedis j, String q, boolean topic, long now) {
+    private QueueInfo info(UnifiedJedis j, String q, boolean topic, long now) {
         Keys k = keys;
         String stream = k.stream(q);
         long length = j.xlen(stream);
@@ -79,14 +81,15 @@ final class AdminImpl implements Admin {
         long oldestAge = oldest == null ? 0 : Math.max(0, now - oldest.getTime());
         int consumers = (int) j.zcount(k.consumers(q), now - takeoverAfter.toMillis(), Double.POSITIVE_INFINITY);
         long dead = j.xlen(k.deadLetters(q));
-        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length);
+        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length, connections.nodeFor(stream).toString());
     }
 
     @Override
     public List<InstanceInfo> instances() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             long live = takeoverAfter.toMillis();
             List<InstanceInfo> out = new ArrayList<>();
             for (Tuple t : j.zrangeWithScores(k.instances(), 0, -1)) {
@@ -106,7 +109,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             List<DeadLetter> out = new ArrayList<>();
             for (StreamEntry e : j.xrange(keys.deadLetters(queue), "-", "+", limit)) {
                 Map<String, String> f = e.getFields();
@@ -119,7 +123,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public int requeue(String queue, int limit) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             Object n = j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
                     List.of(String.valueOf(limit)));
             return ((Long) n).intValue();
@@ -128,7 +133,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public long purge(String queue) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             String key = keys.deadLetters(queue);
             long n = j.xlen(key);
             j.del(key);
@@ -139,14 +145,18 @@ final class AdminImpl implements Admin {
     @Override
     public void broadcast(String command, Object body) {
         String cmd = EnvelopeCodec.encodeControl(command, body, System.currentTimeMillis());
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             j.set(keys.controlLast(), cmd);
             j.incr(keys.controlVersion());
         }
     }
 
-    private static long redisNow(Jedis j) {
-        List<String> t = j.time();
+    private long redisNow() {
+        List<String> t;
+        try (Jedis j = connections.open()) {
+            t = j.time();
+        }
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 

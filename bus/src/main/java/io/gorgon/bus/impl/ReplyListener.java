@@ -24,7 +24,7 @@ final class ReplyListener implements AutoCloseable {
     ReplyListener(RedisBus bus) {
         this.bus = bus;
         this.key = bus.keys.replies(bus.options.instanceId());
-        this.redis = new Reconnecting(bus.connections, "replies", j -> clientId = j.clientId());
+        this.redis = new Reconnecting(bus.connections, key, "replies", j -> clientId = j.clientId());
     }
 
     void start() {
@@ -59,7 +59,7 @@ final class ReplyListener implements AutoCloseable {
         long id = clientId;
         // Wake the blocking BLPOP now rather than after its timeout.
         if (id > 0) {
-            try (Jedis j = bus.connections.open()) {
+            try (Jedis j = bus.connections.open(key)) {
                 j.clientUnblock(id);
             } catch (RuntimeException ignored) {
                 // Redis gone: the loop ends on its own

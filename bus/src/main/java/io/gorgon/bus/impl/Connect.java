@@ -32,6 +32,11 @@ public final class Connect {
      * client following MOVED, or a sentinel client following failovers); the caller closes it.
      */
     public static redis.clients.jedis.UnifiedJedis client(String redisUri, String clientName) {
-        return new Connections(redisUri, clientName).newClient();
+        return client(redisUri, clientName, 8);
+    }
+
+    /** The same with a pool of up to {@code poolSize} connections (per node on a cluster). */
+    public static redis.clients.jedis.UnifiedJedis client(String redisUri, String clientName, int poolSize) {
+        return new Connections(redisUri, clientName).newClient(poolSize);
     }
 }

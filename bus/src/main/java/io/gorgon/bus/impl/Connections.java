@@ -109,21 +109,24 @@ final class Connections {
      */
     UnifiedJedis unified() {
         synchronized (lock) {
-            if (unified == null) unified = newClient();
+            if (unified == null) unified = newClient(8);
             return unified;
         }
     }
 
     /** A new routing client of this topology; the caller closes it. */
-    UnifiedJedis newClient() {
+    UnifiedJedis newClient(int poolSize) {
+        redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
         Set<HostAndPort> nodes = new HashSet<>();
         for (String n : topology.nodes()) nodes.add(node(n));
         return switch (topology.mode()) {
-            case SINGLE -> RedisClient.builder().hostAndPort(primary).clientConfig(config).build();
+            case SINGLE -> RedisClient.builder().hostAndPort(primary).clientConfig(config).poolConfig(pool).build();
             case CLUSTER -> RedisClusterClient.builder().nodes(nodes).clientConfig(config).maxAttempts(10)
-                    .maxTotalRetriesDuration(java.time.Duration.ofSeconds(10)).build();
+                    .maxTotalRetriesDuration(java.time.Duration.ofSeconds(10)).poolConfig(pool).build();
             case SENTINEL -> RedisSentinelClient.builder().masterName(topology.masterName()).sentinels(nodes)
-                    .clientConfig(config).sentinelClientConfig(sentinelConfig).build();
+                    .clientConfig(config).sentinelClientConfig(sentinelConfig).poolConfig(pool).build();
         };
     }
 

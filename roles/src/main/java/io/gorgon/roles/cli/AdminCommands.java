@@ -13,7 +13,7 @@ import io.gorgon.roles.infra.RedisConnections;
 import io.gorgon.roles.supervisor.ControlKeys;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.PrintWriter;
@@ -119,7 +119,7 @@ public final class AdminCommands {
     /** {@code config} is the freshly loaded and validated file (+env, --set); publish it to running instances. */
     public static int configReload(GorgonConfig config, PrintWriter out, PrintWriter err) {
         return withAdmin(config, "config reload", err, admin -> {
-            try (Jedis j = RedisConnections.open(config.redis().uri())) {
+            try (UnifiedJedis j = RedisConnections.client(config)) {
                 j.set(new ControlKeys(config.namespace()).config(), config.toJson());
             }
             admin.broadcast("config.reload", new JsonObject());
@@ -137,7 +137,7 @@ public final class AdminCommands {
 
     /** Runs {@code work} with an admin view of the config's mesh; an unreachable Redis is one line and exit 1. */
     private static int withAdmin(GorgonConfig config, String command, PrintWriter err, AdminWork work) {
-        Admin admin = Admin.connect(config.redis().uri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
+        Admin admin = Admin.connect(config.redis().busUri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
                 Duration.ofMillis(config.bus().takeoverAfterMs()));
         try {
             return work.run(admin);
@@ -150,7 +150,7 @@ public final class AdminCommands {
 
     /** The supervisor's last published status, or null when none is running. */
     private static JsonObject supervisorStatus(GorgonConfig config) {
-        try (Jedis j = RedisConnections.open(config.redis().uri())) {
+        try (UnifiedJedis j = RedisConnections.client(config)) {
             String s = j.get(new ControlKeys(config.namespace()).children());
             return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
         }

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             sim = SimulatorOptions.defaults().withScale(users, items)
                     .withLoad(clients, rate, "forever".equals(duration) ? null : SimulatorOptions.parseDuration("--duration", duration))
-                    .withMesh(cfg.redis().uri(), cfg.namespace(), cfg.mongo().uri(), cfg.mongo().database())
+                    .withMesh(cfg.redis().busUri(), cfg.namespace(), cfg.mongo().uri(), cfg.mongo().database())
                     .withWarmup(Duration.ofSeconds(3));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Ready when every configured role has a live instance in the registry. */
     private boolean awaitReady(GorgonConfig cfg, Process supervisor, Path logs) throws InterruptedException {
         Set<String> wanted = GorgonConfig.ROLES.stream().filter(r -> cfg.instances(r) > 0).collect(Collectors.toSet());
-        Admin admin = Admin.connect(cfg.redis().uri(), cfg.namespace(), Duration.ofMillis(cfg.bus().heartbeatMs()),
+        Admin admin = Admin.connect(cfg.redis().busUri(), cfg.namespace(), Duration.ofMillis(cfg.bus().heartbeatMs()),
                 Duration.ofMillis(cfg.bus().takeoverAfterMs()));
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -3,7 +3,7 @@ package io.gorgon.roles.supervisor;
 import com.google.gson.JsonObject;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.infra.RedisConnections;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -24,7 +24,7 @@ public final class ControlClient {
     }
 
     public Reply send(String verb, JsonObject args, Duration timeout) {
-        try (Jedis redis = RedisConnections.open(config.redis().uri())) {
+        try (UnifiedJedis redis = RedisConnections.client(config)) {
             if (redis.get(keys.alive()) == null) {
                 return new Reply(false, 1, "no supervisor is running for namespace '" + config.namespace()
                         + "' (start one with 'gorgon up')");

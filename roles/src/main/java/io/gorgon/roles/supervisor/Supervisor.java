@@ -10,7 +10,7 @@ import io.gorgon.roles.infra.Ports;
 import io.gorgon.roles.infra.RedisConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.KeyValue;
@@ -58,7 +58,7 @@ public final class Supervisor {
     private final String host;
     private volatile boolean stopRequested;
     private EmbeddedInfra infra;
-    private Jedis redis;
+    private UnifiedJedis redis;
     private long lastHeartbeatMs;
     private boolean statusDirty = true;
     private boolean published;
@@ -435,8 +435,8 @@ public final class Supervisor {
         redis = null;
     }
 
-    private Jedis connect() {
-        Jedis j = RedisConnections.open(config.redis().uri());
+    private UnifiedJedis connect() {
+        UnifiedJedis j = RedisConnections.client(config);
         j.ping();
         return j;
     }

@@ -84,7 +84,10 @@ final class Maintenance {
             }
             redis.succeeded();
         } catch (JedisConnectionException e) {
-            redis.drop(); // the next pass, half a second on, is the retry
+            redis.markFailed(e); // the next pass, half a second on, is the retry (on the new primary after a failover)
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (!Retryable.is(e)) log.warn("event=maintenance_failed queue={} cause=\"{}\"", consumer.queue(), EnvelopeCodec.oneLine(e.toString()), e);
+            redis.markFailed(e);
         } catch (RuntimeException | Error e) {
             log.warn("event=maintenance_failed queue={} cause=\"{}\"", consumer.queue(), EnvelopeCodec.oneLine(e.toString()), e);
             redis.drop();

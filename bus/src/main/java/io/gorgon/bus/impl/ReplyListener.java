@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -45,6 +46,9 @@ final class ReplyListener implements AutoCloseable {
             } catch (JedisConnectionException e) {
                 if (!running) break;
                 redis.failed(e);
+            } catch (JedisDataException e) {
+                if (!Retryable.is(e)) log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
+                redis.failed(e); // MOVED, CLUSTERDOWN, UNBLOCKED after a failover…: find the primary again
             } catch (RuntimeException e) {
                 log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
                 redis.failed(e);

@@ -143,7 +143,7 @@ final class StreamConsumer implements Subscription {
             } catch (JedisDataException e) {
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): the reconnect
                 // recreates it.
-                log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
+                if (!Retryable.is(e)) log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 redis.failed(e);
             } catch (RuntimeException e) {
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);

@@ -92,6 +92,14 @@ final class Connections {
         };
     }
 
+    /**
+     * True when one Lua script may touch both keys: always on one Redis or Sentinel, on a cluster only when they hash
+     * to one slot. A fused step (e.g. forward + ack) falls back to two pipelined commands otherwise.
+     */
+    boolean sameSlot(String a, String b) {
+        return !cluster() || JedisClusterCRC16.getSlot(a) == JedisClusterCRC16.getSlot(b);
+    }
+
     /** Forgets the cached slot map or primary: the next {@link #nodeFor} asks the cluster or the sentinels again. */
     void refresh() {
         if (topology.mode() == RedisTopology.Mode.CLUSTER) slots = null;

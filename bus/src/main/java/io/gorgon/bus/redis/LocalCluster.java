@@ -42,11 +42,20 @@ public final class LocalCluster implements AutoCloseable {
      * @param removeDir delete {@code dir} on close (tests); false keeps the data (gorgon up)
      */
     public static LocalCluster start(Path dir, int primaries, int replicas, int firstPort, boolean removeDir) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < primaries * (1 + replicas); i++) ports.add(firstPort == 0 ? 0 : firstPort + i);
+        return start(dir, ports, replicas, removeDir);
+    }
+
+    /**
+     * Nodes on the given ports (0 = a free one), {@code replicas} per primary. A directory that already holds a
+     * formed cluster (node-N/nodes.conf from an earlier run) restarts it with its data instead of creating it.
+     */
+    public static LocalCluster start(Path dir, List<Integer> ports, int replicas, boolean removeDir) {
         LocalCluster c = new LocalCluster(dir, removeDir);
         try {
-            int n = primaries * (1 + replicas);
-            for (int i = 0; i < n; i++) {
-                int port = firstPort == 0 ? 0 : firstPort + i;
+            for (int i = 0; i < ports.size(); i++) {
+                int port = ports.get(i);
                 c.nodes.add(LocalRedis.builder().dir(dir.resolve("node-" + i)).port(port)
                         .appendOnly(true).appendFsync("everysec")
                         .arg("--cluster-enabled", "yes").arg("--cluster-config-file", "nodes.conf")

@@ -49,10 +49,10 @@ public final class AdminCommands {
                         duration(Math.max(0, now - i.lastHeartbeat())) + " ago", i.messagesPerSec());
             }
             out.printf("%nQUEUES (%d)%n", queues.size());
-            out.printf("  %-14s %-6s %9s %8s %10s %9s %6s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD");
+            out.printf("  %-14s %-6s %9s %8s %10s %9s %6s %s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD", "NODE");
             for (QueueInfo q : queues) {
-                out.printf("  %-14s %-6s %9d %8d %10s %9d %6d%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
-                        q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters());
+                out.printf("  %-14s %-6s %9d %8d %10s %9d %6d %s%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
+                        q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters(), q.node());
             }
             if (supervisor != null && supervisor.has("children")) {
                 out.printf("%nSUPERVISOR pid %s on %s%n", supervisor.get("pid"), supervisor.get("host").getAsString());

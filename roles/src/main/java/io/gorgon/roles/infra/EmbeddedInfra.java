@@ -24,6 +24,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     private final LocalRedis redis;
     private final MongoChild mongo;
     private final List<Integer> ports;
+    private EmbeddedCluster cluster; // redis.mode=cluster: six nodes instead of the one redis
 
     private EmbeddedInfra(LocalRedis redis, MongoChild mongo, List<Integer> ports) {
         this.redis = redis;
@@ -36,8 +37,12 @@ public final class EmbeddedInfra implements AutoCloseable {
         LocalRedis redis = null;
         MongoChild mongo = null;
         List<Integer> ports = new ArrayList<>();
+        EmbeddedCluster cluster = null;
         try {
-            if (config.redis().embedded()) {
+            if (config.redis().embedded() && config.redis().cluster()) {
+                cluster = EmbeddedCluster.start(config);
+                ports.addAll(cluster.ports());
+            } else if (config.redis().embedded()) {
                 URI uri = URI.create(config.redis().uri());
                 int port = uri.getPort() < 0 ? 6379 : uri.getPort();
                 Path dir = Path.of(config.redis().dir());
@@ -59,8 +64,11 @@ public final class EmbeddedInfra implements AutoCloseable {
                 mongo = new MongoChild(port, Path.of(config.mongo().dir()), logsDir.resolve("mongo.log")).start();
                 ports.add(port);
             }
-            return new EmbeddedInfra(redis, mongo, ports);
+            EmbeddedInfra infra = new EmbeddedInfra(redis, mongo, ports);
+            infra.cluster = cluster;
+            return infra;
         } catch (RuntimeException e) {
+            if (cluster != null) cluster.close();
             if (mongo != null) mongo.stop();
             if (redis != null) redis.stop();
             throw e;
@@ -76,6 +84,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     public com.google.gson.JsonObject toJson() {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         if (redis != null) o.add("redis", server(redis.pid(), redis.port()));
+        if (cluster != null) o.add("redisCluster", cluster.toJson());
         if (mongo != null) o.add("mongo", server(mongo.pid(), mongo.port()));
         return o;
     }
@@ -107,6 +116,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     @Override
     public void close() {
         if (mongo != null) mongo.stop();
+        if (cluster != null) cluster.close();
         if (redis != null) {
             redis.stop();
             log.info("redis stopped");

@@ -142,7 +142,7 @@ public final class AdminCommands {
         try {
             return work.run(admin);
         } catch (JedisException e) {
-            err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().uri()) + ": "
+            err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().busUri()) + ": "
                     + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             return Gorgon.FAILED;
         }

@@ -42,7 +42,7 @@ public final class ControlClient {
             }
             return Reply.fromJson(reply.getValue());
         } catch (JedisException e) {
-            return new Reply(false, 1, "cannot reach redis at " + GorgonConfig.redact(config.redis().uri())
+            return new Reply(false, 1, "cannot reach redis at " + GorgonConfig.redact(config.redis().busUri())
                     + " (is 'gorgon up' running?): " + e.getMessage());
         }
     }

@@ -79,7 +79,7 @@ public final class Supervisor {
             try {
                 redis = connect();
             } catch (JedisException e) {
-                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().uri())
+                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().busUri())
                         + ": " + e.getMessage(), e);
             }
             // An embedded redis is ours alone; elsewhere a live heartbeat means a second supervisor in this namespace.
@@ -92,7 +92,7 @@ public final class Supervisor {
             redis.del(keys.commands());
             heartbeat();
             log.info("supervisor up pid={} namespace={} redis={} instances={}", ProcessHandle.current().pid(),
-                    config.namespace(), GorgonConfig.redact(config.redis().uri()), desired);
+                    config.namespace(), GorgonConfig.redact(config.redis().busUri()), desired);
             while (!stopRequested) tick();
             shutdown();
             return 0;

@@ -48,6 +48,8 @@ public final class UserInput {
     public static final int EMAIL_MAX_CHARS = 254;
     public static final int PASSWORD_MIN_CHARS = 8;
     public static final int PASSWORD_MAX_CHARS = 1024;
+    /** The longest number literal accepted: ample for any long or double, bounded so parsing stays trivial. */
+    public static final int NUMBER_MAX_CHARS = 40;
     /** A page of a user's items ({@code GET /info/{uid}?lim&off}): lim 1..100, default 20; off 0..100,000. */
     public static final int PAGE_DEFAULT = 20;
     public static final int PAGE_MAX = 100;
@@ -100,7 +102,8 @@ public final class UserInput {
 
     /**
      * Rejects any object key starting with {@code $}, containing {@code .} or NUL, empty, or longer than 128 chars,
-     * at any depth, and nesting deeper than {@link #MAX_DEPTH}.
+     * at any depth, nesting deeper than {@link #MAX_DEPTH}, and any number the store could not hold (see
+     * {@link #NUMBER_MAX_CHARS}).
      */
     public static void checkKeys(JsonElement e) {
         checkKeys(e, "", 0);
@@ -121,7 +124,27 @@ public final class UserInput {
         } else if (e.isJsonArray()) {
             JsonArray a = e.getAsJsonArray();
             for (int i = 0; i < a.size(); i++) checkKeys(a.get(i), path + "[" + i + "]", depth + 1);
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            checkNumber(path.isEmpty() ? "body" : path, e.getAsJsonPrimitive());
         }
+    }
+
+    /**
+     * A number must be what BSON holds: a finite double (an integer beyond 64 bits is kept as a double). Its text is
+     * bounded first, so a thousand-digit literal costs nothing to refuse; {@code 1e10000} overflows to infinity and is
+     * refused here, at the edge, instead of failing the store's write after being accepted.
+     */
+    private static void checkNumber(String field, JsonPrimitive p) {
+        String text = p.getAsString();
+        boolean ok = text.length() <= NUMBER_MAX_CHARS;
+        if (ok) {
+            try {
+                ok = Double.isFinite(Double.parseDouble(text));
+            } catch (NumberFormatException notANumber) {
+                ok = false;
+            }
+        }
+        if (!ok) throw new InputException(field, "number out of range (a finite 64-bit floating point value of at most " + NUMBER_MAX_CHARS + " chars)");
     }
 
     /** The fields of a new item; see the class comment for the rules. */
@@ -208,6 +231,14 @@ public final class UserInput {
         if (e == null || e.isJsonNull()) throw new InputException(field, "required, a positive integer");
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return id(field, e.getAsString());
         return positiveLong(field, e);
+    }
+
+    /** A keyword to search by (a path segment): 1..64 characters, not blank, no control characters. */
+    public static String keyword(String field, String text) {
+        if (text == null || text.isBlank()) throw new InputException(field, "required, 1.." + KEYWORD_MAX_CHARS + " characters");
+        if (text.length() > KEYWORD_MAX_CHARS) throw new InputException(field, "longer than " + KEYWORD_MAX_CHARS + " characters");
+        if (text.chars().anyMatch(Character::isISOControl)) throw new InputException(field, "must not contain control characters");
+        return text;
     }
 
     /** The page parameters of {@code GET /info}, as given in the query (null or empty = the default). */

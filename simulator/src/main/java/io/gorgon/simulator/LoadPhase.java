@@ -30,6 +30,7 @@ final class LoadPhase {
     private final PrintStream out;
     private final BooleanSupplier stopped;
     private Inserter inserter;
+    private HttpWriter writer;
 
     LoadPhase(Bus bus, Ids ids, SimulatorOptions options, Chaos chaos, String runTag, PrintStream out, BooleanSupplier stopped) {
         this.bus = bus;
@@ -43,11 +44,26 @@ final class LoadPhase {
 
     /** The ids the load sent whose send was acknowledged / whose outcome is unknown; for the checker. */
     long[] acknowledged() {
-        return inserter == null ? new long[0] : inserter.acknowledged();
+        long[] bus = inserter == null ? new long[0] : inserter.acknowledged();
+        long[] viaHttp = writer == null ? new long[0] : writer.acknowledged();
+        return java.util.stream.LongStream.concat(java.util.Arrays.stream(bus), java.util.Arrays.stream(viaHttp)).toArray();
     }
 
     long[] unknown() {
         return inserter == null ? new long[0] : inserter.unknown();
+    }
+
+    /** simseqs of notes created over HTTP whose outcome is unknown (no id was seen). */
+    long[] unknownSeqs() {
+        return writer == null ? new long[0] : writer.unknownSeqs();
+    }
+
+    /**
+     * Notes per second created through {@code POST /items} beside the store_put inserts, when there are HTTP clients:
+     * a tenth of the insert rate, at most 20/s.
+     */
+    static double httpRate(double rate) {
+        return Math.min(20, rate / 10);
     }
 
     LoadResult run(long[] userIds) {
@@ -58,14 +74,20 @@ final class LoadPhase {
         try {
             InfoClients clients = null;
             Outcomes outcomes = new Outcomes();
+            String token = null;
             if (options.clients() > 0) {
                 URI first = awaitWeb(web);
-                String token = token(new MeshHttp(http, options.requestTimeout()), first);
-                clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes);
+                token = token(new MeshHttp(http, options.requestTimeout()), first);
+                clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes, options.infoRate());
             }
+            // Runs without HTTP clients (a bus-only mesh) create no notes over HTTP either.
+            HttpWriter writer = new HttpWriter(web, http, token, options.clients() > 0 ? httpRate(options.rate()) : 0, runTag,
+                    options.requestTimeout());
+            this.writer = writer;
             Inserter inserter = new Inserter(bus, ids, userIds, options.rate(), runTag);
             this.inserter = inserter;
-            out.printf("load: clients=%d rate=%.0f/s duration=%s web=%s chaos=%s%n", options.clients(), options.rate(),
+            out.printf("load: clients=%d%s rate=%.0f/s duration=%s web=%s chaos=%s%n", options.clients(),
+                    options.infoRate() > 0 ? String.format(" (at most %.0f GET/s)", options.infoRate()) : "", options.rate(),
                     options.duration() == null ? "until stopped" : options.duration().toSeconds() + "s", web.current(),
                     options.chaos() ? "kill every " + options.killEvery().toMillis() + "ms" + (options.restartRedis() ? " + redis restart" : "") : "off");
 
@@ -79,6 +101,7 @@ final class LoadPhase {
             }
             if (clients != null) clients.start(options.clients());
             inserter.start();
+            writer.start();
 
             List<LoadResult.Tick> timeline = new ArrayList<>();
             long deadline = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
@@ -117,6 +140,7 @@ final class LoadPhase {
             }
             if (clients != null) clients.halt();
             inserter.halt();
+            writer.stop();
             long end = System.nanoTime();
             double seconds = (end - start) / 1e9;
             double measured = warmupSeconds > 0 && measureFrom == start ? 0 : (end - measureFrom) / 1e9;
@@ -134,10 +158,22 @@ final class LoadPhase {
     }
 
     static String line(LoadResult.Tick t, Map<String, Long> errorsByKind, QueueGauges.Snapshot g) {
-        return String.format("t=%ds info/s=%.0f p50=%.2fms p99=%.2fms max=%.2fms errors=%d%s inserts/s=%.0f %s web=%d",
+        return String.format("t=%ds info/s=%.0f p50=%.2fms p99=%.2fms max=%.2fms errors=%d%s inserts/s=%.0f %s web=%d%s",
                 t.second(), t.requestsPerS(), t.p50Ms(), t.p99Ms(), t.maxMs(), t.errors(),
                 errorsByKind.isEmpty() ? "" : errorsByKind.toString().replace(" ", ""), t.insertsPerS(),
-                g == null ? "backlog=? pending=? (redis unreachable)" : g.line(), t.webInstances());
+                g == null ? "backlog=? pending=? (redis unreachable)" : g.line(), t.webInstances(), behind(g));
+    }
+
+    /** When a queue falls behind, which one and the likely reason, so a user knows what they are looking at. */
+    static String behind(QueueGauges.Snapshot g) {
+        if (g == null || g.behind().isEmpty()) return "";
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double load = os.getSystemLoadAverage();
+        int cpus = os.getAvailableProcessors();
+        String why = g.behind().stream().anyMatch(q -> q.contains("consumers=0)")) ? "no live consumer: an instance is down or restarting"
+                : load > cpus ? String.format("the machine is saturated: load average %.1f on %d cores; lower --rate/--clients or provider.ratePerSecond", load, cpus)
+                : "its consumers are slower than its producers: scale the consuming role (scripts/gorgon scale ROLE=N)";
+        return " BEHIND " + String.join(" ", g.behind()) + " - " + why;
     }
 
     private URI awaitWeb(WebInstances web) {

@@ -15,7 +15,12 @@ public final class RedisConnections {
      * control keys live in several cluster slots. The caller closes it.
      */
     public static redis.clients.jedis.UnifiedJedis client(io.gorgon.roles.config.GorgonConfig config) {
-        return io.gorgon.bus.impl.Connect.client(config.redis().busUri(), "gorgon-control", 2);
+        return client(config.redis().busUri());
+    }
+
+    /** The same for a bus URI ({@code GorgonConfig.Redis#busUri()}). */
+    public static redis.clients.jedis.UnifiedJedis client(String busUri) {
+        return io.gorgon.bus.impl.Connect.client(busUri, "gorgon-control", 2);
     }
 
     /** One plain connection to a single redis:// or rediss:// server (password in the URI). */

@@ -1,5 +1,7 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.http.HttpLimits;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -41,6 +43,7 @@ public final class StatsServer implements AutoCloseable {
             "/", new Asset("stats/index.html", "text/html; charset=utf-8"),
             "/assets/stats.js", new Asset("stats/stats.js", "text/javascript; charset=utf-8"),
             "/assets/stats.css", new Asset("stats/stats.css", "text/css; charset=utf-8"),
+            "/assets/ops.js", new Asset("stats/ops.js", "text/javascript; charset=utf-8"),
             "/assets/echarts.min.js", new Asset(ECHARTS, "text/javascript; charset=utf-8"));
 
     private final String host;
@@ -48,7 +51,11 @@ public final class StatsServer implements AutoCloseable {
     private final StatsReader reader;
     private final MeshView mesh;
     private final Clock clock;
+    private final WindowCache windows;
+    private GorgonConfig.Http http = GorgonConfig.Http.DEFAULT;
+    private int maxSseClients = GorgonConfig.Stats.DEFAULT.maxSseClients();
     private final ServerSentEventHandler sse = new ServerSentEventHandler();
+    private volatile OpsApi ops;
     private Undertow undertow;
     private ScheduledExecutorService ticker;
     private int port;
@@ -63,11 +70,25 @@ public final class StatsServer implements AutoCloseable {
         this.reader = reader;
         this.mesh = mesh;
         this.clock = clock;
+        this.windows = new WindowCache(clock, reader::window);
+    }
+
+    /** The listener's limits ({@code http.*}) and the cap on live-update streams ({@code stats.maxSseClients}). */
+    public synchronized StatsServer limits(GorgonConfig.Http http, int maxSseClients) {
+        this.http = http;
+        this.maxSseClients = maxSseClients;
+        return this;
+    }
+
+    /** Enables the operator API under /api/ops/ (without it those paths are 404 and the page stays read-only). */
+    StatsServer withOps(OpsApi ops) {
+        this.ops = ops;
+        return this;
     }
 
     public synchronized StatsServer start() {
         if (undertow != null) return this;
-        undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(this::route).build();
+        undertow = HttpLimits.builder(http, true).addHttpListener(requestedPort, host).setHandler(this::route).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -103,6 +124,19 @@ public final class StatsServer implements AutoCloseable {
 
     private void route(HttpServerExchange ex) throws Exception {
         String path = ex.getRelativePath();
+        if (path.startsWith("/api/ops/") && ops != null) {
+            if (ex.isInIoThread()) {
+                ex.dispatch(this::route);
+                return;
+            }
+            try {
+                ops.handle(ex, path);
+            } catch (RuntimeException e) {
+                log.warn("event=ops_request_failed path={} error=\"{}\"", path, e.toString());
+                json(ex, 503, StatsJson.error("unavailable", "mesh unavailable: " + e.getMessage()));
+            }
+            return;
+        }
         Asset asset = ASSETS.get(path);
         boolean known = asset != null || path.equals("/api/stats") || path.equals("/api/stream") || path.equals("/metrics");
         if (!known) {
@@ -121,6 +155,10 @@ public final class StatsServer implements AutoCloseable {
             return;
         }
         if (path.equals("/api/stream")) {
+            if (sse.getConnections().size() >= maxSseClients) {
+                json(ex, 503, StatsJson.error("unavailable", "too many live streams (" + maxSseClients + "); poll /api/stats instead"));
+                return;
+            }
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             ex.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
             sse.handleRequest(ex);
@@ -149,7 +187,7 @@ public final class StatsServer implements AutoCloseable {
             json(ex, 400, StatsJson.error("bad_window", e.getMessage()));
             return;
         }
-        json(ex, 200, StatsJson.payload(window.label(), reader.window(window), false, mesh, clock.millis()));
+        json(ex, 200, StatsJson.payload(window.label(), windows.get(window), false, mesh, clock.millis()));
     }
 
     private void metrics(HttpServerExchange ex) {
@@ -177,7 +215,7 @@ public final class StatsServer implements AutoCloseable {
         }
     }
 
-    private static void json(HttpServerExchange ex, int status, String body) {
+    static void json(HttpServerExchange ex, int status, String body) {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");

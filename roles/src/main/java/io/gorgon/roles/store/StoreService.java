@@ -27,6 +27,7 @@ public final class StoreService {
     private final ItemStore items;
     private final UserStore users;
     private final RecentItemsCache recent;
+    private final KeywordIndex keywords;
 
     /**
      * @param namespace       Redis key prefix ({@code namespace})
@@ -43,6 +44,7 @@ public final class StoreService {
         this.items = new ItemStore(db);
         this.users = new UserStore(db);
         this.recent = new RecentItemsCache(redis, options.namespace(), options.recentCacheSize(), options.recentCacheTtl());
+        this.keywords = new KeywordIndex(redis, options.namespace(), options.recentCacheSize());
     }
 
     /** Stores one item; true if it is new, false if this id was stored already (a redelivery). */
@@ -56,9 +58,14 @@ public final class StoreService {
      * so a redelivery repairs a cache write that a crash cut off, but never resurrects or overwrites.
      */
     public List<Long> putAll(List<Item> batch) {
+        return putBatch(batch).newIds();
+    }
+
+    /** {@link #putAll}, also reporting the members the store refused (id → reason); those are not retried. */
+    public ItemStore.Inserted putBatch(List<Item> batch) {
         ItemStore.Inserted r = items.insertAll(batch);
         List<Item> toCache = new ArrayList<>(batch.size());
-        if (r.existingIds().isEmpty()) {
+        if (r.existingIds().isEmpty() && r.rejected().isEmpty()) {
             toCache.addAll(batch);
         } else {
             Set<Long> fresh = new HashSet<>(r.newIds());
@@ -66,18 +73,28 @@ public final class StoreService {
             toCache.addAll(items.findAll(r.existingIds()));
         }
         recent.addAll(toCache);
-        return r.newIds();
+        keywords.addAll(toCache);
+        return r;
     }
 
     public Optional<Item> get(long id) {
         return items.find(id);
     }
 
+    /**
+     * Tombstones the item and drops it from its owner's cache. DELETED also for the owner's tombstone of a delete that
+     * failed before {@link #deleteDone}: a retry redoes the steps after the tombstone.
+     */
     public DeleteResult delete(long id, long ownerId) {
         DeleteResult r = items.delete(id, ownerId);
         if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
         log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
         return r;
+    }
+
+    /** Every step of a delete is done (its event is published): deleting the item again answers NOT_FOUND. */
+    public void deleteDone(long id) {
+        items.markAnnounced(id);
     }
 
     /**
@@ -101,6 +118,33 @@ public final class StoreService {
         }
         JsonArray out = new JsonArray();
         for (Item i : items.recentByUser(userid, lim, off)) out.add(i.toJson());
+        return out;
+    }
+
+    /**
+     * Items carrying {@code keyword}, newest first, across users ({@code GET /tags/{keyword}?lim&off}): ids from the
+     * {@link KeywordIndex}, items by {@code _id}; filled from MongoDB on first use and answered by MongoDB past its
+     * depth. Ids of items deleted since they were indexed are dropped from the index as they are met.
+     */
+    public JsonArray byKeyword(String keyword, int lim, int off) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            KeywordIndex.Lookup found = keywords.read(keyword, lim, off);
+            if (found instanceof KeywordIndex.Lookup.NotLoaded) {
+                keywords.fill(keyword, items.recentByKeyword(keyword, keywords.capacity(), 0));
+                continue;
+            }
+            if (!(found instanceof KeywordIndex.Lookup.Hit hit)) break;
+            JsonArray out = new JsonArray();
+            List<Long> gone = new ArrayList<>();
+            for (long id : hit.ids()) {
+                Optional<Item> item = items.find(id);
+                if (item.isPresent()) out.add(item.get().toJson()); else gone.add(id);
+            }
+            if (gone.isEmpty()) return out;
+            keywords.forget(keyword, gone); // then read the page again: later ids move up into it
+        }
+        JsonArray out = new JsonArray();
+        for (Item i : items.recentByKeyword(keyword, lim, off)) out.add(i.toJson());
         return out;
     }
 

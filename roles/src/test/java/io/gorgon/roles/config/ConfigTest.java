@@ -64,7 +64,7 @@ class ConfigTest {
 
     @Test
     void unknownKeysAreRejectedWithTheirPath() throws IOException {
-        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app",
+        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app, http",
                 error(file("{\"wbe\": {}}"), List.of(), Map.of()));
         assertTrue(error(file("{\"web\": {\"prot\": 1}}"), List.of(), Map.of()).startsWith("web.prot: unknown key in web; known keys: port, maxBodyBytes"));
         assertEquals("instances.mailer: unknown role; roles are web, auth, app, store, provider, notify, stats",
@@ -102,6 +102,18 @@ class ConfigTest {
         assertEquals("rediss://:s3cret@cache.example.com:6380", c.redis().uri());
         assertFalse(c.toRedactedJson().contains("s3cret"));
         assertTrue(c.toRedactedJson().contains("rediss://:***@cache.example.com:6380"));
+    }
+
+    @Test
+    void theDocumentInRedisHoldsNoSecretsAndEachProcessKeepsItsOwn() {
+        // Issue 12 #8: the whole config, passwords included, was written to <ns>:config in Redis.
+        GorgonConfig c = ConfigLoader.load(null, List.of("redis.embedded=false", "redis.uri=rediss://:s3cret@cache.example.com:6380",
+                "mongo.embedded=false", "mongo.uri=mongodb://app:m0ngopw@db1:27017/?replicaSet=rs0", "web.port=9090"), Map.of());
+        String inRedis = c.toRedactedJson();
+        assertFalse(inRedis.contains("s3cret") || inRedis.contains("m0ngopw"), inRedis);
+        GorgonConfig reloaded = GorgonConfig.parse(inRedis).withConnectionsFrom(c);
+        assertEquals(c, reloaded, "a reload sees the document's settings with this host's own connections");
+        assertEquals(9090, reloaded.web().port());
     }
 
     @Test

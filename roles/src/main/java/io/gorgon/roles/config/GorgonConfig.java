@@ -246,13 +246,7 @@ public record GorgonConfig(
 
     /** {@code scheme://user:secret@host} → {@code scheme://user:***@host} (a bare {@code secret@} becomes {@code ***@}). */
     public static String redact(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) return uri;
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String kept = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return uri.substring(0, scheme + 3) + kept + uri.substring(at);
+        return io.gorgon.bus.RedisTopology.redact(uri); // the same rule for mongodb:// URIs
     }
 
     private static Map<String, Integer> oneEach(String... roles) {

@@ -205,6 +205,19 @@ public final class UserInput {
         return email(field, requiredString(o, field, EMAIL_MAX_CHARS + 64));
     }
 
+    /** {@code POST /auth/password}: the current password (any non-empty string) and a new one (the registration rule). */
+    public record PasswordChange(String oldPassword, String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChange[***]";
+        }
+    }
+
+    public static PasswordChange passwordChange(JsonObject o) {
+        checkKeys(o);
+        return new PasswordChange(requiredString(o, "oldPassword", PASSWORD_MAX_CHARS), password(o, "newPassword"));
+    }
+
     private static String password(JsonObject o, String field) {
         String p = requiredString(o, field, PASSWORD_MAX_CHARS);
         if (p.codePointCount(0, p.length()) < PASSWORD_MIN_CHARS) {

@@ -1,6 +1,7 @@
 package io.gorgon.roles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -106,8 +107,32 @@ class MeshEndToEndTest {
         assertEquals(404, http.get(web + "/items/" + ids.get(0), ada.token()).status());
         assertEquals(4, http.get(web + "/info/" + ada.id(), ada.token()).json().getAsJsonArray("items").size());
 
-        assertEquals(204, http.post(web + "/auth/logout", ada.token(), "{}").status());
-        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "a logged-out token is dead");
+        // Sessions: ada's one token, described but never shown; logout-all ends every one of them.
+        Http.Response second = http.post(web + "/auth/login", null, "{\"email\":\"ada@example.com\",\"password\":\"correct horse\"}");
+        String other = second.json().get("token").getAsString();
+        Http.Response sessions = http.get(web + "/auth/sessions", ada.token());
+        assertEquals(200, sessions.status(), sessions::toString);
+        assertEquals(2, sessions.json().getAsJsonArray("sessions").size(), sessions::toString);
+        assertFalse(sessions.body().contains(ada.token()) || sessions.body().contains(other), "never the token");
+        assertTrue(sessions.body().contains("\"current\":true") && sessions.body().contains("\"client\""), sessions.body());
+        assertEquals(204, http.post(web + "/auth/logout-all", other, "{}").status());
+        assertEquals(401, http.get(web + "/auth/sessions", other).status(), "logout-all revoked the caller's token too");
+        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "and the others");
+        // Password change: the caller's session stays, the others end; the old password no longer logs in.
+        User eve = newUser("eve@example.com");
+        String eveElsewhere = http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"correct horse\"}")
+                .json().get("token").getAsString();
+        String change = "{\"oldPassword\":\"correct horse\",\"newPassword\":\"staple battery\"}";
+        assertEquals(403, http.post(web + "/auth/password", eve.token(), "{\"oldPassword\":\"wrong one!\",\"newPassword\":\"staple battery\"}").status());
+        assertEquals(400, http.post(web + "/auth/password", eve.token(), "{\"oldPassword\":\"correct horse\",\"newPassword\":\"short\"}").status());
+        assertEquals(401, http.post(web + "/auth/password", null, change).status());
+        assertEquals(204, http.post(web + "/auth/password", eve.token(), change).status());
+        assertEquals(401, http.get(web + "/info/" + eve.id(), eveElsewhere).status(), "the other session ended");
+        assertEquals(200, http.get(web + "/info/" + eve.id(), eve.token()).status(), "the caller's session stays");
+        assertEquals(401, http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"correct horse\"}").status());
+        assertEquals(200, http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"staple battery\"}").status());
+        assertEquals(204, http.post(web + "/auth/logout", eve.token(), "{}").status());
+        assertEquals(401, http.get(web + "/info/" + eve.id(), eve.token()).status(), "a logged-out token is dead");
     }
 
     @Test

@@ -90,6 +90,12 @@ public final class StoreRole implements Role {
                     case CreateUserResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered: " + d.email());
                 }
             }
+            case Protocol.STORE_USER_PASSWORD -> {
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                String passhash = Valid.wellFormed(() -> body.get("passhash").getAsString());
+                if (!store.setPasshash(id, passhash)) throw new HandlerFailure(404, "no user " + id);
+                m.reply(new JsonObject());
+            }
             default -> throw new HandlerFailure(400, "store_put does not handle type " + m.type());
         }
     }
@@ -158,6 +164,12 @@ public final class StoreRole implements Role {
                 int off = Valid.wellFormed(() -> body.get("off").getAsInt());
                 JsonObject out = new JsonObject();
                 out.add("items", store.byKeyword(keyword, lim, off));
+                m.reply(out);
+            }
+            case Protocol.STORE_USER_BY_ID -> {
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                JsonObject out = new JsonObject();
+                out.add("user", store.userById(id).<JsonElement>map(UserJson::toInternal).orElse(JsonNull.INSTANCE));
                 m.reply(out);
             }
             case Protocol.STORE_USER_BY_EMAIL -> {

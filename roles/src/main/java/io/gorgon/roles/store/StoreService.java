@@ -193,6 +193,10 @@ public final class StoreService {
         return users.byEmail(email);
     }
 
+    public boolean setPasshash(long id, String passhash) {
+        return users.setPasshash(id, passhash);
+    }
+
     public Optional<User> userById(long id) {
         return users.byId(id);
     }

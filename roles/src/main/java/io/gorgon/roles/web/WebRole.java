@@ -190,6 +190,19 @@ public final class WebRole implements Role {
                     allow(method, "POST");
                     return call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true).thenApply(b -> new Reply(204, null));
                 }
+                case "password" -> {
+                    allow(method, "POST");
+                    requireToken(ex);
+                    return call(ex, Protocol.AUTH_PASSWORD, jsonBody(ex), true).thenApply(b -> new Reply(204, null));
+                }
+                case "logout-all" -> {
+                    allow(method, "POST");
+                    return call(ex, Protocol.AUTH_LOGOUT_ALL, new JsonObject(), true).thenApply(b -> new Reply(204, null));
+                }
+                case "sessions" -> {
+                    allow(method, "GET");
+                    return call(ex, Protocol.AUTH_SESSIONS, new JsonObject(), true).thenApply(b -> new Reply(200, b));
+                }
                 default -> throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
             }
         }

@@ -52,7 +52,7 @@ final class Registry {
         beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
         if (consumers.isEmpty()) return;
         // The operator's paused set rides on the heartbeat: a pause reaches every consumer within one beat.
-        bus.writer.submit(p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
+        bus.writer.submit(bus.keys.paused(), p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
             for (StreamConsumer c : consumers) c.setPaused(paused.contains(c.queue()));
         });
     }
@@ -78,9 +78,12 @@ final class Registry {
         String hash = k.instance(id);
         long ttl = GONE_AFTER_MS;
         boolean cleanup = beats++ % 60 == 0;
-        CompletableFuture<Object> touched = bus.writer.submit(p -> {
+        // The hash and the instances set live in different cluster slots: two ops, one per key.
+        bus.writer.submit(hash, p -> {
             p.hset(hash, fields);
-            p.pexpire(hash, ttl);
+            return p.pexpire(hash, ttl);
+        }, bus.sendTimeoutMs());
+        CompletableFuture<Object> touched = bus.writer.submit(k.instances(), p -> {
             if (cleanup) p.zremrangeByScore(k.instances(), 0, System.currentTimeMillis() - GONE_AFTER_MS);
             return p.evalsha(Scripts.TOUCH.sha(), List.of(k.instances()), List.of(id));
         }, bus.sendTimeoutMs());
@@ -89,9 +92,9 @@ final class Registry {
         });
         for (String q : queues) {
             String key = k.consumers(q);
-            bus.writer.submit(p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
+            bus.writer.submit(key, p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
         }
-        bus.writer.submit(p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        bus.writer.submit(k.controlVersion(), p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
         return touched;
     }
 
@@ -102,7 +105,7 @@ final class Registry {
         boolean first = controlVersion == null;
         controlVersion = seen;
         if (first) return; // commands issued before this instance started are not for it
-        bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
+        bus.writer.submit(bus.keys.controlLast(), p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;
             try {
                 EnvelopeCodec.Control cmd = EnvelopeCodec.decodeControl(json);
@@ -121,12 +124,13 @@ final class Registry {
 
     void forgetConsumer(String queue) {
         String key = bus.keys.consumers(queue);
-        bus.writer.submit(p -> p.zrem(key, id), 2000);
+        bus.writer.submit(key, p -> p.zrem(key, id), 2000);
     }
 
     void deregister(List<StreamConsumer> consumers) {
         Keys k = bus.keys;
-        try (Jedis j = bus.connections.open()) {
+        var j = bus.connections.unified(); // keys in several slots: a routing client
+        {
             j.zrem(k.instances(), id);
             j.del(k.instance(id));
             j.del(k.replies(id));

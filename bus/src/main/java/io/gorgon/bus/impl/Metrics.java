@@ -38,10 +38,14 @@ final class Metrics implements BusMetrics {
     void expired(String queue) { counters(queue).add(5); }
     void lateReply() { lateReplies.increment(); }
 
-    /** A message finished: handler time and enqueue-to-done time, both in microseconds. */
-    void processed(String queue, long handlerMicros, long endToEndMicros) {
+    /**
+     * A message finished: its wait (enqueue to handler start), handler time and enqueue-to-done time, in
+     * microseconds. Wait and handler time split a hop's latency ({@code scripts/bench mesh} prints them per hop).
+     */
+    void processed(String queue, long waitMicros, long handlerMicros, long endToEndMicros) {
         counters(queue).add(1);
         processedTotal.increment();
+        latency("wait:" + queue).record(waitMicros);
         latency("handler:" + queue).record(handlerMicros);
         latency("queue:" + queue).record(endToEndMicros);
     }
@@ -100,7 +104,6 @@ final class Metrics implements BusMetrics {
         doc.add("queues", qs);
         JsonObject lat = new JsonObject();
         latencies.forEach((name, l) -> {
-            if (name.startsWith("handler:")) return; // handler time is for the registry; the page shows end-to-end
             org.HdrHistogram.Histogram h = l.interval();
             if (h.getTotalCount() == 0) return;
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());

@@ -215,6 +215,7 @@ final class StreamConsumer implements Subscription {
             return;
         }
         MessageImpl msg = new MessageImpl(bus, env, deliveries);
+        long waitMicros = Math.max(0, System.currentTimeMillis() - env.ts()) * 1000;
         try {
             handler.handle(msg);
         } catch (HandlerFailure f) {
@@ -235,7 +236,7 @@ final class StreamConsumer implements Subscription {
         }
         finishWith(id, msg.outputsDone().thenCompose(v -> ack(id)).thenRun(() -> {
             long now = System.currentTimeMillis();
-            bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
+            bus.metrics.processed(queue, waitMicros, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
         }));
     }
 

@@ -195,14 +195,19 @@ public final class MeshBench {
             // Latency at low concurrency: with 64 closed-loop clients, Little's law ties p50 to 64 / throughput (3,000
             // req/s means ~21 ms on average), so the p50 <= 3 ms can only be read at a few clients.
             if (a.latencyClients() > 0) {
+                long lowFrom = System.currentTimeMillis() + 5000; // after the warm-up
                 JsonObject low = simulate(base.withScale(a.users(), 0).withPhases(false, true)
                         .withLoad(a.latencyClients(), 0, Duration.ofSeconds(20)).withWarmup(Duration.ofSeconds(5)), dir.resolve("low.json"));
+                JsonObject hops = HopBreakdown.read(redis, NS, lowFrom, System.currentTimeMillis());
+                json.add("low_hops", hops);
+                System.out.print("mesh bench: per hop at " + a.latencyClients() + " clients (wait = enqueue to handler start)\n" + HopBreakdown.format(hops));
                 json.addProperty("low_concurrency_clients", a.latencyClients());
                 json.addProperty("low_info_per_s", Math.round(low.get("info_per_s").getAsDouble()));
                 json.addProperty("low_info_p50_ms", low.get("info_p50_ms").getAsDouble());
                 json.addProperty("low_info_p99_ms", low.get("info_p99_ms").getAsDouble());
             }
 
+            countCommands(a, cfg, base);
             if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
@@ -226,6 +231,44 @@ public final class MeshBench {
             System.err.println("mesh bench: logs kept in " + dir.resolve("logs"));
         }
         return exit;
+    }
+
+    /**
+     * Redis commands per {@code GET /info}, inserts excluded: the provider is scaled to 0, the background (heartbeats,
+     * metrics, stats) is counted for 5 s idle and subtracted from 10 s of info-only load at the low client count.
+     */
+    private void countCommands(Args a, GorgonConfig cfg, SimulatorOptions base) throws Exception {
+        JsonObject counts = new JsonObject();
+        counts.addProperty("provider", 0);
+        JsonObject args = new JsonObject();
+        args.add("counts", counts);
+        Reply r = new ControlClient(cfg).send("scale", args, Duration.ofSeconds(30));
+        if (!r.ok()) throw new IllegalStateException("scale provider=0 failed: " + r.message());
+        Admin admin = Admin.connect(cfg.redis().uri(), NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        Await.until(Duration.ofSeconds(60), () -> "provider stopped",
+                () -> admin.instances().stream().noneMatch(i -> i.role().equals("provider") && i.status().equals("live")));
+        Thread.sleep(2000); // store_put drained
+        RedisCommandCount idleCount = new RedisCommandCount(cfg.redis().uri());
+        Thread.sleep(5000);
+        RedisCommandCount.Counts idle = idleCount.stop();
+        RedisCommandCount loadCount = new RedisCommandCount(cfg.redis().uri());
+        JsonObject load = simulate(base.withScale(a.users(), 0).withPhases(false, true)
+                .withLoad(Math.max(1, a.latencyClients()), 0, Duration.ofSeconds(10)).withWarmup(Duration.ZERO), Path.of(
+                        System.getProperty("java.io.tmpdir"), "gorgon-meshbench-count-" + ProcessHandle.current().pid() + ".json"));
+        RedisCommandCount.Counts busy = loadCount.stop();
+        double n = load.get("info_ok").getAsDouble();
+        Map<String, Double> client = RedisCommandCount.perRequest(busy.client(), busy.seconds(), idle.client(), idle.seconds(), n);
+        Map<String, Double> executed = RedisCommandCount.perRequest(busy.executed(), busy.seconds(), idle.executed(), idle.seconds(), n);
+        double usec = (busy.usec() - idle.usec() * busy.seconds() / idle.seconds()) / Math.max(1, n);
+        double clientTotal = client.values().stream().mapToDouble(Double::doubleValue).sum();
+        double executedTotal = executed.values().stream().mapToDouble(Double::doubleValue).sum();
+        json.addProperty("redis_cmds_per_info", Math.round(clientTotal * 10) / 10.0);
+        json.addProperty("redis_cmds_per_info_incl_script_calls", Math.round(executedTotal * 10) / 10.0);
+        json.addProperty("redis_usec_per_info", Math.round(usec * 10) / 10.0);
+        json.add("redis_cmds_per_info_by_command", new GsonBuilder().create().toJsonTree(client));
+        json.add("redis_executed_per_info_by_command", new GsonBuilder().create().toJsonTree(executed));
+        System.out.printf(Locale.ROOT, "mesh bench: Redis commands per GET /info (provider off, %.0f requests): sent by clients %.1f %s;"
+                + " executed incl. inside scripts %.1f %s; Redis time %.1f µs%n", n, clientTotal, client, executedTotal, executed, usec);
     }
 
     /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */
@@ -332,7 +375,9 @@ public final class MeshBench {
             row("low_info_p50_ms", "≤ 3", json, "low_info_p50_ms", 3, false);
             row("low_info_p99_ms", "≤ 20", json, "low_info_p99_ms", 20, false);
         }
+        if (json.has("redis_cmds_per_info")) row("redis_cmds_per_info", "≤ 8", json, "redis_cmds_per_info", 8, false);
         if (json.has("direct_info_per_s")) {
+            json.addProperty("mesh_direct_ratio", Math.round(100 * json.get("info_per_s").getAsDouble() / json.get("direct_info_per_s").getAsDouble()) / 100.0);
             rows.add(new String[] {"direct_info_per_s", fmt(json.get("direct_info_per_s").getAsDouble()), "(no bus)",
                     "mesh/direct " + ratio(json.get("info_per_s").getAsDouble(), json.get("direct_info_per_s").getAsDouble())});
             rows.add(new String[] {"direct_info_p50_ms", fmt(json.get("direct_info_p50_ms").getAsDouble()), "(no bus)",

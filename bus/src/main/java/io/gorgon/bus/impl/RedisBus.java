@@ -41,6 +41,7 @@ final class RedisBus implements Bus {
     final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     final ScheduledThreadPoolExecutor scheduler;
     final Registry registry;
+    final HopWrites hops;
     private final ReplyListener replies;
     private final Map<String, CompletableFuture<JsonElement>> pending = new ConcurrentHashMap<>();
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -57,6 +58,7 @@ final class RedisBus implements Bus {
         this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("gorgon-timer").factory());
         scheduler.setRemoveOnCancelPolicy(true);
         this.registry = new Registry(this);
+        this.hops = new HopWrites(writer);
         this.replies = new ReplyListener(this);
         this.admin = new AdminImpl(keys, connections, options.heartbeat(), options.takeoverAfter());
     }
@@ -190,10 +192,29 @@ final class RedisBus implements Bus {
                 type, queue, System.currentTimeMillis(), replyTo, corr, deadline, headers, json);
     }
 
+    /**
+     * Enqueues only if the queue has a live consumer, else completes with null. While the registry view knows a live
+     * consumer this is a plain XADD; otherwise a script checks the consumer set in Redis, so NO_CONSUMER is still
+     * answered at once. (A consumer that deregistered within the last heartbeat may still be taken as live: then the
+     * request waits in its queue for the next consumer, or times out.)
+     */
     CompletableFuture<Object> enqueueIfConsumed(String queue, String json, long timeoutMs) {
-        List<String> k = List.of(keys.stream(queue), keys.consumers(queue));
-        List<String> a = List.of(String.valueOf(options.takeoverAfter().toMillis()), json);
+        String stream = keys.stream(queue);
+        if (registry.knownLive(queue)) {
+            return writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), timeoutMs)
+                    .thenApply(id -> (Object) id);
+        }
+        List<String> k = List.of(stream, keys.consumers(queue));
+        List<String> a = List.of(String.valueOf(livenessMs()), json);
         return writer.submit(p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
+    }
+
+    long livenessMs() {
+        return options.takeoverAfter().toMillis();
+    }
+
+    long replyTtlMs() {
+        return options.replyTtl().toMillis();
     }
 
     /** Sends a reply (encoded by EnvelopeCodec) to a request's reply address; expires there if the requester is gone. */

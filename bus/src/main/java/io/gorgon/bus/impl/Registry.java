@@ -26,6 +26,11 @@ final class Registry {
     private long lastBeatNanos = System.nanoTime();
     private int beats;
     private volatile Map<String, Integer> ports;
+    /**
+     * Queues this instance sends to, and until when (System.nanoTime) each surely has a live consumer: refreshed
+     * each heartbeat from the consumer sets, so a send needs no liveness check in Redis while a consumer is known.
+     */
+    private final Map<String, Long> liveUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     Registry(RedisBus bus) {
         this.bus = bus;
@@ -86,7 +91,36 @@ final class Registry {
             bus.writer.submit(p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
         }
         bus.writer.submit(p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        refreshLiveness();
         return touched;
+    }
+
+    /** True while a consumer of {@code queue} is known live; false (checked in Redis then) until the next refresh. */
+    boolean knownLive(String queue) {
+        Long until = liveUntil.putIfAbsent(queue, 0L);
+        return until != null && System.nanoTime() - until < 0;
+    }
+
+    /**
+     * The newest heartbeat per queue sent to, against Redis's clock: a queue's consumer is live until that beat plus
+     * the liveness window. Judged from Redis's clock as the per-message check was, minus a margin for the time the
+     * answer took to arrive.
+     */
+    private void refreshLiveness() {
+        if (liveUntil.isEmpty()) return;
+        List<String> queues = List.copyOf(liveUntil.keySet());
+        List<String> keys = queues.stream().map(bus.keys::consumers).toList();
+        long window = bus.livenessMs();
+        long sentNanos = System.nanoTime();
+        bus.writer.submit(p -> p.evalsha(Scripts.NEWEST_HEARTBEATS.sha(), keys, List.of()), bus.sendTimeoutMs()).thenAccept(r -> {
+            if (!(r instanceof List<?> out) || out.size() != queues.size() + 1) return;
+            long now = Long.parseLong(String.valueOf(out.get(0)));
+            for (int i = 0; i < queues.size(); i++) {
+                long newest = (long) Double.parseDouble(String.valueOf(out.get(i + 1)));
+                long leftMs = newest + window - now - 100;
+                liveUntil.put(queues.get(i), leftMs <= 0 ? sentNanos : sentNanos + leftMs * 1_000_000L);
+            }
+        });
     }
 
     private void onControlVersion(String version) {

@@ -138,7 +138,7 @@ public final class MeshBench {
         try (RedisClient redis = awaitRedis(redisUri, up)) {
             Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify", "stats");
-            Await.until(Duration.ofSeconds(120), () -> "every role live; " + up.logText(),
+            Await.until(Duration.ofSeconds(400), () -> "every role live; " + up.logText(),
                     () -> admin.instances().stream().filter(i -> i.status().equals("live")).map(InstanceInfo::role)
                             .collect(java.util.stream.Collectors.toSet()).containsAll(roles));
             System.out.println("mesh bench: every role is live");

@@ -74,6 +74,13 @@ final class MessageImpl implements Message {
     }
 
     @Override
+    public synchronized void replyJson(String json) {
+        if (!envelope.expectsReply() || answered) return;
+        answered = true;
+        reply = EnvelopeCodec.okReplyJson(envelope.corr(), json);
+    }
+
+    @Override
     public synchronized void forward(String queue, String type, Object body, Map<String, String> extraHeaders) {
         if (answered) throw new IllegalStateException("message already answered");
         answered = true;

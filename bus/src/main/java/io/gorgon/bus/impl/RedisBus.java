@@ -43,7 +43,7 @@ final class RedisBus implements Bus {
     final Registry registry;
     final HopWrites hops;
     private final ReplyListener replies;
-    private final Map<String, CompletableFuture<JsonElement>> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, List<Consumer<JsonElement>>> controlListeners = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
@@ -87,11 +87,16 @@ final class RedisBus implements Bus {
 
     @Override
     public CompletableFuture<JsonElement> request(String queue, String type, Object body, DeliveryOptions delivery) {
+        return requestJson(queue, type, body, delivery).thenApply(com.google.gson.JsonParser::parseString);
+    }
+
+    @Override
+    public CompletableFuture<String> requestJson(String queue, String type, Object body, DeliveryOptions delivery) {
         long now = System.currentTimeMillis();
         long timeoutMs = timeoutMs(delivery);
         String corr = options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36);
         Envelope e = envelope(queue, type, body, delivery.headers(), keys.replies(options.instanceId()), corr, now + timeoutMs);
-        CompletableFuture<JsonElement> reply = new CompletableFuture<>();
+        CompletableFuture<String> reply = new CompletableFuture<>();
         pending.put(corr, reply);
         var timer = scheduler.schedule(() -> {
             if (pending.remove(corr, reply)) {
@@ -229,6 +234,11 @@ final class RedisBus implements Bus {
         }, sendTimeoutMs());
     }
 
+    /** Requests still waiting for their reply. */
+    int awaitingReplies() {
+        return pending.size();
+    }
+
     /** Called by the reply listener for each reply that arrives. */
     void onReply(String payload) {
         EnvelopeCodec.Reply reply;
@@ -238,11 +248,11 @@ final class RedisBus implements Bus {
             log.warn("event=bad_reply cause=\"{}\"", e.getMessage());
             return;
         }
-        CompletableFuture<JsonElement> f = reply.corr() == null ? null : pending.remove(reply.corr());
+        CompletableFuture<String> f = reply.corr() == null ? null : pending.remove(reply.corr());
         if (f == null) {
             metrics.lateReply(); // timed out already, or a duplicate after a redelivery
         } else if (reply.failure() == null) {
-            f.complete(reply.body());
+            f.complete(reply.bodyJson());
         } else {
             f.completeExceptionally(reply.failure());
         }

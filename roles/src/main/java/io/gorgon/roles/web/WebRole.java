@@ -144,10 +144,11 @@ public final class WebRole implements Role {
         }
     }
 
-    private record Reply(int status, JsonElement body) {}
+    /** A response: its status and its body as JSON text (a mesh reply is passed on as the bytes that arrived). */
+    private record Reply(int status, String body) {}
 
     private static CompletableFuture<Reply> now(int status, JsonElement body) {
-        return CompletableFuture.completedFuture(new Reply(status, body));
+        return CompletableFuture.completedFuture(new Reply(status, body == null ? null : body.toString()));
     }
 
     /** The answer to one request; bad requests throw HttpError at once, without a bus call. */
@@ -205,14 +206,14 @@ public final class WebRole implements Role {
     }
 
     /** One bus request into the mesh; the answer comes back to this instance's own reply address. */
-    private CompletableFuture<JsonElement> call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
+    private CompletableFuture<String> call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
         Map<String, String> headers = new HashMap<>();
         String token = bearer(ex);
         if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
         if (token != null) headers.put(Protocol.H_TOKEN, token);
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
-        return ctx.bus().request(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
+        return ctx.bus().requestJson(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
     }
 
     private static String bearer(HttpServerExchange ex) {
@@ -256,14 +257,14 @@ public final class WebRole implements Role {
         }
     }
 
-    private static void send(HttpServerExchange ex, int status, JsonElement body) {
+    private static void send(HttpServerExchange ex, int status, String body) {
         ex.setStatusCode(status);
         if (body == null || status == 204) {
             ex.endExchange();
             return;
         }
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+        ex.getResponseSender().send(body, StandardCharsets.UTF_8);
     }
 
     private static void sendError(HttpServerExchange ex, int status, String message) {
@@ -274,7 +275,7 @@ public final class WebRole implements Role {
         JsonObject e = new JsonObject();
         e.addProperty("error", HttpError.name(status));
         e.addProperty("message", message);
-        send(ex, status, e);
+        send(ex, status, e.toString());
     }
 
     /** 405 with the Allow header. */

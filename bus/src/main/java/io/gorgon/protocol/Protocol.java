@@ -41,6 +41,13 @@ public final class Protocol {
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
 
+    /**
+     * Topic: a token was revoked (logout). Every notify instance reads it in a group of its own and closes the
+     * sockets opened with that token. Body {@code {token: TokenDigest, userid}}.
+     */
+    public static final String AUTH_REVOKED = "auth_revoked";
+    public static final String TOKEN_REVOKED = "token.revoked";
+
     // store_notify event types
     public static final String ITEM_ADDED = "item.added";
     public static final String ITEM_DELETED = "item.deleted";
@@ -53,4 +60,9 @@ public final class Protocol {
     /** The HTTP client's address, for rate limits. */
     public static final String H_CLIENT = "client";
     public static final String H_TRACE = "trace";
+    /**
+     * Names one HTTP request, set by web and kept by every forward and every redelivery: what makes the note a
+     * request creates the same note however often the request is redone.
+     */
+    public static final String H_REQUEST = "request";
 }

@@ -48,6 +48,8 @@ public final class UserInput {
     public static final int EMAIL_MAX_CHARS = 254;
     public static final int PASSWORD_MIN_CHARS = 8;
     public static final int PASSWORD_MAX_CHARS = 1024;
+    /** The longest number literal accepted: ample for any long or double, bounded so parsing stays trivial. */
+    public static final int NUMBER_MAX_CHARS = 40;
     /** A page of a user's items ({@code GET /info/{uid}?lim&off}): lim 1..100, default 20; off 0..100,000. */
     public static final int PAGE_DEFAULT = 20;
     public static final int PAGE_MAX = 100;
@@ -100,7 +102,8 @@ public final class UserInput {
 
     /**
      * Rejects any object key starting with {@code $}, containing {@code .} or NUL, empty, or longer than 128 chars,
-     * at any depth, and nesting deeper than {@link #MAX_DEPTH}.
+     * at any depth, nesting deeper than {@link #MAX_DEPTH}, and any number the store could not hold (see
+     * {@link #NUMBER_MAX_CHARS}).
      */
     public static void checkKeys(JsonElement e) {
         checkKeys(e, "", 0);
@@ -121,7 +124,27 @@ public final class UserInput {
         } else if (e.isJsonArray()) {
             JsonArray a = e.getAsJsonArray();
             for (int i = 0; i < a.size(); i++) checkKeys(a.get(i), path + "[" + i + "]", depth + 1);
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            checkNumber(path.isEmpty() ? "body" : path, e.getAsJsonPrimitive());
         }
+    }
+
+    /**
+     * A number must be what BSON holds: a finite double (an integer beyond 64 bits is kept as a double). Its text is
+     * bounded first, so a thousand-digit literal costs nothing to refuse; {@code 1e10000} overflows to infinity and is
+     * refused here, at the edge, instead of failing the store's write after being accepted.
+     */
+    private static void checkNumber(String field, JsonPrimitive p) {
+        String text = p.getAsString();
+        boolean ok = text.length() <= NUMBER_MAX_CHARS;
+        if (ok) {
+            try {
+                ok = Double.isFinite(Double.parseDouble(text));
+            } catch (NumberFormatException notANumber) {
+                ok = false;
+            }
+        }
+        if (!ok) throw new InputException(field, "number out of range (a finite 64-bit floating point value of at most " + NUMBER_MAX_CHARS + " chars)");
     }
 
     /** The fields of a new item; see the class comment for the rules. */

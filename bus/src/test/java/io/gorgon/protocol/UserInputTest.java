@@ -94,6 +94,19 @@ class UserInputTest {
         assertEquals("extras", rejected("{\"title\":\"t\",\"big\":\"" + "x".repeat(9000) + "\"}").field());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1e10000", "-1e400", "1" + "0000000000" + "0000000000" + "0000000000" + "0000000000"})
+    void numbersTheStoreCannotHoldAreRejectedAtAnyDepth(String n) {
+        assertEquals("n", rejected("{\"title\":\"t\",\"n\":" + n + "}").field());
+        assertEquals("deep.a[1]", rejected("{\"title\":\"t\",\"deep\":{\"a\":[1," + n + "]}}").field());
+        assertEquals("n", assertThrows(InputException.class, () -> UserInput.object("{\"n\":" + n + "}")).field());
+    }
+
+    @Test
+    void ordinaryNumbersPass() {
+        UserInput.item(obj("{\"title\":\"t\",\"a\":9223372036854775807,\"b\":-1.5e300,\"c\":1e-400,\"d\":0}"));
+    }
+
     @Test
     void deepNestingIsRejected() {
         String deep = "{\"a\":".repeat(20) + "1" + "}".repeat(20);

@@ -170,6 +170,8 @@ class MeshEndToEndTest {
                 new Case("unknown route", 404, "GET", web + "/nope", u.token(), null, null),
                 new Case("wrong method", 405, "PUT", item, u.token(), "application/json", "{}"),
                 new Case("missing token", 401, "GET", info, null, null, null),
+                new Case("missing token before content type", 401, "POST", item, null, "text/plain", "{\"title\":\"x\"}"),
+                new Case("number BSON can't hold", 400, "POST", item, u.token(), "application/json", "{\"title\":\"x\",\"n\":1e10000}"),
                 new Case("forged token", 401, "GET", info, "forged-" + "A".repeat(40), null, null),
                 new Case("bad credentials", 401, "POST", web + "/auth/login", null, "application/json",
                         "{\"email\":\"carol@example.com\",\"password\":\"wrong password\"}"),

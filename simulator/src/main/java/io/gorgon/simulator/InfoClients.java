@@ -23,8 +23,12 @@ final class InfoClients {
     private final Outcomes outcomes;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    /** With a rate: the start time of the next request, shared by all clients (0 = unpaced). */
+    private final long intervalNanos;
+    private final java.util.concurrent.atomic.AtomicLong nextSlot = new java.util.concurrent.atomic.AtomicLong();
 
-    InfoClients(WebInstances web, long[] userIds, String token, Duration timeout, Outcomes outcomes) {
+    InfoClients(WebInstances web, long[] userIds, String token, Duration timeout, Outcomes outcomes, double ratePerS) {
+        this.intervalNanos = ratePerS > 0 ? (long) (1e9 / ratePerS) : 0;
         this.web = web;
         this.userIds = userIds;
         this.token = token;
@@ -61,6 +65,7 @@ final class InfoClients {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         try {
             while (running) {
+                if (intervalNanos > 0 && !awaitSlot()) continue;
                 URI base = web.next();
                 if (base == null) { // no live web instance right now (all killed, or not registered yet)
                     outcomes.error("no_web_instance");
@@ -89,6 +94,14 @@ final class InfoClients {
         } finally {
             connections.values().forEach(PlainHttp::close);
         }
+    }
+
+    /** Waits for this client's turn under the rate; false if stopped meanwhile. A late client does not burst. */
+    private boolean awaitSlot() {
+        long now = System.nanoTime();
+        long slot = nextSlot.getAndUpdate(s -> Math.max(s, now) + intervalNanos);
+        while (running && System.nanoTime() < slot) sleep(Math.max(1, (slot - System.nanoTime()) / 1_000_000));
+        return running;
     }
 
     void classify(int status, String body, long nanos) {

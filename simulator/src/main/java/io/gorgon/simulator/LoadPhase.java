@@ -61,11 +61,12 @@ final class LoadPhase {
             if (options.clients() > 0) {
                 URI first = awaitWeb(web);
                 String token = token(new MeshHttp(http, options.requestTimeout()), first);
-                clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes);
+                clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes, options.infoRate());
             }
             Inserter inserter = new Inserter(bus, ids, userIds, options.rate(), runTag);
             this.inserter = inserter;
-            out.printf("load: clients=%d rate=%.0f/s duration=%s web=%s chaos=%s%n", options.clients(), options.rate(),
+            out.printf("load: clients=%d%s rate=%.0f/s duration=%s web=%s chaos=%s%n", options.clients(),
+                    options.infoRate() > 0 ? String.format(" (at most %.0f GET/s)", options.infoRate()) : "", options.rate(),
                     options.duration() == null ? "until stopped" : options.duration().toSeconds() + "s", web.current(),
                     options.chaos() ? "kill every " + options.killEvery().toMillis() + "ms" + (options.restartRedis() ? " + redis restart" : "") : "off");
 
@@ -134,10 +135,22 @@ final class LoadPhase {
     }
 
     static String line(LoadResult.Tick t, Map<String, Long> errorsByKind, QueueGauges.Snapshot g) {
-        return String.format("t=%ds info/s=%.0f p50=%.2fms p99=%.2fms max=%.2fms errors=%d%s inserts/s=%.0f %s web=%d",
+        return String.format("t=%ds info/s=%.0f p50=%.2fms p99=%.2fms max=%.2fms errors=%d%s inserts/s=%.0f %s web=%d%s",
                 t.second(), t.requestsPerS(), t.p50Ms(), t.p99Ms(), t.maxMs(), t.errors(),
                 errorsByKind.isEmpty() ? "" : errorsByKind.toString().replace(" ", ""), t.insertsPerS(),
-                g == null ? "backlog=? pending=? (redis unreachable)" : g.line(), t.webInstances());
+                g == null ? "backlog=? pending=? (redis unreachable)" : g.line(), t.webInstances(), behind(g));
+    }
+
+    /** When a queue falls behind, which one and the likely reason, so a user knows what they are looking at. */
+    static String behind(QueueGauges.Snapshot g) {
+        if (g == null || g.behind().isEmpty()) return "";
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double load = os.getSystemLoadAverage();
+        int cpus = os.getAvailableProcessors();
+        String why = g.behind().stream().anyMatch(q -> q.contains("consumers=0)")) ? "no live consumer: an instance is down or restarting"
+                : load > cpus ? String.format("the machine is saturated: load average %.1f on %d cores; lower --rate/--clients or provider.ratePerSecond", load, cpus)
+                : "its consumers are slower than its producers: scale the consuming role (scripts/gorgon scale ROLE=N)";
+        return " BEHIND " + String.join(" ", g.behind()) + " - " + why;
     }
 
     private URI awaitWeb(WebInstances web) {

@@ -29,6 +29,8 @@ final class Seeder {
      * 8,000 in flight is still 16 of the store's 500-item bulk writes.
      */
     static final long MAX_OUTSTANDING = 8_000;
+    private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);
+    private static final long GAUGE_EVERY_NANOS = 250_000_000L;
 
     /**
      * @param userIds     the seeded users' ids
@@ -64,96 +66,95 @@ final class Seeder {
     Result seed(int users, long items, Duration drainTimeout) {
         out.printf("seed: hashing the synthetic users' shared password once (PBKDF2, %d iterations)%n", SyntheticData.PBKDF2_ITERATIONS);
         String passhash = SyntheticData.passhash(SyntheticData.PASSWORD, SyntheticData.PBKDF2_ITERATIONS);
-        QueueGauges.Snapshot g = gauges.read();
-        if (g != null && g.storePutConsumers() == 0) {
-            out.println("seed: warning: no live store instance consumes store_put; the data waits in the queue until one does");
-        }
+        awaitConsumer();
         long[] userIds = new long[users];
         for (int i = 0; i < users; i++) userIds[i] = ids.next();
 
         long t0 = System.nanoTime();
-        boolean usersDrained = phase("users", users, drainTimeout,
+        long usersDone = phase("users", users, drainTimeout,
                 i -> SyntheticData.userCreate(userIds[(int) i], runTag, (int) i, passhash), Protocol.STORE_USER_CREATE);
         double userSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
         long now = System.currentTimeMillis();
-        boolean itemsDrained = phase("items", items, drainTimeout,
+        long itemsDone = stopped.getAsBoolean() ? 0 : phase("items", items, drainTimeout,
                 i -> SyntheticData.seedItem(ids.next(), userIds[ThreadLocalRandom.current().nextInt(users)], now), Protocol.STORE_ITEM_PUT);
         double itemSeconds = (System.nanoTime() - t1) / 1e9;
-        double rate = items == 0 ? 0 : items / Math.max(itemSeconds, 1e-3);
-        out.printf("seed: done users=%d in %.1fs, items=%d in %.1fs, ingest=%.0f items/s%s%n", users, userSeconds, items,
-                itemSeconds, rate, usersDrained && itemsDrained ? "" : " (store_put NOT drained: the store is behind or down)");
-        return new Result(userIds, items, userSeconds, itemSeconds, rate, usersDrained && itemsDrained, resent);
+        double rate = itemsDone == 0 ? 0 : itemsDone / Math.max(itemSeconds, 1e-3);
+        boolean drained = usersDone >= users && itemsDone >= items;
+        String why = drained ? "" : stopped.getAsBoolean() ? " (stopped before the end)"
+                : " (store_put NOT drained: the store is behind or down)";
+        out.printf("seed: done users=%d/%d in %.1fs, items=%d/%d in %.1fs, ingest=%.0f items/s%s%n", usersDone, users,
+                userSeconds, itemsDone, items, itemSeconds, rate, why);
+        return new Result(userIds, itemsDone, userSeconds, itemSeconds, rate, drained, resent);
     }
 
-    /** Sends {@code total} messages and waits until store_put has drained; false if it didn't within the timeout. */
-    private boolean phase(String what, long total, Duration drainTimeout, LongFunction<JsonObject> body, String type) {
-        if (total == 0) return true;
-        QueueGauges.Snapshot g0 = gauges.read();
-        long baseline = g0 == null ? 0 : g0.storePutOutstanding(); // somebody else's work already waiting
-        long start = System.nanoTime();
-        long nextLine = start + 1_000_000_000L;
+    /** The store may still be starting: seeding before it consumes would only fill Redis. */
+    private void awaitConsumer() {
+        long deadline = System.nanoTime() + CONSUMER_WAIT.toNanos();
+        boolean said = false;
+        while (!stopped.getAsBoolean()) {
+            QueueGauges.Snapshot g = gauges.read();
+            if (g != null && g.storePutConsumers() > 0) return;
+            if (System.nanoTime() > deadline) {
+                out.println("seed: warning: still no live store instance consumes store_put after " + CONSUMER_WAIT.toSeconds()
+                        + "s; seeding anyway, the data waits in the queue until one does");
+                return;
+            }
+            if (!said) out.println("seed: waiting for a store instance to consume store_put …");
+            said = true;
+            sleep(250);
+        }
+    }
+
+    /** Sends {@code total} messages and waits until the store has taken them; returns how many it took. */
+    private long phase(String what, long total, Duration drainTimeout, LongFunction<JsonObject> body, String type) {
+        if (total == 0) return 0;
+        SeedProgress progress = new SeedProgress(what, total);
         long nextGauge = 0;
         long outstanding = 0;
-        long lastStored = 0;
-        long lastLine = start;
         acked.set(0);
         long sent = 0;
-        while (sent < total && !stopped.getAsBoolean()) {
+        long oldestMs = 0;
+        boolean paused = false;
+        long drainDeadline = Long.MAX_VALUE;
+        while (!stopped.getAsBoolean()) {
             long now = System.nanoTime();
             if (now >= nextGauge) {
+                long ackedBefore = acked.get();
                 QueueGauges.Snapshot g = gauges.read();
-                if (g != null) outstanding = Math.max(0, g.storePutOutstanding() - baseline);
-                nextGauge = now + 100_000_000L;
+                if (g != null) {
+                    outstanding = g.storePutOutstanding();
+                    oldestMs = g.storePutOldestMs();
+                    progress.observe(System.currentTimeMillis(), ackedBefore, outstanding, g.storePutOldestMs());
+                }
+                nextGauge = now + GAUGE_EVERY_NANOS;
+                boolean allSent = sent == total && inFlight.availablePermits() == MAX_IN_FLIGHT && failed.isEmpty();
+                if (allSent && progress.done() >= total) {
+                    progress.maybePrint(out, resent, false, true);
+                    return progress.done();
+                }
+                progress.maybePrint(out, resent, paused, false);
             }
-            if (now >= nextLine) {
-                long stored = Math.max(0, acked.get() - outstanding);
-                progress(what, stored, total, start, now, (stored - lastStored) / ((now - lastLine) / 1e9), outstanding);
-                lastStored = stored;
-                lastLine = now;
-                nextLine += 1_000_000_000L;
-            }
-            if (outstanding > MAX_OUTSTANDING) { // the store is behind: let it catch up
+            Failed retry = failed.poll();
+            paused = outstanding > MAX_OUTSTANDING && oldestMs > 1000; // the store is behind: let it catch up
+            if (paused || (retry == null && sent == total)) {
+                if (retry != null) failed.add(retry);
+                if (sent == total && drainDeadline == Long.MAX_VALUE) drainDeadline = now + drainTimeout.toNanos();
+                if (now > drainDeadline) break;
                 sleep(20);
                 continue;
             }
-            Failed retry = failed.poll();
             if (retry != null) {
                 resent++;
                 send(retry.type(), retry.body());
             } else {
                 send(type, body.apply(sent));
                 sent++;
+                outstanding++;
             }
         }
-        // every message acknowledged by Redis (failed ones re-sent), then wait for the store to take them all
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (!stopped.getAsBoolean() && System.nanoTime() < deadline) {
-            Failed retry = failed.poll();
-            if (retry != null) {
-                resent++;
-                send(retry.type(), retry.body());
-                continue;
-            }
-            QueueGauges.Snapshot g = gauges.read();
-            long now = System.nanoTime();
-            if (g != null) outstanding = Math.max(0, g.storePutOutstanding() - baseline);
-            boolean allAcked = inFlight.availablePermits() == MAX_IN_FLIGHT && failed.isEmpty();
-            if (allAcked && g != null && outstanding == 0) {
-                progress(what, acked.get(), total, start, now, -1, 0);
-                return true;
-            }
-            if (now >= nextLine) {
-                long stored = Math.max(0, acked.get() - outstanding);
-                progress(what, stored, total, start, now, (stored - lastStored) / ((now - lastLine) / 1e9), outstanding);
-                lastStored = stored;
-                lastLine = now;
-                nextLine += 1_000_000_000L;
-            }
-            sleep(50);
-        }
-        return false;
+        return progress.done();
     }
 
     private void send(String type, JsonObject body) {
@@ -163,14 +164,6 @@ final class Seeder {
             if (err == null) acked.incrementAndGet();
             else failed.add(new Failed(type, body));
         });
-    }
-
-    private void progress(String what, long stored, long total, long start, long now, double rate, long outstanding) {
-        double elapsed = (now - start) / 1e9;
-        double avg = stored / Math.max(elapsed, 1e-3);
-        String eta = stored >= total ? "0s" : avg < 1 ? "?" : Math.round((total - stored) / avg) + "s";
-        out.printf("seed %s %d/%d (%.0f%%) rate=%.0f/s avg=%.0f/s eta=%s queued=%d resent=%d%n", what, stored, total,
-                100.0 * stored / total, rate < 0 ? avg : rate, avg, eta, outstanding, resent);
     }
 
     private static void sleep(long ms) {

@@ -155,7 +155,8 @@ public final class Simulator {
         QueueGauges gauges = new QueueGauges(bus.admin());
         long deadline = System.nanoTime() + o.drainTimeout().toNanos();
         long[] missing = checker.missing(acked);
-        while (missing.length > 0 && System.nanoTime() < deadline && !stopRequested) {
+        // Not cut short by stop(): a Ctrl-C ends the load, and the notes it already sent must still be checked.
+        while (missing.length > 0 && System.nanoTime() < deadline) {
             QueueGauges.Snapshot g = gauges.read();
             out.printf("check: waiting for %d of %d acknowledged notes to reach the store (store_put queued=%s)%n",
                     missing.length, acked.length, g == null ? "?" : Long.toString(g.storePutOutstanding()));

@@ -29,11 +29,15 @@ import java.util.Objects;
  * @param drainTimeout how long to wait for store_put to drain before seeding is done and before the check
  * @param warmup       the first part of the load left out of latency and throughput (JIT, connection set-up); its
  *                     errors still count
+ * @param infoRate     the most {@code GET /info} requests per second, all clients together (0 = as fast as they
+ *                     are answered). A closed loop alone takes whatever CPU there is, which on a small machine
+ *                     starves the queues behind the store; the demo paces its readers
  */
 public record SimulatorOptions(int users, long items, int clients, double rate, Duration duration, boolean chaos,
                                Duration killEvery, boolean restartRedis, Path report, boolean seedOnly, boolean loadOnly,
                                String redisUri, String namespace, String mongoUri, String mongoDatabase,
-                               List<URI> webHosts, Duration requestTimeout, Duration drainTimeout, Duration warmup) {
+                               List<URI> webHosts, Duration requestTimeout, Duration drainTimeout, Duration warmup,
+                               double infoRate) {
     public SimulatorOptions {
         Objects.requireNonNull(redisUri, "redisUri");
         Objects.requireNonNull(namespace, "namespace");
@@ -51,6 +55,7 @@ public record SimulatorOptions(int users, long items, int clients, double rate, 
         if (users < 1) throw new IllegalArgumentException("--users must be >= 1, got " + users);
         if (items < 0) throw new IllegalArgumentException("--items must be >= 0, got " + items);
         if (clients < 0) throw new IllegalArgumentException("--clients must be >= 0, got " + clients);
+        if (!(infoRate >= 0) || Double.isInfinite(infoRate)) throw new IllegalArgumentException("--info-rate must be >= 0, got " + infoRate);
         if (!(rate >= 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("--rate must be >= 0, got " + rate);
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new IllegalArgumentException("--duration must be positive, got " + duration.toSeconds() + "s");
@@ -70,52 +75,57 @@ public record SimulatorOptions(int users, long items, int clients, double rate, 
     public static SimulatorOptions defaults() {
         return new SimulatorOptions(10_000, 1_000_000, 100, 1000, Duration.ofSeconds(60), false, Duration.ofSeconds(10),
                 false, null, false, false, "redis://127.0.0.1:6390", "gorgon", "mongodb://127.0.0.1:27117", "gorgon",
-                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ZERO);
+                List.of(), Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ZERO, 0);
     }
 
     public SimulatorOptions withScale(int users, long items) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withLoad(int clients, double rate, Duration duration) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withChaos(boolean chaos, Duration killEvery, boolean restartRedis) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withPhases(boolean seedOnly, boolean loadOnly) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withReport(Path report) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withMesh(String redisUri, String namespace, String mongoUri, String mongoDatabase) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withWebHosts(List<URI> webHosts) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withTimeouts(Duration requestTimeout, Duration drainTimeout) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
+    }
+
+    public SimulatorOptions withInfoRate(double infoRate) {
+        return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     public SimulatorOptions withWarmup(Duration warmup) {
         return new SimulatorOptions(users, items, clients, rate, duration, chaos, killEvery, restartRedis, report, seedOnly,
-                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup);
+                loadOnly, redisUri, namespace, mongoUri, mongoDatabase, webHosts, requestTimeout, drainTimeout, warmup, infoRate);
     }
 
     /**

@@ -63,10 +63,12 @@ final class AdminImpl implements Admin {
                     StreamPendingSummary s = j.xpending(stream, g.getName());
                     if (s.getMinId() != null && (oldest == null || s.getMinId().compareTo(oldest) < 0)) oldest = s.getMinId();
                 }
-                // Entries after the group's cursor are waiting for it. Redis 7 reports "lag"; 6.2 needs a capped scan.
+                // Entries after the group's cursor are waiting for it. The capped scan counts them exactly below the cap;
+                // Redis 7's "lag" only above it: once acknowledged entries are trimmed it stays at thousands while
+                // nothing waits (seen: lag=5973 with no entry after the cursor), which paused the seeder for nothing.
                 Object lag = g.getGroupInfo().get("lag");
                 List<StreamEntry> next = j.xrange(stream, "(" + g.getLastDeliveredId(), "+", BACKLOG_SCAN_CAP);
-                long waiting = lag instanceof Long l ? l : next.size();
+                long waiting = next.size() < BACKLOG_SCAN_CAP ? next.size() : lag instanceof Long l ? Math.max(l, next.size()) : next.size();
                 backlog = Math.max(backlog, waiting);
                 if (!next.isEmpty() && (oldest == null || next.get(0).getID().compareTo(oldest) < 0)) oldest = next.get(0).getID();
             }

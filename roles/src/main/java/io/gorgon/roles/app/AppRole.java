@@ -24,13 +24,14 @@ import java.util.Map;
  */
 public final class AppRole implements Role {
     private final RoleContext ctx;
-    private final Ids ids;
+    private final CreationIds creationIds;
     private volatile Map<String, String> routes;
 
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
         this.routes = ctx.config().app().routes();
-        this.ids = Ids.fromRedis(ctx.redis(), ctx.config().namespace());
+        this.creationIds = new CreationIds(ctx.redis(), ctx.keys(), Ids.fromRedis(ctx.redis(), ctx.config().namespace()),
+                ctx.requestTimeout());
     }
 
     @Override
@@ -53,7 +54,9 @@ public final class AppRole implements Role {
                 JsonElement raw = in.get("item");
                 if (raw == null || !raw.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object");
                 var input = Valid.orBadRequest(() -> UserInput.item(raw.getAsJsonObject()));
-                Item item = Item.of(ids.next(), principal, System.currentTimeMillis(), input);
+                // Same request, same id (and default ts): a redelivered create is a duplicate the store ignores.
+                long id = creationIds.idFor(requestKey(m));
+                Item item = Item.of(id, principal, Ids.timestampOf(id), input);
                 JsonObject out = new JsonObject();
                 out.add("item", item.toJson());
                 m.forward(queue, Protocol.STORE_ITEM_PUT, out, Map.of());
@@ -90,6 +93,12 @@ public final class AppRole implements Role {
         } catch (NumberFormatException e) {
             throw new HandlerFailure(401, "bad principal");
         }
+    }
+
+    /** What names one client request across hops and redeliveries: web's request header, kept by every forward. */
+    private static String requestKey(Message m) {
+        String r = m.header(Protocol.H_REQUEST);
+        return r != null && !r.isEmpty() && r.length() <= 128 ? r : m.id();
     }
 
     private static JsonObject idBody(long id) {

@@ -8,6 +8,7 @@ import io.gorgon.bus.Failure;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
+import io.gorgon.protocol.TokenDigest;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.bus.Ids;
@@ -29,19 +30,24 @@ import java.util.concurrent.Semaphore;
  */
 public final class AuthRole implements Role {
     private final RoleContext ctx;
-    /** PBKDF2 is deliberately expensive: at most one hash per core at a time, so logins can't starve validation. */
-    private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
+    /**
+     * Register and login (PBKDF2, deliberately slow) share auth_get's handler slots with token checks. They may hold at
+     * most a quarter of them; beyond that they are answered 429 at once, so a flood of them can never take the
+     * capacity that token checks for every other request need.
+     */
+    private final Semaphore passwordSlots;
     private final AuthService auth;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
         var cfg = ctx.config();
+        this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
         String ns = cfg.namespace();
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
                 new PasswordHasher(cfg.auth().pbkdf2Iterations()),
                 new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
                 new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
-                Ids.fromRedis(ctx.redis(), ns));
+                cfg.auth().registrationsPerMinute(), Ids.fromRedis(ctx.redis(), ns));
     }
 
     @Override
@@ -65,10 +71,12 @@ public final class AuthRole implements Role {
         switch (type) {
             case Protocol.AUTH_REGISTER -> {
                 var reg = Valid.orBadRequest(() -> UserInput.registration(body));
-                var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password()));
+                var result = hashed(() -> auth.register(reg.name(), reg.email(), reg.password(), m.header(Protocol.H_CLIENT)));
                 switch (result) {
                     case AuthService.RegisterResult.Registered r -> m.reply(r.user().toPublicJson());
                     case AuthService.RegisterResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered");
+                    case AuthService.RegisterResult.RateLimited r ->
+                            throw new HandlerFailure(429, "too many registrations from this address; retry in " + r.retryAfterSeconds() + " s");
                 }
             }
             case Protocol.AUTH_LOGIN -> {
@@ -96,19 +104,26 @@ public final class AuthRole implements Role {
             }
             case Protocol.AUTH_LOGOUT -> {
                 String token = m.header(Protocol.H_TOKEN);
-                if (token == null || !auth.logout(token)) throw new HandlerFailure(401, "invalid or expired token");
+                Optional<Principal> who = auth.validate(token);
+                // A redelivered logout finds its token gone already: it still announces, then answers as the first did.
+                if (!(auth.logout(token) || (m.deliveries() > 1 && token != null))) throw new HandlerFailure(401, "invalid or expired token");
+                JsonObject revoked = new JsonObject();
+                revoked.addProperty("token", TokenDigest.of(token));
+                who.ifPresent(p -> revoked.addProperty("userid", Long.toString(p.userid())));
+                // Before the answer: once logout returns, notify closes the token's sockets within its read latency.
+                Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
                 m.reply(new JsonObject());
             }
             default -> throw new HandlerFailure(404, "auth does not handle " + type);
         }
     }
 
-    private <T> T hashed(java.util.function.Supplier<T> work) throws InterruptedException {
-        hashing.acquire();
+    private <T> T hashed(java.util.function.Supplier<T> work) {
+        if (!passwordSlots.tryAcquire()) throw new HandlerFailure(429, "too many logins and registrations in progress; retry shortly");
         try {
             return Valid.orBadRequest(work);
         } finally {
-            hashing.release();
+            passwordSlots.release();
         }
     }
 

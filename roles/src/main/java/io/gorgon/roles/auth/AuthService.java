@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,16 +24,23 @@ public final class AuthService {
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final RateLimiter loginLimiter;
+    private final int registrationsPerMinute;
     private final Ids ids;
     /** Verified against when the email is unknown, so both failures take as long (no user enumeration by timing). */
     private final String decoyHash;
 
-    /** @param loginLimiter counts login attempts per email and per client address ({@code auth.loginAttemptsPerMinute}) */
-    public AuthService(UserDirectory users, PasswordHasher hasher, TokenService tokens, RateLimiter loginLimiter, Ids ids) {
+    /**
+     * @param loginLimiter           counts login attempts per email and address pair and per address, at
+     *                               {@code auth.loginAttemptsPerMinute}; and per email at ten times that per hour
+     * @param registrationsPerMinute registrations per client address ({@code auth.registrationsPerMinute})
+     */
+    public AuthService(UserDirectory users, PasswordHasher hasher, TokenService tokens, RateLimiter loginLimiter,
+                       int registrationsPerMinute, Ids ids) {
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
         this.loginLimiter = loginLimiter;
+        this.registrationsPerMinute = registrationsPerMinute;
         this.ids = ids;
         this.decoyHash = hasher.hash("decoy password that no user has");
     }
@@ -41,6 +49,8 @@ public final class AuthService {
         record Registered(User user) implements RegisterResult {}
 
         record DuplicateEmail(String email) implements RegisterResult {}
+
+        record RateLimited(long retryAfterSeconds) implements RegisterResult {}
     }
 
     public sealed interface LoginResult {
@@ -51,11 +61,17 @@ public final class AuthService {
         record RateLimited(long retryAfterSeconds) implements LoginResult {}
     }
 
+    /** {@link #register(String, String, String, String)} with no client address (no per-address limit). */
+    public RegisterResult register(String name, String email, String password) {
+        return register(name, email, password, null);
+    }
+
     /**
      * Creates a user with a fresh id and a hashed password. Throws {@link InputException} for a malformed email or a
-     * password shorter than {@link UserInput#PASSWORD_MIN_CHARS}.
+     * password shorter than {@link UserInput#PASSWORD_MIN_CHARS}. The costly steps come last: the per-address limit
+     * first, then the duplicate-email lookup, and PBKDF2 only for an email that is new.
      */
-    public RegisterResult register(String name, String email, String password) {
+    public RegisterResult register(String name, String email, String password, String clientAddress) {
         String normalized = UserInput.email("email", email);
         if (password == null || password.codePointCount(0, password.length()) < UserInput.PASSWORD_MIN_CHARS) {
             throw new InputException("password", "must be at least " + UserInput.PASSWORD_MIN_CHARS + " chars");
@@ -63,8 +79,19 @@ public final class AuthService {
         if (password.length() > UserInput.PASSWORD_MAX_CHARS) {
             throw new InputException("password", "longer than " + UserInput.PASSWORD_MAX_CHARS + " chars");
         }
+        if (clientAddress != null && !clientAddress.isBlank()) {
+            RateLimiter.Decision d = loginLimiter.hit(new RateLimiter.Bucket("register:addr:" + clientAddress, registrationsPerMinute, Duration.ofMinutes(1)));
+            if (!d.allowed()) {
+                log.info("event=register_rate_limited addr={} retry_after_s={}", clientAddress, d.retryAfterSeconds());
+                return new RegisterResult.RateLimited(d.retryAfterSeconds());
+            }
+        }
+        if (users.byEmail(normalized).isPresent()) {
+            log.info("event=register_duplicate_email");
+            return new RegisterResult.DuplicateEmail(normalized);
+        }
         User u = new User(ids.next(), name == null ? "" : name.strip(), normalized, hasher.hash(password), System.currentTimeMillis());
-        CreateUserResult r = users.create(u);
+        CreateUserResult r = users.create(u); // the store still decides a race between two new registrations
         if (r instanceof CreateUserResult.Created c) {
             log.info("event=register user={}", c.user().id());
             return new RegisterResult.Registered(c.user());
@@ -73,12 +100,19 @@ public final class AuthService {
         return new RegisterResult.DuplicateEmail(normalized);
     }
 
-    /** Counts the attempt against the email and the client address first; then checks the password. */
+    /**
+     * Counts the attempt first, then checks the password. Buckets: the email and address pair and the address at the
+     * per-minute limit, so nobody can lock a user out by burning the email's budget from their own address; and the
+     * email alone at ten times that per hour, which bounds a guess spread over many addresses.
+     */
     public LoginResult login(String email, String password, String clientAddress) {
         String normalized = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
-        RateLimiter.Decision d = clientAddress == null || clientAddress.isBlank()
-                ? loginLimiter.hit(emailBucket(normalized))
-                : loginLimiter.hit(emailBucket(normalized), "login:addr:" + clientAddress);
+        String addr = clientAddress == null ? "" : clientAddress.strip();
+        RateLimiter.Bucket emailCap = new RateLimiter.Bucket(bucket("login:email:", normalized), loginLimiter.limit() * 10, Duration.ofHours(1));
+        RateLimiter.Bucket pair = new RateLimiter.Bucket(bucket("login:pair:", normalized + "\n" + addr), loginLimiter.limit(), loginLimiter.window());
+        RateLimiter.Decision d = addr.isEmpty()
+                ? loginLimiter.hit(pair, emailCap)
+                : loginLimiter.hit(pair, emailCap, new RateLimiter.Bucket("login:addr:" + addr, loginLimiter.limit(), loginLimiter.window()));
         if (!d.allowed()) {
             log.info("event=login_rate_limited addr={} retry_after_s={}", clientAddress, d.retryAfterSeconds());
             return new LoginResult.RateLimited(d.retryAfterSeconds());
@@ -104,10 +138,10 @@ public final class AuthService {
     }
 
     /** Emails are hashed in keys: Redis holds no plain addresses. */
-    private static String emailBucket(String email) {
+    private static String bucket(String prefix, String email) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(email.getBytes(StandardCharsets.UTF_8));
-            return "login:email:" + HexFormat.of().formatHex(h, 0, 16);
+            return prefix + HexFormat.of().formatHex(h, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

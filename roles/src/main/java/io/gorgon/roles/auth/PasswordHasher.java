@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 /**
  * PBKDF2-HMAC-SHA256 password hashes, encoded {@code pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>} with a fresh
@@ -25,6 +26,11 @@ public final class PasswordHasher {
 
     private final int iterations;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * At most one PBKDF2 per core at a time, taken only around the derivation itself: never held across a store round
+     * trip, so a slow lookup can't make hashing capacity sit idle.
+     */
+    private final Semaphore cpu = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     public PasswordHasher(int iterations) {
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
@@ -62,7 +68,16 @@ public final class PasswordHasher {
         return parts.length != 4 || !parts[0].equals(PREFIX) || !parts[1].equals(Integer.toString(iterations));
     }
 
-    private static byte[] derive(String password, byte[] salt, int iterations) {
+    private byte[] derive(String password, byte[] salt, int iterations) {
+        cpu.acquireUninterruptibly();
+        try {
+            return pbkdf2(password, salt, iterations);
+        } finally {
+            cpu.release();
+        }
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
         char[] chars = password.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, HASH_BITS);
         try {

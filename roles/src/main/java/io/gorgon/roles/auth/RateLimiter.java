@@ -38,19 +38,40 @@ public final class RateLimiter {
         this.windowMs = window.toMillis();
     }
 
+    public int limit() {
+        return limit;
+    }
+
+    public Duration window() {
+        return Duration.ofMillis(windowMs);
+    }
+
     /** Allowed, or not before {@code retryAfterSeconds}. */
     public record Decision(boolean allowed, long retryAfterSeconds) {
         static final Decision ALLOWED = new Decision(true, 0);
     }
 
-    /** Counts one hit in every bucket; refused if any bucket is over its limit (the longest wait wins). */
+    /** A bucket with its own limit and window, e.g. a slow hourly cap beside a per-minute one. */
+    public record Bucket(String name, int limit, Duration window) {}
+
+    /** Counts one hit in every bucket, at this limiter's limit and window; refused if any is over (the longest wait wins). */
     public Decision hit(String... buckets) {
+        Bucket[] b = new Bucket[buckets.length];
+        for (int i = 0; i < buckets.length; i++) b[i] = new Bucket(buckets[i], limit, Duration.ofMillis(windowMs));
+        return hit(b);
+    }
+
+    /** Counts one hit in every bucket, each at its own limit and window. */
+    public Decision hit(Bucket... buckets) {
         List<RedisScript.Call> calls = new ArrayList<>(buckets.length);
-        for (String b : buckets) calls.add(new RedisScript.Call(List.of(new Keys(namespace).key("ratelimit", b)), List.of(Long.toString(windowMs))));
+        for (Bucket b : buckets) {
+            calls.add(new RedisScript.Call(List.of(new Keys(namespace).key("ratelimit", b.name())), List.of(Long.toString(b.window().toMillis()))));
+        }
         long retryMs = -1;
-        for (Object r : HIT.evalAll(redis, calls)) {
-            List<?> pair = (List<?>) r;
-            if ((Long) pair.get(0) > limit) retryMs = Math.max(retryMs, (Long) pair.get(1));
+        List<Object> results = HIT.evalAll(redis, calls);
+        for (int i = 0; i < buckets.length; i++) {
+            List<?> pair = (List<?>) results.get(i);
+            if ((Long) pair.get(0) > buckets[i].limit()) retryMs = Math.max(retryMs, (Long) pair.get(1));
         }
         return retryMs < 0 ? Decision.ALLOWED : new Decision(false, Math.max(1, (retryMs + 999) / 1000));
     }

@@ -3,13 +3,10 @@ package io.gorgon.roles.auth;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Keys;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.gorgon.protocol.TokenDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
@@ -75,11 +72,7 @@ public final class TokenService {
     }
 
     private String key(String token) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return new Keys(namespace).key("token", HexFormat.of().formatHex(h));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Keys(namespace).key("token", TokenDigest.of(token));
     }
+
 }

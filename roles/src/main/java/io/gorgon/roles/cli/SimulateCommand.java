@@ -5,7 +5,6 @@ import io.gorgon.simulator.Simulator;
 import io.gorgon.simulator.SimulatorOptions;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +27,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--items", defaultValue = "1000000", description = "Notes to seed (default ${DEFAULT-VALUE}).") long items;
     @Option(names = "--clients", defaultValue = "100", description = "Concurrent HTTP clients on GET /info (default ${DEFAULT-VALUE}).") int clients;
     @Option(names = "--rate", defaultValue = "1000", description = "Notes inserted per second during the load (default ${DEFAULT-VALUE}).") double rate;
+    @Option(names = "--info-rate", defaultValue = "0", description = "At most this many GET /info per second, all clients together; 0 = as fast as answered (default ${DEFAULT-VALUE}).") double infoRate;
     @Option(names = "--duration", defaultValue = "60s", description = "Load duration: 60s, 5m, 1h; 'forever' = until Ctrl-C (default ${DEFAULT-VALUE}).") String duration;
     @Option(names = "--warmup", defaultValue = "0s", description = "Leading seconds left out of the latency figures (default ${DEFAULT-VALUE}).") String warmup;
     @Option(names = "--chaos", description = "SIGKILL a random role instance every --kill-every (the supervisor restarts it).") boolean chaos;
@@ -51,33 +51,17 @@ final class SimulateCommand implements Callable<Integer> {
                     c.redis().uri(), c.namespace(), c.mongo().uri(), c.mongo().database(), web,
                     SimulatorOptions.parseDuration("--request-timeout", requestTimeout),
                     SimulatorOptions.parseDuration("--drain-timeout", drainTimeout),
-                    SimulatorOptions.parseDuration("--warmup", warmup));
+                    SimulatorOptions.parseDuration("--warmup", warmup), infoRate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return run(o, new SupervisorChaos(c));
     }
 
-    /** Runs the simulator in the foreground; Ctrl-C stops it cleanly and still prints the report. */
+    /** Runs the simulator in the foreground; Ctrl-C stops the load and still checks and reports, twice exits now. */
     static int run(SimulatorOptions o, SupervisorChaos chaos) {
         Simulator sim = new Simulator();
-        Thread hook = new Thread(() -> {
-            sim.stop();
-            try {
-                sim.awaitFinished(Duration.ofSeconds(90));
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }, "simulate-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return sim.run(o, chaos, System.out);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-        }
+        Interrupts.install(System.err, "stopping: finishing the load, the loss check and the report", sim::stop, () -> { });
+        return sim.run(o, chaos, System.out);
     }
 }

@@ -1,7 +1,6 @@
 package io.gorgon.roles.cli;
 
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.infra.Jvm;
 import io.gorgon.roles.supervisor.Supervisor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,13 +8,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the embedded Redis and MongoDB (if configured) and every role, and keep them running.",
@@ -25,7 +22,6 @@ final class UpCommand implements Callable<Integer> {
     /** Set on the detached supervisor process so it does not detach again. */
     static final String ENV_DETACHED = "GORGON_DETACHED";
     static final String ENV_LAUNCHER_PID = "GORGON_LAUNCHER_PID";
-    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
     @Spec CommandSpec spec;
     @Mixin ConfigOptions config;
@@ -34,39 +30,38 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GorgonConfig cfg = config.load();
         Map<String, String> env = Gorgon.env(spec);
-        Path setsid = SETSID.stream().filter(Files::isExecutable).findFirst().orElse(null);
-        if (!"1".equals(env.get(ENV_DETACHED)) && setsid != null) return detached(setsid, env);
+        Path setsid = DetachedMesh.setsid();
+        if (!"1".equals(env.get(ENV_DETACHED)) && setsid != null) return detached(cfg, setsid, env);
         return supervise(cfg, env);
     }
 
     /**
-     * Runs the supervisor in a new session (setsid), forwarding our SIGINT/SIGTERM to it as one SIGTERM. A Ctrl-C in
-     * the terminal signals the whole foreground process group; in its own session the supervisor's children (redis,
-     * mongo, roles) are spared, so it can drain them in order instead of everything dying at once.
+     * Runs the supervisor in a new session ({@link DetachedMesh}): Ctrl-C here becomes one SIGTERM to it, and it drains
+     * the instances and stops the infrastructure in order; a second Ctrl-C kills them all at once (exit 130).
      */
-    private int detached(Path setsid, Map<String, String> env) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(setsid.toString());
-        cmd.addAll(Jvm.gorgon("256m", Map.of(), "up"));
-        Path file = config.file();
-        if (file != null) cmd.addAll(List.of("--config", file.toString()));
-        for (String s : config.sets()) cmd.addAll(List.of("--set", s));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        pb.environment().put(ENV_DETACHED, "1");
-        pb.environment().put(ENV_LAUNCHER_PID, String.valueOf(ProcessHandle.current().pid()));
-        Process supervisor = pb.start();
-        Thread forward = new Thread(() -> {
-            supervisor.destroy();
+    private int detached(GorgonConfig cfg, Path setsid, Map<String, String> env) throws IOException, InterruptedException {
+        PrintStream out = System.out;
+        out.println(DataGrowth.describe(cfg, 0));
+        DetachedMesh mesh = DetachedMesh.start(setsid, config, env, null);
+        Interrupts stop = Interrupts.install(System.err, "stopping: draining every instance, then the infrastructure",
+                mesh::requestStop, mesh::killNow);
+        Thread hangup = new Thread(() -> { // SIGHUP (terminal closed) and the like: still drain
             try {
-                boolean done = supervisor.waitFor(Supervisor.DRAIN.toSeconds() + 40, TimeUnit.SECONDS);
-                Runtime.getRuntime().halt(done ? supervisor.exitValue() : Gorgon.FAILED);
-            } catch (InterruptedException e) {
-                Runtime.getRuntime().halt(Gorgon.FAILED);
+                if (mesh.isAlive()) mesh.stop();
+            } catch (InterruptedException ignored) {
+                // exiting anyway
             }
-        }, "up-forward-signal");
-        Runtime.getRuntime().addShutdownHook(forward);
-        int code = supervisor.waitFor();
-        removeHook(forward);
+        }, "up-stop-mesh");
+        Runtime.getRuntime().addShutdownHook(hangup);
+        if (mesh.awaitReady(cfg, stop::requested, System.err, "the supervisor's lines above and " + cfg.logs().dir())) {
+            DetachedMesh.printUp(cfg, out);
+            out.println("Ctrl-C stops it (drains every instance, then the infrastructure).");
+            out.flush();
+        }
+        int code = mesh.waitFor();
+        stop.holdIfKilling();
+        removeHook(hangup);
+        if (stop.requested() && code == 0) out.println("gorgon: stopped; nothing left running.");
         return code;
     }
 

@@ -37,7 +37,8 @@ public record GorgonConfig(
         @SerializedName("notify") Notify notifier,
         Stats stats,
         Logs logs,
-        App app) {
+        App app,
+        Http http) {
 
     /** The role names in start order: {@link io.gorgon.roles.Roles} is the one list. */
     public static final List<String> ROLES = io.gorgon.roles.Roles.NAMES;
@@ -45,7 +46,8 @@ public record GorgonConfig(
     /** The built-in defaults, before relative dirs are resolved (see {@link ConfigLoader}). */
     static final GorgonConfig DEFAULTS = new GorgonConfig("gorgon", Redis.DEFAULT, Mongo.DEFAULT, Bus.DEFAULT,
             oneEach("web", "auth", "app", "store", "provider", "notify", "stats"), // the document's order: request path first
-            Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT);
+            Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT,
+            Http.DEFAULT);
 
     public record Redis(String uri, boolean embedded, String dir, String appendFsync) {
         static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec");
@@ -61,8 +63,8 @@ public record GorgonConfig(
 
     public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
-    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute) {
-        static final Auth DEFAULT = new Auth(210_000, 86_400, 10);
+    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute) {
+        static final Auth DEFAULT = new Auth(210_000, 86_400, 10, 10);
     }
 
     public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
@@ -72,16 +74,34 @@ public record GorgonConfig(
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
     public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {
-        static final Provider DEFAULT = new Provider(1000, 1000, List.of("random"), 0, "");
+        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "");
 
         public Provider {
             plugins = List.copyOf(plugins);
         }
     }
 
-    public record Notify(int port, long retentionSeconds) { static final Notify DEFAULT = new Notify(8082, 300); }
+    /**
+     * What one notify instance may hold, so that no client (nor a storm of them) can run it out of memory:
+     *
+     * @param maxSockets              open WebSockets; more are answered 503 before the upgrade
+     * @param maxQueuedBytesPerSocket outbound bytes queued for one client that does not read; then it is closed (1013)
+     * @param maxQueuedBytes          the same, summed over all sockets
+     * @param maxResumeBytes          missed events one resume reads; beyond it, the newest are sent and the
+     *                                resume reports {@code resumed:false}
+     * @param maxConcurrentResumes    resumes read at once; others wait up to 2 s, then get live events only
+     */
+    public record Notify(int port, long retentionSeconds, int maxSockets, long maxQueuedBytesPerSocket, long maxQueuedBytes,
+                         long maxResumeBytes, int maxConcurrentResumes) {
+        public static final Notify DEFAULT = new Notify(8082, 300, 10_000, 1L << 20, 48L << 20, 2L << 20, 4);
+    }
 
-    public record Stats(int port) { static final Stats DEFAULT = new Stats(8081); }
+    /**
+     * @param host          the dashboard's bind address: loopback by default (it shows host names and pids); set
+     *                      "0.0.0.0" to open it, e.g. for Prometheus scrapes from another machine
+     * @param maxSseClients live-update streams at once; more get 503
+     */
+    public record Stats(int port, String host, int maxSseClients) { public static final Stats DEFAULT = new Stats(8081, "127.0.0.1", 64); }
 
     /** @param level a logback level; any case is accepted, kept upper case */
     public record Logs(String dir, String level) {
@@ -106,6 +126,19 @@ public record GorgonConfig(
             for (int i = 0; i < keyValues.length; i += 2) m.put(keyValues[i], keyValues[i + 1]);
             return m;
         }
+    }
+
+    /**
+     * Limits of every HTTP listener (web, notify, stats), so a slow or idle client costs a bounded time and one
+     * connection of a bounded number.
+     *
+     * @param headerTimeoutMs a request's headers must arrive within this (slow-header clients are cut off)
+     * @param bodyTimeoutMs   a request's body must arrive within this (web answers 408 and closes)
+     * @param idleTimeoutMs   a keep-alive connection with no request in progress is closed after this
+     * @param maxConnections  per listener; beyond it new connections wait in the kernel's backlog
+     */
+    public record Http(long headerTimeoutMs, long bodyTimeoutMs, long idleTimeoutMs, int maxConnections) {
+        public static final Http DEFAULT = new Http(10_000, 30_000, 60_000, 10_000);
     }
 
     public GorgonConfig {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The servers {@code gorgon up} runs itself when the config says {@code embedded}: a real redis-server with AOF on
@@ -31,12 +32,23 @@ public final class EmbeddedInfra implements AutoCloseable {
         this.ports = List.copyOf(ports);
     }
 
+    /**
+     * Recognises what a dead run left in the embedded servers' data directories ({@link DataDirOwner}): stops its
+     * orphaned servers and removes its pid files, with one line each to {@code say}. Throws IllegalStateException if
+     * a live 'gorgon up' uses them.
+     */
+    public static void cleanStale(GorgonConfig config, Consumer<String> say) {
+        if (config.redis().embedded()) DataDirOwner.cleanStale(Path.of(config.redis().dir()), "redis-server", "redis-server", say);
+        if (config.mongo().embedded()) DataDirOwner.cleanStale(Path.of(config.mongo().dir()), "embedded mongo", "infra mongo", say);
+    }
+
     /** Starts what is embedded; throws IllegalStateException with a one-line reason if it cannot. */
     public static EmbeddedInfra start(GorgonConfig config, Path logsDir) {
         LocalRedis redis = null;
         MongoChild mongo = null;
         List<Integer> ports = new ArrayList<>();
         try {
+            cleanStale(config, line -> log.warn("event=stale_run_cleaned {}", line));
             if (config.redis().embedded()) {
                 URI uri = URI.create(config.redis().uri());
                 int port = uri.getPort() < 0 ? 6379 : uri.getPort();
@@ -47,16 +59,18 @@ public final class EmbeddedInfra implements AutoCloseable {
                 String password = password(uri);
                 if (password != null) b.arg("--requirepass", password);
                 redis = b.build().start();
+                DataDirOwner.claim(dir, redis.pid());
                 ports.add(port);
                 log.info("redis started pid={} port={} dir={} appendfsync={}", redis.pid(), port, dir, config.redis().appendFsync());
             }
             if (config.mongo().embedded()) {
                 int port = mongoPort(config.mongo().uri());
                 if (!Ports.isFree(port)) {
-                    throw new IllegalStateException("mongo.uri: port " + port + " is in use (another 'gorgon up'?"
-                            + " or set mongo.embedded=false to use that server)");
+                    throw new IllegalStateException("mongo.uri: port " + port + " is in use by another program"
+                            + " (or set mongo.embedded=false to use that server)");
                 }
                 mongo = new MongoChild(port, Path.of(config.mongo().dir()), logsDir.resolve("mongo.log")).start();
+                DataDirOwner.claim(Path.of(config.mongo().dir()), mongo.pid());
                 ports.add(port);
             }
             return new EmbeddedInfra(redis, mongo, ports);
@@ -100,15 +114,20 @@ public final class EmbeddedInfra implements AutoCloseable {
         if (redis == null) throw new IllegalStateException("redis is not embedded");
         redis.stop();
         redis.start();
+        DataDirOwner.claim(redis.dir(), redis.pid());
         log.info("event=redis_restarted port={}", redis.port());
     }
 
     /** Stops Mongo, then Redis (roles are gone by now). */
     @Override
     public void close() {
-        if (mongo != null) mongo.stop();
+        if (mongo != null) {
+            mongo.stop();
+            if (!mongo.isRunning()) DataDirOwner.release(mongo.dir());
+        }
         if (redis != null) {
             redis.stop();
+            DataDirOwner.release(redis.dir());
             log.info("redis stopped");
         }
     }

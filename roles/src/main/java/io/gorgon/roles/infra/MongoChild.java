@@ -98,6 +98,10 @@ public final class MongoChild implements AutoCloseable {
         return port;
     }
 
+    public Path dir() {
+        return dir;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -17,10 +17,14 @@ public final class Ports {
         throw new IllegalStateException("no free port above " + base);
     }
 
-    /** True if a server could bind {@code port} on all interfaces right now. */
+    /**
+     * True if a server could bind {@code port} right now. With SO_REUSEADDR, as redis-server, netty and the JDK's
+     * servers bind: a listener anywhere on the port still counts, the TIME_WAIT connections of a run that just
+     * stopped do not (without it, a restart was refused for about a minute after every stop).
+     */
     public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException inUse) {

@@ -1,6 +1,9 @@
 package io.gorgon.roles.notify;
 
+import io.gorgon.roles.config.GorgonConfig;
 import java.time.Clock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,15 +20,21 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class ClientProtocol {
     private static final Logger log = LoggerFactory.getLogger(ClientProtocol.class);
+    static final long RESUME_WAIT_MS = 2_000;
 
     private final EventLog events;
     private final Hub hub;
     private final Clock clock;
+    private final long maxResumeBytes;
+    /** Resumes read at once: a storm of reconnects waits here instead of each holding a history in memory. */
+    private final Semaphore resumes;
 
-    ClientProtocol(EventLog events, Hub hub, Clock clock) {
+    ClientProtocol(EventLog events, Hub hub, Clock clock, GorgonConfig.Notify limits) {
         this.events = events;
         this.hub = hub;
         this.clock = clock;
+        this.maxResumeBytes = limits.maxResumeBytes();
+        this.resumes = new Semaphore(limits.maxConcurrentResumes());
     }
 
     void handle(Session s, String text) {
@@ -56,13 +65,25 @@ final class ClientProtocol {
         }
         s.follow(f.users(), f.lastEventId());
         hub.follow(s, f.users());
+        boolean permitted = false;
         try {
-            EventLog.History h = events.history(f.users(), f.lastEventId(), clock.millis());
+            permitted = resumes.tryAcquire(RESUME_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (!permitted) {
+                s.send(Session.error("too many resumes at once; subscribed to live events only, resume again shortly"));
+                s.finishResume(List.of(), Session.ack("subscribed", f.users(), false));
+                return;
+            }
+            EventLog.History h = events.history(f.users(), f.lastEventId(), clock.millis(), maxResumeBytes);
             s.finishResume(h.events(), Session.ack("subscribed", f.users(), h.complete()));
         } catch (JedisException e) {
             log.warn("event=notify_resume_failed user={} cause=\"{}\"", s.principal(), FanoutReader.oneLine(e.getMessage()));
             s.send(Session.error("missed events could not be read; subscribed to live events only"));
             s.finishResume(List.of(), Session.ack("subscribed", f.users(), false));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.finishResume(List.of(), Session.ack("subscribed", f.users(), false));
+        } finally {
+            if (permitted) resumes.release();
         }
     }
 }

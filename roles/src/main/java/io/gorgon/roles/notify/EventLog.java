@@ -36,6 +36,8 @@ final class EventLog {
      * a resume alone never trips the slow-consumer limit.
      */
     static final int HISTORY_MAX = 5_000;
+    /** Events read per user in a resume of many users, at least. */
+    static final int PER_USER_MIN = 10;
 
     // ARGV: retention ms, fan-out window ms, userid, type, ts, item JSON. The id comes from the fan-out stream, whose
     // ids grow across all users; each user stream receives a subsequence of them in order, so the explicit id is valid.
@@ -109,16 +111,26 @@ final class EventLog {
      * every event appended later has a greater id than all of these (which is what makes the resume seamless).
      */
     History history(Collection<Long> users, StreamEntryID after, long nowMs) {
+        return history(users, after, nowMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, bounded in memory: each user's read is {@link #HISTORY_MAX} split over the users asked for (at least
+     * {@link #PER_USER_MIN} each), so a resume of 1,000 users reads ~10,000 events, not 5,000 × 1,000; and the events
+     * kept are the newest whose item JSON fits in {@code maxBytes}. What is cut makes the history incomplete.
+     */
+    History history(Collection<Long> users, StreamEntryID after, long nowMs, long maxBytes) {
+        int perUser = Math.max(PER_USER_MIN, HISTORY_MAX / Math.max(1, users.size()));
         Map<Long, Response<List<StreamEntry>>> responses = new LinkedHashMap<>();
         try (AbstractTransaction tx = redis.multi()) {
-            for (long u : users) responses.put(u, tx.xrevrange(userKey(u), "+", "(" + after, HISTORY_MAX));
+            for (long u : users) responses.put(u, tx.xrevrange(userKey(u), "+", "(" + after, perUser));
             tx.exec();
         }
         List<NotifyEvent> events = new ArrayList<>();
         boolean complete = after.getTime() >= nowMs - retentionMs;
         for (var e : responses.entrySet()) {
             List<StreamEntry> entries = e.getValue().get();
-            if (entries.size() >= HISTORY_MAX) complete = false; // there may be older ones
+            if (entries.size() >= perUser) complete = false; // there may be older ones
             for (StreamEntry s : entries) events.add(NotifyEvent.of(s, e.getKey()));
         }
         events.sort(Comparator.comparing(NotifyEvent::id));
@@ -126,6 +138,15 @@ final class EventLog {
             // Keep the newest: they join the live events without a gap; the hole is in the past and reported.
             events = new ArrayList<>(events.subList(events.size() - HISTORY_MAX, events.size()));
             complete = false;
+        }
+        long bytes = 0;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            bytes += events.get(i).itemJson().length();
+            if (bytes > maxBytes) {
+                events = new ArrayList<>(events.subList(i + 1, events.size()));
+                complete = false;
+                break;
+            }
         }
         return new History(events, complete);
     }

@@ -51,6 +51,7 @@ public final class NotifyRole implements Role {
     private final Counter delivered;
     private final java.util.concurrent.atomic.LongAdder appended = new java.util.concurrent.atomic.LongAdder();
     private Subscription subscription;
+    private Subscription revocations;
 
     public NotifyRole(RoleContext ctx) {
         this.ctx = ctx;
@@ -61,8 +62,8 @@ public final class NotifyRole implements Role {
         this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
         TokenCheck tokens = new TokenCheck(ctx.bus(), ctx.requestTimeout());
         Clock clock = Clock.systemUTC();
-        this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), tokens, hub,
-                new ClientProtocol(events, hub, clock), this::delivered, clock);
+        this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), ctx.config().http(), ctx.config().notifier(), tokens, hub,
+                new ClientProtocol(events, hub, clock, ctx.config().notifier()), this::delivered, clock);
     }
 
     @Override
@@ -72,6 +73,21 @@ public final class NotifyRole implements Role {
         // In stream order (clients see a user's events in the order they happened), but with batched reads and
         // pipelined acks: one append round trip per event, not read + append + ack in series.
         subscription = ctx.bus().subscribe(Protocol.STORE_NOTIFY, ctx.consumerOptions().inOrder(256), this::onEvent);
+        // Every instance must see every logout, so each reads the topic in a group of its own (removed on stop).
+        revocations = ctx.bus().subscribe(Protocol.AUTH_REVOKED, ctx.consumerOptions().withGroup(revocationGroup()), this::onRevoked);
+    }
+
+    private String revocationGroup() {
+        return "notify." + ctx.instance();
+    }
+
+    /** A logout: the token's sockets on this instance are closed now, not when the token would have expired. */
+    void onRevoked(Message m) {
+        JsonElement body = m.body();
+        JsonElement token = body != null && body.isJsonObject() ? body.getAsJsonObject().get("token") : null;
+        if (token == null || !token.isJsonPrimitive()) throw malformed(m, "token.revoked needs {\"token\": digest}");
+        int closed = server.closeRevoked(token.getAsString());
+        if (closed > 0) log.info("event=notify_sockets_revoked sockets={}", closed);
     }
 
     @Override
@@ -94,6 +110,14 @@ public final class NotifyRole implements Role {
         server.stop(Duration.ofSeconds(2));
         reader.stop();
         if (s != null) s.drain(Duration.ofSeconds(5));
+        if (revocations != null) {
+            revocations.drain(Duration.ofSeconds(1));
+            try {
+                ctx.redis().xgroupDestroy(ctx.keys().stream(Protocol.AUTH_REVOKED), revocationGroup());
+            } catch (RuntimeException e) {
+                log.debug("event=notify_revocation_group_kept cause=\"{}\"", e.toString()); // a SIGKILLed instance leaves one too
+            }
+        }
     }
 
     /** Appends one store event to the Redis streams; throws (so the bus retries) when Redis did not take it. */

@@ -4,6 +4,9 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.BusException;
 import io.gorgon.roles.notify.TokenCheck.Principal;
 import io.undertow.Handlers;
+import io.gorgon.protocol.TokenDigest;
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.http.HttpLimits;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -19,6 +22,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,8 +47,14 @@ final class NotifyServer {
     /** Largest client frame: a subscribe to the maximum number of users fits with room to spare. */
     static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
+    private static final AttachmentKey<String> TOKEN = AttachmentKey.create(String.class);
+    /** Open sockets by the digest of the token they were opened with, so a logout can close them. */
+    private final Map<String, Set<Session>> byToken = new ConcurrentHashMap<>();
 
     private final String host;
+    private final GorgonConfig.Http http;
+    private final GorgonConfig.Notify limits;
+    private final SendBudget budget;
     private final int requestedPort;
     private final TokenCheck tokens;
     private final Hub hub;
@@ -59,9 +71,12 @@ final class NotifyServer {
     private Undertow undertow;
     private int port;
 
-    NotifyServer(String host, int port, TokenCheck tokens, Hub hub, ClientProtocol protocol,
+    NotifyServer(String host, int port, GorgonConfig.Http http, GorgonConfig.Notify limits, TokenCheck tokens, Hub hub, ClientProtocol protocol,
                  BiConsumer<NotifyEvent, Boolean> delivered, Clock clock) {
         this.host = host;
+        this.http = http;
+        this.limits = limits;
+        this.budget = new SendBudget(limits.maxQueuedBytesPerSocket(), limits.maxQueuedBytes());
         this.requestedPort = port;
         this.tokens = tokens;
         this.hub = hub;
@@ -82,6 +97,10 @@ final class NotifyServer {
                     json(ex, 404, "not_found", "the notify endpoint is " + PATH);
                     return;
                 }
+                if (hub.size() >= limits.maxSockets()) {
+                    json(ex, 503, "unavailable", "this instance has " + limits.maxSockets() + " sockets open; retry later or elsewhere");
+                    return;
+                }
                 if (ex.isInIoThread()) {
                     ex.dispatch(this); // the token check asks auth over the bus
                     return;
@@ -99,10 +118,11 @@ final class NotifyServer {
                     return;
                 }
                 ex.putAttachment(PRINCIPAL, p.get());
+                ex.putAttachment(TOKEN, TokenDigest.of(token(ex)));
                 ws.handleRequest(ex);
             }
         };
-        undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(root).build();
+        undertow = HttpLimits.builder(http, true).addHttpListener(requestedPort, host).setHandler(root).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         log.debug("event=notify_listening port={} path={}", port, PATH);
@@ -121,18 +141,22 @@ final class NotifyServer {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         Principal p = exchange.getAttachment(PRINCIPAL);
-        Session s = new Session(channel, p == null ? 0 : p.userid(), delivered);
+        Session s = new Session(channel, p == null ? 0 : p.userid(), delivered, budget);
         if (p == null || stopping) {
             s.close(stopping ? 1001 : 1008, Session.reason(stopping ? "going_away" : "unauthorized", "reconnect later"));
             return;
         }
         hub.open(s);
+        String token = exchange.getAttachment(TOKEN);
+        if (token != null) byToken.computeIfAbsent(token, k -> ConcurrentHashMap.newKeySet()).add(s);
         long ttl = p.expiresAt() - clock.millis();
         ScheduledFuture<?> expiry = expiries.schedule(
                 () -> s.close(1008, Session.reason("token_expired", "log in again and reconnect")), Math.max(0, ttl), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> {
             expiry.cancel(false);
+            if (token != null) byToken.computeIfPresent(token, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
             hub.closed(s);
+            s.closed();
             log.debug("event=notify_socket_closed user={}", s.principal());
         });
         channel.getReceiveSetter().set(new AbstractReceiveListener() {
@@ -161,6 +185,14 @@ final class NotifyServer {
         channel.resumeReceives();
         log.debug("event=notify_socket_open user={} sockets={}", s.principal(), hub.size());
         if (stopping) s.close(1001, Session.reason("going_away", "server shutting down; reconnect"));
+    }
+
+    /** Closes every socket opened with this token (1008 token_revoked); how many there were. */
+    int closeRevoked(String tokenDigest) {
+        Set<Session> set = byToken.remove(tokenDigest);
+        if (set == null) return 0;
+        for (Session s : set) s.close(1008, Session.reason("token_revoked", "logged out; log in again and reconnect"));
+        return set.size();
     }
 
     /** Tells every client 1001 going away, waits up to {@code grace} for the sockets to close, then stops listening. */

@@ -35,12 +35,15 @@ final class Session {
     private final Set<Long> users = new HashSet<>();
     private final Map<Long, StreamEntryID> lastSent = new HashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final SendBudget budget;
     private List<NotifyEvent> held; // non-null while a resume is in progress
     private CompletableFuture<Void> frames = CompletableFuture.completedFuture(null);
     private boolean closing;
 
-    Session(WebSocketChannel channel, long principal, BiConsumer<NotifyEvent, Boolean> delivered) {
+    Session(WebSocketChannel channel, long principal, BiConsumer<NotifyEvent, Boolean> delivered, SendBudget budget) {
         this.channel = channel;
+        this.budget = budget;
         this.principal = principal;
         this.delivered = delivered;
     }
@@ -119,23 +122,45 @@ final class Session {
     /** Queues a text frame; false if the socket is closing. */
     synchronized boolean send(String text) {
         if (closing || !channel.isOpen()) return false;
-        if (pending.incrementAndGet() > MAX_PENDING) {
+        long bytes = 2L * text.length(); // what the queued String holds (UTF-16), an upper bound of the frame's bytes
+        if (pending.incrementAndGet() > MAX_PENDING || !budget.take(bytes, pendingBytes.get())) {
             pending.decrementAndGet();
             close(1013, reason("slow_consumer", "too many unread events; reconnect with lastEventId"));
             return false;
         }
+        pendingBytes.addAndGet(bytes);
         WebSockets.sendText(text, channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
-                pending.decrementAndGet();
+                written();
             }
 
             @Override
             public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                written();
+            }
+
+            private void written() {
                 pending.decrementAndGet();
+                release(bytes);
             }
         });
         return true;
+    }
+
+    /** Gives back up to {@code bytes} of this socket's queued bytes (never more than it holds: see {@link #closed}). */
+    private void release(long bytes) {
+        long cur, dec;
+        do {
+            cur = pendingBytes.get();
+            dec = Math.min(cur, bytes);
+        } while (!pendingBytes.compareAndSet(cur, cur - dec));
+        budget.give(dec);
+    }
+
+    /** The socket is gone: whatever it still had queued is given back, whether or not its send callbacks ever run. */
+    void closed() {
+        release(Long.MAX_VALUE);
     }
 
     /** Sends a close frame (once); the socket closes when the client answers it. */

@@ -23,8 +23,8 @@ public final class StatsRole implements Role {
         Clock clock = Clock.systemUTC();
         String ns = ctx.config().namespace();
         aggregator = new StatsAggregator(ctx.redis(), ns, clock);
-        server = new StatsServer("0.0.0.0", ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
-                new BusMeshView(ctx.bus().admin()), clock);
+        server = new StatsServer(ctx.config().stats().host(), ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
+                new BusMeshView(ctx.bus().admin()), clock).limits(ctx.config().http(), ctx.config().stats().maxSseClients());
     }
 
     @Override

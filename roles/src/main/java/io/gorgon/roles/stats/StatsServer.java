@@ -1,5 +1,7 @@
 package io.gorgon.roles.stats;
 
+import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.http.HttpLimits;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -48,6 +50,9 @@ public final class StatsServer implements AutoCloseable {
     private final StatsReader reader;
     private final MeshView mesh;
     private final Clock clock;
+    private final WindowCache windows;
+    private GorgonConfig.Http http = GorgonConfig.Http.DEFAULT;
+    private int maxSseClients = GorgonConfig.Stats.DEFAULT.maxSseClients();
     private final ServerSentEventHandler sse = new ServerSentEventHandler();
     private Undertow undertow;
     private ScheduledExecutorService ticker;
@@ -63,11 +68,19 @@ public final class StatsServer implements AutoCloseable {
         this.reader = reader;
         this.mesh = mesh;
         this.clock = clock;
+        this.windows = new WindowCache(clock, reader::window);
+    }
+
+    /** The listener's limits ({@code http.*}) and the cap on live-update streams ({@code stats.maxSseClients}). */
+    public synchronized StatsServer limits(GorgonConfig.Http http, int maxSseClients) {
+        this.http = http;
+        this.maxSseClients = maxSseClients;
+        return this;
     }
 
     public synchronized StatsServer start() {
         if (undertow != null) return this;
-        undertow = Undertow.builder().addHttpListener(requestedPort, host).setHandler(this::route).build();
+        undertow = HttpLimits.builder(http, true).addHttpListener(requestedPort, host).setHandler(this::route).build();
         undertow.start();
         port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,6 +134,10 @@ public final class StatsServer implements AutoCloseable {
             return;
         }
         if (path.equals("/api/stream")) {
+            if (sse.getConnections().size() >= maxSseClients) {
+                json(ex, 503, StatsJson.error("unavailable", "too many live streams (" + maxSseClients + "); poll /api/stats instead"));
+                return;
+            }
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             ex.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
             sse.handleRequest(ex);
@@ -149,7 +166,7 @@ public final class StatsServer implements AutoCloseable {
             json(ex, 400, StatsJson.error("bad_window", e.getMessage()));
             return;
         }
-        json(ex, 200, StatsJson.payload(window.label(), reader.window(window), false, mesh, clock.millis()));
+        json(ex, 200, StatsJson.payload(window.label(), windows.get(window), false, mesh, clock.millis()));
     }
 
     private void metrics(HttpServerExchange ex) {

@@ -1,7 +1,12 @@
 package io.gorgon.roles.store;
 
 import io.gorgon.protocol.Item;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,7 +38,7 @@ final class ItemBatcher implements AutoCloseable {
         }
     }
 
-    /** Completes with true if the item was new, false if it was already stored (a redelivery). */
+    /** Completes with true if the item was new, false if it was already stored (a redelivery); {@link Rejected} if refused. */
     CompletableFuture<Boolean> put(Item item) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         queue.add(new Pending(item, f));
@@ -48,21 +53,48 @@ final class ItemBatcher implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                List<Item> items = new ArrayList<>(batch.size());
-                for (Pending p : batch) items.add(p.item());
-                try {
-                    java.util.Set<Long> fresh = new java.util.HashSet<>(store.putAll(items));
-                    for (Pending p : batch) p.inserted().complete(fresh.contains(p.item().id()));
-                } catch (RuntimeException e) {
-                    // The handlers rethrow: their messages stay unacknowledged and are retried.
-                    log.warn("event=bulk_write_failed items={} cause=\"{}\"", batch.size(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
-                    for (Pending p : batch) p.inserted().completeExceptionally(e);
-                }
+                write(batch);
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** One bulk write; if it fails as a whole for a reason other than MongoDB being unreachable, each member alone. */
+    private void write(List<Pending> batch) {
+        List<Item> items = new ArrayList<>(batch.size());
+        for (Pending p : batch) items.add(p.item());
+        try {
+            ItemStore.Inserted r = store.putBatch(items);
+            Set<Long> fresh = new HashSet<>(r.newIds());
+            for (Pending p : batch) {
+                String refused = r.rejected().get(p.item().id());
+                if (refused != null) p.inserted().completeExceptionally(new Rejected(p.item().id(), refused));
+                else p.inserted().complete(fresh.contains(p.item().id()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=bulk_write_failed items={} cause=\"{}\"", batch.size(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            if (batch.size() > 1 && !unreachable(e)) {
+                // Don't let one poison member fail its neighbours' writes on every retry: isolate it.
+                for (Pending p : batch) write(List.of(p));
+                return;
+            }
+            // The handlers rethrow: their messages stay unacknowledged and are retried.
+            for (Pending p : batch) p.inserted().completeExceptionally(e);
+        }
+    }
+
+    /** MongoDB down or slow: writing the members one by one would only multiply the wait. */
+    private static boolean unreachable(RuntimeException e) {
+        return e instanceof MongoSocketException || e instanceof MongoTimeoutException || e instanceof MongoInterruptedException;
+    }
+
+    /** The store refuses this item for what it is: retrying cannot help, the sender gets a 400. */
+    static final class Rejected extends RuntimeException {
+        Rejected(long id, String reason) {
+            super("item " + id + " " + reason, null, false, false);
         }
     }
 

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,28 +45,53 @@ public final class ItemStore {
                 new IndexOptions().name("userid_ts_id"));
     }
 
-    /** The outcome of a bulk insert: which ids are new, and which were there already (redeliveries). */
-    public record Inserted(List<Long> newIds, List<Long> existingIds) {}
+    /**
+     * The outcome of a bulk insert: which ids are new, which were there already (redeliveries), and which items the
+     * store refused (id → reason): a member that cannot be converted or written never fails the rest of its batch.
+     */
+    public record Inserted(List<Long> newIds, List<Long> existingIds, Map<Long, String> rejected) {}
 
-    /** Inserts all items, unordered; ids already present are reported, not overwritten. */
+    /**
+     * Inserts all items, unordered; ids already present are reported, not overwritten. Failures of single members
+     * (conversion, a write error other than duplicate key) are reported in {@code rejected}; only a failure of the
+     * whole call (MongoDB unreachable) throws.
+     */
     public Inserted insertAll(List<Item> batch) {
-        if (batch.isEmpty()) return new Inserted(List.of(), List.of());
+        if (batch.isEmpty()) return new Inserted(List.of(), List.of(), Map.of());
+        Map<Long, String> rejected = new LinkedHashMap<>();
+        List<Item> written = new ArrayList<>(batch.size());
         List<InsertOneModel<Document>> writes = new ArrayList<>(batch.size());
-        for (Item i : batch) writes.add(new InsertOneModel<>(Documents.of(i)));
-        BitSet duplicate = new BitSet(batch.size());
-        try {
-            items.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            for (BulkWriteError err : e.getWriteErrors()) {
-                if (err.getCode() != DUPLICATE_KEY) throw e;
-                duplicate.set(err.getIndex());
+        for (Item i : batch) {
+            try {
+                writes.add(new InsertOneModel<>(Documents.of(i)));
+                written.add(i);
+            } catch (RuntimeException bad) {
+                rejected.put(i.id(), "cannot be stored: " + bad.getMessage());
             }
         }
-        List<Long> fresh = new ArrayList<>(batch.size() - duplicate.cardinality());
+        BitSet duplicate = new BitSet(written.size());
+        BitSet failed = new BitSet(written.size());
+        try {
+            if (!writes.isEmpty()) items.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError err : e.getWriteErrors()) {
+                if (err.getCode() == DUPLICATE_KEY) {
+                    duplicate.set(err.getIndex());
+                } else {
+                    failed.set(err.getIndex());
+                    rejected.put(written.get(err.getIndex()).id(), "write refused (code " + err.getCode() + "): " + err.getMessage());
+                }
+            }
+        }
+        List<Long> fresh = new ArrayList<>(written.size());
         List<Long> existing = new ArrayList<>(duplicate.cardinality());
-        for (int i = 0; i < batch.size(); i++) (duplicate.get(i) ? existing : fresh).add(batch.get(i).id());
+        for (int i = 0; i < written.size(); i++) {
+            if (failed.get(i)) continue;
+            (duplicate.get(i) ? existing : fresh).add(written.get(i).id());
+        }
         if (!existing.isEmpty()) log.debug("event=items_duplicate count={}", existing.size());
-        return new Inserted(fresh, existing);
+        if (!rejected.isEmpty()) log.warn("event=items_rejected count={} ids={}", rejected.size(), rejected.keySet());
+        return new Inserted(fresh, existing, rejected);
     }
 
     /** The live (not deleted) item with this id. */
@@ -83,14 +110,25 @@ public final class ItemStore {
     /**
      * Replaces a live item by its tombstone. Filters name {@code _id} alone on purpose: mongo-java-server uses its
      * {@code _id} index only for such filters and scans the collection for any compound one.
+     *
+     * <p>A tombstone of this owner that was never {@linkplain #markAnnounced announced} answers DELETED again: the
+     * delete that wrote it failed afterwards (cache update, publish), and its retry must redo those steps rather than
+     * answer 404 and leave the item in caches and subscribers' views.
      */
     public DeleteResult delete(long id, long ownerId) {
-        Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1)).first();
-        if (d == null || !live(d)) return DeleteResult.NOT_FOUND;
-        if (((Number) d.get("userid")).longValue() != ownerId) return DeleteResult.FORBIDDEN; // owners never change
+        Document d = items.find(Filters.eq("_id", id)).projection(new Document("userid", 1).append("_deleted", 1).append("_announced", 1)).first();
+        if (d == null) return DeleteResult.NOT_FOUND;
+        boolean owner = ((Number) d.get("userid")).longValue() == ownerId; // owners never change
+        if (!live(d)) return owner && !d.containsKey("_announced") ? DeleteResult.DELETED : DeleteResult.NOT_FOUND;
+        if (!owner) return DeleteResult.FORBIDDEN;
         Document tombstone = new Document("_id", id).append("userid", ownerId).append("_deleted", System.currentTimeMillis());
         Document before = items.findOneAndReplace(Filters.eq("_id", id), tombstone);
-        return before != null && live(before) ? DeleteResult.DELETED : DeleteResult.NOT_FOUND; // else a concurrent delete won
+        return before != null && live(before) ? DeleteResult.DELETED : delete(id, ownerId); // a concurrent delete: ask again
+    }
+
+    /** Records that every step after a delete's tombstone is done: from now on deleting it again is a 404. */
+    public void markAnnounced(long id) {
+        items.updateOne(Filters.eq("_id", id), new Document("$set", new Document("_announced", true)));
     }
 
     private static boolean live(Document d) {

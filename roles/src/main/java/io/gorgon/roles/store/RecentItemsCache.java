@@ -111,6 +111,8 @@ public final class RecentItemsCache {
             """);
 
     private static final int ITEMS_PER_CALL = 200;
+    /** How long an empty read-through fill (a user without items, or no such user) is remembered. */
+    static final Duration EMPTY_FILL_TTL = Duration.ofMinutes(10);
 
     private final UnifiedJedis redis;
     private final String namespace;
@@ -167,7 +169,8 @@ public final class RecentItemsCache {
         List<String> args = new ArrayList<>(4 + newest.size() * 3);
         args.add(generation);
         args.add(Integer.toString(capacity));
-        args.add(Long.toString(ttlMs));
+        // Anyone may ask for any uid: an empty answer must not leave a key that lives forever (unknown uids).
+        args.add(Long.toString(newest.isEmpty() && ttlMs == 0 ? EMPTY_FILL_TTL.toMillis() : ttlMs));
         args.add(newest.size() < capacity ? "1" : "0");
         for (Item i : newest) addTriple(args, i);
         return ((Long) FILL.eval(redis, keys(userid), args)) == 1L;

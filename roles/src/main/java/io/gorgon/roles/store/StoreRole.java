@@ -54,7 +54,7 @@ public final class StoreRole implements Role {
         switch (m.type()) {
             case Protocol.STORE_ITEM_PUT -> {
                 Item item = Valid.wellFormed(() -> Item.fromJson(Valid.object(body, "item")));
-                boolean fresh = batcher.put(item).get();
+                boolean fresh = written(batcher.put(item));
                 // A retry may follow a failed publish, so a redelivered put publishes again (notify dedupes by id).
                 if (fresh || m.deliveries() > 1) {
                     JsonObject event = new JsonObject();
@@ -73,6 +73,7 @@ public final class StoreRole implements Role {
                         event.addProperty("userid", Long.toString(owner));
                         event.addProperty("ts", System.currentTimeMillis());
                         ctx.bus().publish(Protocol.STORE_NOTIFY, Protocol.ITEM_DELETED, event).get();
+                        store.deleteDone(id); // until here, a retry redoes the cache update and the publish
                         m.reply(new JsonObject());
                     }
                     case NOT_FOUND -> throw new HandlerFailure(404, "no item " + id);
@@ -112,6 +113,15 @@ public final class StoreRole implements Role {
                 m.reply(out);
             }
             default -> throw new HandlerFailure(400, "store_get does not handle type " + m.type());
+        }
+    }
+
+    private static boolean written(java.util.concurrent.Future<Boolean> put) throws Exception {
+        try {
+            return put.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ItemBatcher.Rejected r) throw new HandlerFailure(400, r.getMessage());
+            throw e;
         }
     }
 

@@ -56,9 +56,14 @@ public final class StoreService {
      * so a redelivery repairs a cache write that a crash cut off, but never resurrects or overwrites.
      */
     public List<Long> putAll(List<Item> batch) {
+        return putBatch(batch).newIds();
+    }
+
+    /** {@link #putAll}, also reporting the members the store refused (id → reason); those are not retried. */
+    public ItemStore.Inserted putBatch(List<Item> batch) {
         ItemStore.Inserted r = items.insertAll(batch);
         List<Item> toCache = new ArrayList<>(batch.size());
-        if (r.existingIds().isEmpty()) {
+        if (r.existingIds().isEmpty() && r.rejected().isEmpty()) {
             toCache.addAll(batch);
         } else {
             Set<Long> fresh = new HashSet<>(r.newIds());
@@ -66,18 +71,27 @@ public final class StoreService {
             toCache.addAll(items.findAll(r.existingIds()));
         }
         recent.addAll(toCache);
-        return r.newIds();
+        return r;
     }
 
     public Optional<Item> get(long id) {
         return items.find(id);
     }
 
+    /**
+     * Tombstones the item and drops it from its owner's cache. DELETED also for the owner's tombstone of a delete that
+     * failed before {@link #deleteDone}: a retry redoes the steps after the tombstone.
+     */
     public DeleteResult delete(long id, long ownerId) {
         DeleteResult r = items.delete(id, ownerId);
         if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
         log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
         return r;
+    }
+
+    /** Every step of a delete is done (its event is published): deleting the item again answers NOT_FOUND. */
+    public void deleteDone(long id) {
+        items.markAnnounced(id);
     }
 
     /**

@@ -16,6 +16,7 @@ class HttpError extends RuntimeException {
             case 403 -> "forbidden";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
             case 409 -> "conflict";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";

@@ -8,6 +8,7 @@ import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.http.HttpLimits;
 import io.gorgon.protocol.InputException;
 import io.gorgon.protocol.UserInput;
 import io.undertow.Undertow;
@@ -45,10 +46,13 @@ public final class WebRole implements Role {
     private final Undertow server;
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    /** Request names ({@link Protocol#H_REQUEST}): unique per process start, then a counter. */
+    private final String requestPrefix = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public WebRole(RoleContext ctx) {
         this.ctx = ctx;
-        server = Undertow.builder()
+        server = HttpLimits.builder(ctx.config().http(), false)
                 .addHttpListener(ctx.config().web().port(), "0.0.0.0")
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
@@ -183,6 +187,7 @@ public final class WebRole implements Role {
         }
         if (p.length == 2 && p[1].equals("items")) {
             allow(method, "POST");
+            requireToken(ex); // 401 before anything about the body (415, 413, 400)
             JsonObject body = new JsonObject();
             body.add("item", jsonBody(ex));
             return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> new Reply(201, b));
@@ -211,9 +216,14 @@ public final class WebRole implements Role {
         String token = bearer(ex);
         if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
         if (token != null) headers.put(Protocol.H_TOKEN, token);
+        headers.put(Protocol.H_REQUEST, requestPrefix + Long.toString(requests.incrementAndGet(), 36));
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
         return ctx.bus().requestJson(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
+    }
+
+    private static void requireToken(HttpServerExchange ex) {
+        if (bearer(ex) == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
     }
 
     private static String bearer(HttpServerExchange ex) {
@@ -245,7 +255,10 @@ public final class WebRole implements Role {
         ex.startBlocking();
         byte[] buf;
         try (InputStream in = ex.getInputStream()) {
-            buf = in.readNBytes(max + 1);
+            buf = HttpLimits.readBody(in, max, ctx.config().http().bodyTimeoutMs());
+        } catch (HttpLimits.SlowBody e) {
+            ex.setPersistent(false);
+            throw new HttpError(408, e.getMessage());
         } catch (IOException e) {
             throw new HttpError(400, "could not read the request body");
         }

@@ -38,7 +38,7 @@ class AuthServiceTest extends InfraTestBase {
         store = new StoreService(db, infra.redis, StoreService.Options.defaults("t"));
         tokens = new TokenService(infra.redis, "t", Duration.ofHours(1));
         auth = new AuthService(direct(store), new PasswordHasher(1_000), tokens,
-                new RateLimiter(infra.redis, "t", 3, Duration.ofMinutes(1)), new Ids(1));
+                new RateLimiter(infra.redis, "t" + counter, 3, Duration.ofMinutes(1)), 3, new Ids(1));
     }
 
     /** The store in this JVM in place of the bus round trip, so these tests check auth's own rules. */
@@ -129,23 +129,62 @@ class AuthServiceTest extends InfraTestBase {
     }
 
     @Test
-    void loginsAreLimitedPerEmailAndPerAddressIndependently() {
+    void loginsAreLimitedPerEmailAndAddressPairAndPerAddress() {
         register("ann@example.org");
         register("bob@example.org");
-        // limit 3 per minute: Ann from three addresses spends her email's budget...
-        for (String addr : new String[]{"a1", "a2", "a3"}) login("ann@example.org", "correct horse", addr);
+        // limit 3 per minute: an attacker at "evil" burns the (ann, evil) pair...
+        for (int i = 0; i < 3; i++) assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("ann@example.org", "guess", "evil"));
         AuthService.LoginResult.RateLimited r = assertInstanceOf(AuthService.LoginResult.RateLimited.class,
-                auth.login("ann@example.org", "correct horse", "a4"));
+                auth.login("ann@example.org", "correct horse", "evil"));
         assertTrue(r.retryAfterSeconds() >= 1 && r.retryAfterSeconds() <= 60, "retry after " + r.retryAfterSeconds());
-        // ...which does not touch Bob, even from an address Ann used.
+        // ...which does not lock Ann out from her own address (issue 12 #11: per-email buckets were a lockout tool).
+        login("ann@example.org", "correct horse", "home");
+        // One address spends its own budget across emails.
         login("bob@example.org", "correct horse", "a1");
-        login("bob@example.org", "correct horse", "a2");
-        // One address spends its own budget across emails: a3 has 1 (Ann) + 0; a1 has 2 (Ann, Bob).
         assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("carol@example.org", "x", "a1"));
-        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("dave@example.org", "x", "a1"));
-        // Failed attempts count too, and a limited attempt never reaches the password check.
-        for (int i = 0; i < 3; i++) assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("eve@example.org", "x", "e" + i));
-        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("eve@example.org", "x", "e9"));
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("dave@example.org", "x", "a1"));
+        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("erin@example.org", "x", "a1"));
+    }
+
+    @Test
+    void aGuessSpreadOverManyAddressesHitsTheSlowPerEmailCap() {
+        register("ann@example.org");
+        // 10 x 3 per hour per email, whatever the addresses.
+        for (int i = 0; i < 30; i++) assertInstanceOf(AuthService.LoginResult.BadCredentials.class, auth.login("ann@example.org", "guess", "bot" + i));
+        assertInstanceOf(AuthService.LoginResult.RateLimited.class, auth.login("ann@example.org", "guess", "bot-new"));
+    }
+
+    @Test
+    void registrationsAreLimitedPerAddress() {
+        // Issue 12 #2: one address created 61 accounts in 12 s, none answered 429.
+        for (int i = 0; i < 3; i++) {
+            assertInstanceOf(AuthService.RegisterResult.Registered.class, auth.register("U", "u" + i + "@example.org", "correct horse", "10.0.0.9"));
+        }
+        AuthService.RegisterResult.RateLimited r = assertInstanceOf(AuthService.RegisterResult.RateLimited.class,
+                auth.register("U", "u9@example.org", "correct horse", "10.0.0.9"));
+        assertTrue(r.retryAfterSeconds() >= 1 && r.retryAfterSeconds() <= 60);
+        assertTrue(store.userByEmail("u9@example.org").isEmpty());
+        assertInstanceOf(AuthService.RegisterResult.Registered.class, auth.register("U", "u9@example.org", "correct horse", "10.0.0.10"));
+    }
+
+    @Test
+    void aKnownEmailIsRefusedBeforeAnyHashing() {
+        register("ann@example.org");
+        // Hashing comes right before create: a directory whose create must not be reached proves neither ran.
+        UserDirectory lookupOnly = new UserDirectory() {
+            @Override
+            public CreateUserResult create(User user) {
+                throw new AssertionError("hashed and created for a known email");
+            }
+
+            @Override
+            public java.util.Optional<User> byEmail(String email) {
+                return store.userByEmail(email);
+            }
+        };
+        AuthService a = new AuthService(lookupOnly, new PasswordHasher(1_000), tokens,
+                new RateLimiter(infra.redis, "known" + counter, 3, Duration.ofMinutes(1)), 3, new Ids(2));
+        assertEquals(new AuthService.RegisterResult.DuplicateEmail("ann@example.org"), a.register("A", "ANN@example.org", "another pw", "x"));
     }
 
     @Test

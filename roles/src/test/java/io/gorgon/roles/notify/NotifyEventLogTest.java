@@ -91,6 +91,26 @@ class NotifyEventLogTest {
     }
 
     @Test
+    void aResumeIsBoundedInBytesAndSplitsItsBudgetOverTheUsersAskedFor() {
+        // Issue 12 #3: one resume could read 5,000 events x 1,000 users into memory.
+        StreamEntryID start = log.append("b-start", 12, "item.added", 1L, "{}");
+        String item = "{\"t\":\"" + "x".repeat(90) + "\"}"; // ~100 bytes
+        StreamEntryID last = null;
+        for (int i = 0; i < 40; i++) last = log.append("b" + i, 12, "item.added", 1L, item);
+        EventLog.History h = log.history(List.of(12L), start, start.getTime(), 1_000);
+        assertEquals(10, h.events().size(), "the newest that fit in 1,000 bytes (98 each)");
+        assertEquals(last, h.events().get(h.events().size() - 1).id());
+        assertFalse(h.complete());
+
+        List<Long> many = new java.util.ArrayList<>();
+        for (long u = 1000; u < 2000; u++) many.add(u);
+        many.add(12L);
+        EventLog.History spread = log.history(many, start, start.getTime());
+        assertEquals(EventLog.PER_USER_MIN, spread.events().size(), "1,001 users share the budget: 10 events each at most");
+        assertFalse(spread.complete());
+    }
+
+    @Test
     void aReaderThatMissedFanoutEntriesReportsAGap() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();

@@ -89,10 +89,10 @@ class NotifyRoleTest {
 
     // ---- helpers ----
 
-    private NotifyRole startRole() {
+    private NotifyRole startRole(String... settings) {
         Bus bus = Bus.connect(BusOptions.of(redisServer.uri(), "notify").withNamespace(ns));
         RedisClient rc = RedisClient.create(redisServer.uri());
-        RoleContext ctx = new RoleContext("notify", bus.options().instanceId(), GorgonConfig.defaults().with("notify.port=0"),
+        RoleContext ctx = new RoleContext("notify", bus.options().instanceId(), GorgonConfig.defaults().with("notify.port=0").with(settings),
                 bus, rc, new Keys(ns));
         NotifyRole role = new NotifyRole(ctx);
         role.start();
@@ -281,6 +281,16 @@ class NotifyRoleTest {
     }
 
     @Test
+    void socketsPerInstanceAreCapped() {
+        // Issue 12 #3: sockets per instance were unbounded.
+        NotifyRole role = startRole("notify.maxSockets=2");
+        client(role, 1);
+        client(role, 2);
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(role.port(), tokens.issue(3).token()));
+        assertEquals(503, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
     void withoutAuthRunningTheUpgradeIs503() throws Exception {
         NotifyRole role = startRole();
         auth.stop();
@@ -322,6 +332,24 @@ class NotifyRoleTest {
         cleanup.push(c);
         assertEquals(1008, c.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals("token_expired", JsonParser.parseString(c.closeReason).getAsJsonObject().get("error").getAsString());
+    }
+
+    @Test
+    void logoutClosesTheTokensSocketsOnEveryInstanceAndNoOthers() throws Exception {
+        // Issue 12 #7: a logout left the user's sockets open until the token would have expired (a day by default).
+        NotifyRole a = startRole();
+        NotifyRole b = startRole();
+        String token = tokens.issue(7).token();
+        WsClient onA = WsClient.connect(a.port(), token);
+        WsClient onB = WsClient.connect(b.port(), token);
+        WsClient otherSession = client(a, 7);
+        cleanup.push(onA);
+        cleanup.push(onB);
+        store.request(Protocol.AUTH_GET, Protocol.AUTH_LOGOUT, new JsonObject(), new io.gorgon.bus.DeliveryOptions(java.util.Map.of(Protocol.H_TOKEN, token), Duration.ofSeconds(5))).join();
+        assertEquals(1008, onA.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1008, onB.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("token_revoked", JsonParser.parseString(onA.closeReason).getAsJsonObject().get("error").getAsString());
+        assertFalse(otherSession.closeCode.isDone(), "the user's other login keeps its socket");
     }
 
     @Test

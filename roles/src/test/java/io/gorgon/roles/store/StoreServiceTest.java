@@ -110,6 +110,7 @@ class StoreServiceTest extends InfraTestBase {
         assertEquals(DeleteResult.FORBIDDEN, store.delete(1, 8));
         assertTrue(store.get(1).isPresent());
         assertEquals(DeleteResult.DELETED, store.delete(1, 7));
+        store.deleteDone(1);
         assertEquals(DeleteResult.NOT_FOUND, store.delete(1, 7));
         assertEquals(DeleteResult.NOT_FOUND, store.delete(999, 7));
         assertTrue(store.get(1).isEmpty());
@@ -119,6 +120,22 @@ class StoreServiceTest extends InfraTestBase {
         assertEquals(List.of(2L), ids(store.info(7, 10, 0)));
         infra.redis.flushAll(); // and MongoDB agrees when the cache is rebuilt
         assertEquals(List.of(2L), ids(store.info(7, 10, 0)));
+    }
+
+    @Test
+    void aDeleteThatFailedAfterItsTombstoneIsRedoneByItsRetry() {
+        store.put(item(1, 7, T0));
+        store.put(item(2, 7, T0 + 1));
+        assertEquals(List.of(2L, 1L), ids(store.info(7, 10, 0)), "cached");
+        // The crash state: tombstone written, then the cache update (and the publish) never happened.
+        new ItemStore(db).delete(1, 7);
+        assertEquals(List.of(2L, 1L), ids(store.info(7, 10, 0)), "the cache still shows it");
+        assertEquals(DeleteResult.NOT_FOUND, store.delete(1, 8), "not someone else's to delete");
+        assertEquals(DeleteResult.DELETED, store.delete(1, 7), "the retry redoes the steps after the tombstone");
+        assertEquals(List.of(2L), ids(store.info(7, 10, 0)));
+        store.deleteDone(1);
+        assertEquals(DeleteResult.NOT_FOUND, store.delete(1, 7), "done: a later delete is a 404");
+        assertTrue(store.get(1).isEmpty());
     }
 
     @Test
@@ -165,6 +182,18 @@ class StoreServiceTest extends InfraTestBase {
         assertEquals(0, store.info(42, 20, 0).size());
         store.put(item(10, 42, T0 + 1));
         assertEquals(List.of(10L), ids(store.info(42, 20, 0)));
+    }
+
+    @Test
+    void readingAnUnknownUidLeavesNoKeyThatNeverExpires() {
+        // Issue 12 #11: GET /info/{uid} for any uid left a Redis key without expiry: unbounded keys for the asking.
+        assertEquals(0, store.info(987654321L, 20, 0).size());
+        RecentItemsCache cache = new RecentItemsCache(infra.redis, "t", 200, Duration.ZERO);
+        for (String part : new String[]{"z", "h", "meta"}) {
+            long ttl = infra.redis.pttl(cache.key(987654321L, part));
+            assertTrue(ttl == -2 || (ttl > 0 && ttl <= RecentItemsCache.EMPTY_FILL_TTL.toMillis()), part + " pttl " + ttl);
+        }
+        assertTrue(infra.redis.exists(cache.key(987654321L, "meta")), "still cached for a while");
     }
 
     @Test

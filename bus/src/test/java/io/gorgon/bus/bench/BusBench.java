@@ -7,6 +7,7 @@ import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.ConsumerOptions;
 import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.bus.testing.RedisCommandCount;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -276,35 +277,11 @@ public final class BusBench {
         json.addProperty("hops_c4_per_s", Math.round(c4.perSecond()));
         json.addProperty("hops_c4_p50_ms", round3(c4.p50()));
         json.addProperty("hops_c4_p99_ms", round3(c4.p99()));
-        Map<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
-        Jedis monitor = jedis();
-        Thread t = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                monitor.monitor(new redis.clients.jedis.JedisMonitor() {
-                    @Override
-                    public void onCommand(String line) {
-                        int b = line.indexOf("] \"");
-                        if (b < 0 || line.regionMatches(b - 3, "lua", 0, 3)) return;
-                        int end = line.indexOf('"', b + 3);
-                        if (end > 0) sent.merge(line.substring(b + 3, end).toLowerCase(Locale.ROOT), 1L, Long::sum);
-                    }
-                });
-            } catch (RuntimeException closed) {
-                // counting is over
-            }
-        });
-        sleep(1);
-        sent.clear(); // background so far (MONITOR itself, heartbeats)
+        RedisCommandCount count = new RedisCommandCount(redis.uri());
         long n = 0, until = System.nanoTime() + 3_000_000_000L;
         while (System.nanoTime() < until) trip.call(n++);
         final long requests = n;
-        Map<String, Long> counted = new java.util.TreeMap<>(sent);
-        try {
-            monitor.getConnection().forceDisconnect();
-        } catch (Exception ignored) {
-            // closed already
-        }
-        t.join(2000);
+        Map<String, Long> counted = count.stop().client();
         double total = counted.values().stream().mapToLong(Long::longValue).sum() / (double) Math.max(1, requests);
         json.addProperty("hops_redis_cmds_sent_per_request", Math.round(total * 100) / 100.0);
         JsonObject by = new JsonObject();

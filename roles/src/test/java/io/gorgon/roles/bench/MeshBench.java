@@ -12,6 +12,7 @@ import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
+import io.gorgon.bus.testing.RedisCommandCount;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;

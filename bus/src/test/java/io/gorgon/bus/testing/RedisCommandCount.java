@@ -1,4 +1,4 @@
-package io.gorgon.roles.bench;
+package io.gorgon.bus.testing;
 
 import java.net.URI;
 import java.util.Map;
@@ -13,14 +13,14 @@ import redis.clients.jedis.JedisMonitor;
  * command) and everything Redis executes ({@code INFO commandstats}: also each command a script runs), with Redis's
  * own time spent in them. MONITOR costs Redis CPU, so a counting window measures counts, not latency.
  */
-final class RedisCommandCount implements AutoCloseable {
+public final class RedisCommandCount implements AutoCloseable {
     /** Counts of one window. {@code client} by command name; {@code executed} and {@code usec} from commandstats. */
-    record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds) {
-        long clientTotal() {
+    public record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds) {
+        public long clientTotal() {
             return client.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        long executedTotal() {
+        public long executedTotal() {
             return executed.values().stream().mapToLong(Long::longValue).sum();
         }
     }
@@ -32,7 +32,7 @@ final class RedisCommandCount implements AutoCloseable {
     private final long started = System.nanoTime();
 
     /** Resets commandstats and starts counting. */
-    RedisCommandCount(String uri) {
+    public RedisCommandCount(String uri) {
         URI u = URI.create(uri);
         this.redis = new Jedis(u.getHost(), u.getPort());
         redis.configResetStat();
@@ -62,7 +62,7 @@ final class RedisCommandCount implements AutoCloseable {
     }
 
     /** Stops counting and returns what was counted since the start. */
-    Counts stop() {
+    public Counts stop() {
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> executed = new TreeMap<>();
         long usec = 0;
@@ -103,7 +103,7 @@ final class RedisCommandCount implements AutoCloseable {
     }
 
     /** Per-request counts: the load window minus the idle window's background, scaled to the load window's length. */
-    static Map<String, Double> perRequest(Map<String, Long> load, double loadSeconds, Map<String, Long> idle, double idleSeconds, double requests) {
+    public static Map<String, Double> perRequest(Map<String, Long> load, double loadSeconds, Map<String, Long> idle, double idleSeconds, double requests) {
         Map<String, Double> out = new TreeMap<>();
         load.forEach((k, v) -> {
             double bg = idle.getOrDefault(k, 0L) * loadSeconds / Math.max(idleSeconds, 1e-9);

@@ -9,6 +9,7 @@ package io.gorgon.bus;
  * @param consumers   live instances consuming it
  * @param deadLetters entries in its dead-letter queue
  * @param length      entries the stream holds (includes acknowledged ones not yet trimmed)
+ * @param paused      an operator paused it: its consumers take no new messages
  */
 public record QueueInfo(String name, boolean topic, long backlog, long pending, long oldestAgeMs, int consumers,
-                        long deadLetters, long length) {}
+                        long deadLetters, long length, boolean paused) {}

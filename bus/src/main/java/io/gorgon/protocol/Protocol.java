@@ -32,12 +32,16 @@ public final class Protocol {
     public static final String APP_ITEM_GET = "app.item.get";
     public static final String APP_ITEM_DELETE = "app.item.delete";
     public static final String APP_INFO = "app.info";
+    /** Items with a keyword across users: body {keyword, lim?, off?} as given; app validates them. */
+    public static final String APP_TAGS = "app.tags";
 
     // store_get / store_put
     public static final String STORE_ITEM_PUT = "store.item.put";
     public static final String STORE_ITEM_GET = "store.item.get";
     public static final String STORE_ITEM_DELETE = "store.item.delete";
     public static final String STORE_INFO = "store.info";
+    /** Body {keyword, lim, off}, validated; reply {items: [...]}. */
+    public static final String STORE_TAGS = "store.tags";
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
 

@@ -233,6 +233,14 @@ public final class UserInput {
         return positiveLong(field, e);
     }
 
+    /** A keyword to search by (a path segment): 1..64 characters, not blank, no control characters. */
+    public static String keyword(String field, String text) {
+        if (text == null || text.isBlank()) throw new InputException(field, "required, 1.." + KEYWORD_MAX_CHARS + " characters");
+        if (text.length() > KEYWORD_MAX_CHARS) throw new InputException(field, "longer than " + KEYWORD_MAX_CHARS + " characters");
+        if (text.chars().anyMatch(Character::isISOControl)) throw new InputException(field, "must not contain control characters");
+        return text;
+    }
+
     /** The page parameters of {@code GET /info}, as given in the query (null or empty = the default). */
     public record Page(int lim, int off) {}
 

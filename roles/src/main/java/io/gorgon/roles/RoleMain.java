@@ -5,6 +5,7 @@ import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
 import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.ops.MeshOps;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class RoleMain {
             log.error("event=role_start_failed role={} instance={} cause=\"{}\"", role, instance, oneLine(e));
             return 1;
         }
+        obeyOperator(running.context());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.stop();
@@ -90,6 +92,28 @@ public final class RoleMain {
         return new Running(ctx, r);
     }
 
+    /**
+     * An operator's drain or kill of this very instance when no supervisor runs (see MeshOps): exit through the
+     * shutdown hook, which drains; or halt like a crash. Only for a whole process: in-process roles (tests) never exit.
+     */
+    private static void obeyOperator(RoleContext ctx) {
+        ctx.bus().onControl(MeshOps.DRAIN_COMMAND, body -> {
+            if (!names(body, ctx.instance())) return;
+            log.info("event=operator_drain instance={}", ctx.instance());
+            Thread.ofPlatform().name("operator-drain").start(() -> System.exit(0));
+        });
+        ctx.bus().onControl(MeshOps.KILL_COMMAND, body -> {
+            if (!names(body, ctx.instance())) return;
+            log.warn("event=operator_kill instance={}", ctx.instance());
+            Runtime.getRuntime().halt(137);
+        });
+    }
+
+    private static boolean names(com.google.gson.JsonElement body, String instance) {
+        return body != null && body.isJsonObject() && body.getAsJsonObject().has("instance")
+                && instance.equals(body.getAsJsonObject().get("instance").getAsString());
+    }
+
     /** Re-reads the config document {@code gorgon up} keeps in Redis and hands it to the role. */
     private static void reload(RoleContext ctx, Role role) {
         String json = ctx.redis().get(ctx.keys().key("config"));
@@ -98,7 +122,7 @@ public final class RoleMain {
             return;
         }
         try {
-            role.reload(GorgonConfig.parse(json));
+            role.reload(GorgonConfig.parse(json).withConnectionsFrom(ctx.config())); // the document holds no secrets
             log.info("event=config_reloaded role={} instance={}", ctx.role(), ctx.instance());
         } catch (RuntimeException e) {
             log.warn("event=config_reload_failed cause=\"{}\"", oneLine(e));

@@ -89,6 +89,14 @@ class MeshEndToEndTest {
         assertEquals("note 0", one.json().get("title").getAsString());
 
         User bob = newUser("bob@example.com");
+        // Find by keyword, across users, newest first: the item "k" of bob's comes before ada's.
+        createItem(bob, "bob's note");
+        JsonArray tagged = http.get(web + "/tags/k?lim=3", bob.token()).json().getAsJsonArray("items");
+        assertEquals(List.of("bob's note", "note 4", "note 3"), tagged.asList().stream()
+                .map(e -> e.getAsJsonObject().get("title").getAsString()).toList());
+        assertEquals("note 2", http.get(web + "/tags/k?lim=1&off=3", bob.token()).json().getAsJsonArray("items")
+                .get(0).getAsJsonObject().get("title").getAsString());
+        assertEquals(0, http.get(web + "/tags/nothing", bob.token()).json().getAsJsonArray("items").size());
         Http.Response forbidden = http.delete(web + "/items/" + ids.get(0), bob.token());
         assertEquals(403, forbidden.status(), forbidden::toString);
         assertEquals("forbidden", forbidden.error());
@@ -165,6 +173,12 @@ class MeshEndToEndTest {
                 new Case("negative off", 400, "GET", info + "?off=-5", u.token(), null, null),
                 new Case("non-numeric lim", 400, "GET", info + "?lim=ten", u.token(), null, null),
                 new Case("non-numeric uid", 400, "GET", web + "/info/abc", u.token(), null, null),
+                new Case("tag lim 0", 400, "GET", web + "/tags/k?lim=0", u.token(), null, null),
+                new Case("tag off huge", 400, "GET", web + "/tags/k?off=100001", u.token(), null, null),
+                new Case("tag too long", 400, "GET", web + "/tags/" + "k".repeat(65), u.token(), null, null),
+                new Case("tag blank", 400, "GET", web + "/tags/%20", u.token(), null, null),
+                new Case("tag wrong method", 405, "POST", web + "/tags/k", u.token(), "application/json", "{}"),
+                new Case("tag without token", 401, "GET", web + "/tags/k", null, null, null),
                 new Case("non-numeric item id", 400, "GET", web + "/items/abc", u.token(), null, null),
                 new Case("unknown item id", 404, "GET", web + "/items/999999999", u.token(), null, null),
                 new Case("unknown route", 404, "GET", web + "/nope", u.token(), null, null),

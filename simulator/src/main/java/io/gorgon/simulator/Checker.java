@@ -39,6 +39,14 @@ final class Checker {
 
     /** @param runTag the run's {@code simrun} marker, or null to skip the scan for unexpected notes */
     Result check(long[] acknowledged, long[] unknown, String runTag) {
+        return check(acknowledged, unknown, new long[0], runTag);
+    }
+
+    /**
+     * @param unknownSeqs {@code simseq}s of notes whose outcome is unknown and whose id was never seen (an HTTP create
+     *                    that timed out): found in the store they are recovered, not unexpected
+     */
+    Result check(long[] acknowledged, long[] unknown, long[] unknownSeqs, String runTag) {
         long[] acked = distinct(acknowledged);
         Map<Long, Integer> ackCounts = counts(acked);
         long lost = 0, duplicates = 0;
@@ -68,11 +76,16 @@ final class Checker {
             for (long id : unknown) sent.add(id);
             Set<Long> seenIds = new HashSet<>();
             Set<Long> seenSeqs = new HashSet<>();
+            Set<Long> maybeSeqs = new HashSet<>();
+            for (long seq : unknownSeqs) maybeSeqs.add(seq);
             for (Document d : items.find(Filters.eq("simrun", runTag)).projection(Projections.include("_id", "simseq"))) {
                 long id = ((Number) d.get("_id")).longValue();
                 if (!seenIds.add(id)) continue; // a repeated _id was counted above
-                if (!sent.contains(id)) unexpected++;
                 Object seq = d.get("simseq");
+                if (!sent.contains(id)) {
+                    if (seq instanceof Number s && maybeSeqs.remove(s.longValue())) recovered++;
+                    else unexpected++;
+                }
                 if (seq instanceof Number s && !seenSeqs.add(s.longValue())) duplicates++;
             }
         }

@@ -30,6 +30,7 @@ final class LoadPhase {
     private final PrintStream out;
     private final BooleanSupplier stopped;
     private Inserter inserter;
+    private HttpWriter writer;
 
     LoadPhase(Bus bus, Ids ids, SimulatorOptions options, Chaos chaos, String runTag, PrintStream out, BooleanSupplier stopped) {
         this.bus = bus;
@@ -43,11 +44,26 @@ final class LoadPhase {
 
     /** The ids the load sent whose send was acknowledged / whose outcome is unknown; for the checker. */
     long[] acknowledged() {
-        return inserter == null ? new long[0] : inserter.acknowledged();
+        long[] bus = inserter == null ? new long[0] : inserter.acknowledged();
+        long[] viaHttp = writer == null ? new long[0] : writer.acknowledged();
+        return java.util.stream.LongStream.concat(java.util.Arrays.stream(bus), java.util.Arrays.stream(viaHttp)).toArray();
     }
 
     long[] unknown() {
         return inserter == null ? new long[0] : inserter.unknown();
+    }
+
+    /** simseqs of notes created over HTTP whose outcome is unknown (no id was seen). */
+    long[] unknownSeqs() {
+        return writer == null ? new long[0] : writer.unknownSeqs();
+    }
+
+    /**
+     * Notes per second created through {@code POST /items} beside the store_put inserts, when there are HTTP clients:
+     * a tenth of the insert rate, at most 20/s.
+     */
+    static double httpRate(double rate) {
+        return Math.min(20, rate / 10);
     }
 
     LoadResult run(long[] userIds) {
@@ -58,11 +74,16 @@ final class LoadPhase {
         try {
             InfoClients clients = null;
             Outcomes outcomes = new Outcomes();
+            String token = null;
             if (options.clients() > 0) {
                 URI first = awaitWeb(web);
-                String token = token(new MeshHttp(http, options.requestTimeout()), first);
+                token = token(new MeshHttp(http, options.requestTimeout()), first);
                 clients = new InfoClients(web, userIds, token, options.requestTimeout(), outcomes, options.infoRate());
             }
+            // Runs without HTTP clients (a bus-only mesh) create no notes over HTTP either.
+            HttpWriter writer = new HttpWriter(web, http, token, options.clients() > 0 ? httpRate(options.rate()) : 0, runTag,
+                    options.requestTimeout());
+            this.writer = writer;
             Inserter inserter = new Inserter(bus, ids, userIds, options.rate(), runTag);
             this.inserter = inserter;
             out.printf("load: clients=%d%s rate=%.0f/s duration=%s web=%s chaos=%s%n", options.clients(),
@@ -80,6 +101,7 @@ final class LoadPhase {
             }
             if (clients != null) clients.start(options.clients());
             inserter.start();
+            writer.start();
 
             List<LoadResult.Tick> timeline = new ArrayList<>();
             long deadline = options.duration() == null ? Long.MAX_VALUE : start + options.duration().toNanos();
@@ -118,6 +140,7 @@ final class LoadPhase {
             }
             if (clients != null) clients.halt();
             inserter.halt();
+            writer.stop();
             long end = System.nanoTime();
             double seconds = (end - start) / 1e9;
             double measured = warmupSeconds > 0 && measureFrom == start ? 0 : (end - measureFrom) / 1e9;

@@ -92,7 +92,7 @@ public final class Simulator {
                 LoadPhase phase = new LoadPhase(bus, ids, o, chaos != null ? chaos : Chaos.local(bus), runTag, out, this::stopped);
                 load = phase.run(userIds);
                 if (load.insertsAttempted() > 0) {
-                    check = check(mongo, bus, o, phase.acknowledged(), phase.unknown(), runTag, out);
+                    check = check(mongo, bus, o, phase.acknowledged(), phase.unknown(), phase.unknownSeqs(), runTag, out);
                 }
                 if (check != null) {
                     if (check.lost() > 0) failures.add(check.lost() + " acknowledged notes lost, e.g. ids "
@@ -148,8 +148,8 @@ public final class Simulator {
     }
 
     /** Waits until every acknowledged note is stored (or the drain timeout), then runs the full check. */
-    private Checker.Result check(MongoClient mongo, Bus bus, SimulatorOptions o, long[] acked, long[] unknown, String runTag,
-                                 PrintStream out) {
+    private Checker.Result check(MongoClient mongo, Bus bus, SimulatorOptions o, long[] acked, long[] unknown, long[] unknownSeqs,
+                                 String runTag, PrintStream out) {
         MongoCollection<Document> items = mongo.getDatabase(o.mongoDatabase()).getCollection("items");
         Checker checker = new Checker(items);
         QueueGauges gauges = new QueueGauges(bus.admin());
@@ -168,7 +168,7 @@ public final class Simulator {
             }
             missing = checker.missing(missing);
         }
-        Checker.Result r = checker.check(acked, unknown, runTag);
+        Checker.Result r = checker.check(acked, unknown, unknownSeqs, runTag);
         out.printf("check: %d acknowledged notes checked in MongoDB%n", r.acknowledged());
         return r;
     }

@@ -37,6 +37,20 @@ class CheckerTest {
     }
 
     @Test
+    void notesCreatedOverHttpAreCheckedToo() {
+        // Issue 12 #4: POST /items notes. Acknowledged 1, 2 (ids from the 201s); 3's answer never came (seq 9003).
+        plant(1, "run2", 9001L);
+        plant(2, "run2", 9002L);
+        plant(3, "run2", 9003L);  // the unanswered one was stored: recovered, not unexpected
+        plant(4, "run2", 9002L);  // note 9002 stored again under another id: the defect this check exists for
+        Checker.Result r = new Checker(items).check(new long[]{1, 2}, new long[0], new long[]{9003, 9004}, "run2");
+        assertEquals(0, r.lost());
+        assertEquals(1, r.recovered());
+        assertEquals(1, r.duplicates());
+        assertEquals(1, r.unexpected(), "the second copy of 9002 has an id nobody was told");
+    }
+
+    @Test
     void countsLostDuplicatesUnexpectedAndRecovered() {
         // acknowledged 1..10 (seq = id); the store has 1..8: 9 and 10 are lost
         for (long id = 1; id <= 8; id++) plant(id, "run1", id);

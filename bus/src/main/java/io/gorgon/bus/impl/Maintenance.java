@@ -73,7 +73,7 @@ final class Maintenance {
 
     private void pass() {
         try {
-            if (!consumer.isReading()) return;
+            if (!consumer.isReading() || consumer.isPaused()) return; // paused: no retries, no takeovers either
             Jedis j = redis.get();
             redeliverOwnFailures(j);
             takeOverDeadConsumers(j);

@@ -38,14 +38,15 @@ final class Metrics implements BusMetrics {
     void expired(String queue) { counters(queue).add(5); }
     void lateReply() { lateReplies.increment(); }
 
-    /**
-     * A message finished: its wait (enqueue to handler start), handler time and enqueue-to-done time, in
-     * microseconds. Wait and handler time split a hop's latency ({@code scripts/bench mesh} prints them per hop).
-     */
-    void processed(String queue, long waitMicros, long handlerMicros, long endToEndMicros) {
+    /** A message is about to be handled after waiting this long since it was enqueued (microseconds). */
+    void waited(String queue, long waitMicros) {
+        latency("wait:" + queue).record(waitMicros);
+    }
+
+    /** A message finished: handler time (until its answer and ack are in Redis) and enqueue-to-done time, in µs. */
+    void processed(String queue, long handlerMicros, long endToEndMicros) {
         counters(queue).add(1);
         processedTotal.increment();
-        latency("wait:" + queue).record(waitMicros);
         latency("handler:" + queue).record(handlerMicros);
         latency("queue:" + queue).record(endToEndMicros);
     }

@@ -12,7 +12,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The instance registry (mutuo's "tracker"): each instance keeps a hash describing itself and a heartbeat score in
  * {@code instances}; each consumed queue keeps the ids of its live consumers. Heartbeats are stamped with Redis's
- * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands.
+ * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands and the
+ * set of paused queues.
  */
 final class Registry {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -54,6 +55,11 @@ final class Registry {
 
     void heartbeat(List<StreamConsumer> consumers) {
         beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
+        if (consumers.isEmpty()) return;
+        // The operator's paused set rides on the heartbeat: a pause reaches every consumer within one beat.
+        bus.writer.submit(p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
+            for (StreamConsumer c : consumers) c.setPaused(paused.contains(c.queue()));
+        });
     }
 
     private CompletableFuture<?> beat(List<String> queues) {

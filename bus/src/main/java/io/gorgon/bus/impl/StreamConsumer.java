@@ -54,6 +54,8 @@ final class StreamConsumer implements Subscription {
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingAck> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackQueued = new AtomicBoolean();
     private volatile boolean reading = true;
+    /** An operator paused this queue mesh-wide: take nothing new (reads, retries, takeovers); in-flight work finishes. */
+    private volatile boolean paused;
     private volatile long readClientId = -1;
     private final Maintenance maintenance;
     private Thread reader;
@@ -82,6 +84,7 @@ final class StreamConsumer implements Subscription {
                 try {
                     Jedis j = redis.get();
                     ensureGroup(j);
+                    paused = j.sismember(bus.keys.paused(), queue); // a queue paused before this instance started stays paused
                     j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
                     bus.registry.touchConsumer(j, queue);
                     break;
@@ -121,6 +124,10 @@ final class StreamConsumer implements Subscription {
         while (reading) {
             try {
                 Jedis conn = redis.get();
+                if (paused) {
+                    Quietly.sleep(100);
+                    continue;
+                }
                 int n = awaitReadSize();
                 if (n == 0) continue;
                 var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
@@ -214,8 +221,8 @@ final class StreamConsumer implements Subscription {
             finishWith(id, ack(id));
             return;
         }
+        bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
         MessageImpl msg = new MessageImpl(bus, env, deliveries);
-        long waitMicros = Math.max(0, System.currentTimeMillis() - env.ts()) * 1000;
         try {
             handler.handle(msg);
         } catch (HandlerFailure f) {
@@ -237,7 +244,7 @@ final class StreamConsumer implements Subscription {
         }
         finishWith(id, msg.answerAndAck(stream, group, id, () -> ack(id)).thenRun(() -> {
             long now = System.currentTimeMillis();
-            bus.metrics.processed(queue, waitMicros, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
+            bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
         }));
     }
 
@@ -321,9 +328,25 @@ final class StreamConsumer implements Subscription {
 
     // ---- draining ----
 
+    /** Follows the mesh-wide paused set (read with every heartbeat). */
+    void setPaused(boolean now) {
+        if (paused == now) return;
+        paused = now;
+        log.info("event={} queue={} group={} consumer={}", now ? "consumer_paused" : "consumer_resumed", queue, group, me);
+        if (now) wakeReader();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
     void stopReading() {
         if (!reading) return;
         reading = false;
+        wakeReader();
+    }
+
+    private void wakeReader() {
         long id = readClientId;
         // Wake the reader from its blocking XREADGROUP instead of waiting out the block timeout.
         if (id > 0) bus.writer.submit(p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);

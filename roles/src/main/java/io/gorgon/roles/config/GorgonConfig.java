@@ -100,8 +100,11 @@ public record GorgonConfig(
      * @param host          the dashboard's bind address: loopback by default (it shows host names and pids); set
      *                      "0.0.0.0" to open it, e.g. for Prometheus scrapes from another machine
      * @param maxSseClients live-update streams at once; more get 503
+     * @param operatorToken lets the page's operator act on the mesh ("" = only tokens minted by {@code gorgon operator-token})
      */
-    public record Stats(int port, String host, int maxSseClients) { public static final Stats DEFAULT = new Stats(8081, "127.0.0.1", 64); }
+    public record Stats(int port, String host, int maxSseClients, String operatorToken) {
+        public static final Stats DEFAULT = new Stats(8081, "127.0.0.1", 64, "");
+    }
 
     /** @param level a logback level; any case is accepted, kept upper case */
     public record Logs(String dir, String level) {
@@ -115,7 +118,7 @@ public record GorgonConfig(
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
         static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
-                "app.item.delete", "store_put", "app.info", "store_get"));
+                "app.item.delete", "store_put", "app.info", "store_get", "app.tags", "store_get"));
 
         public App {
             routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
@@ -190,7 +193,20 @@ public record GorgonConfig(
         JsonObject tree = toJsonTree();
         tree.getAsJsonObject("redis").addProperty("uri", redact(redis.uri));
         tree.getAsJsonObject("mongo").addProperty("uri", redact(mongo.uri));
+        if (!stats.operatorToken.isEmpty()) tree.getAsJsonObject("stats").addProperty("operatorToken", "***");
         return tree.toString();
+    }
+
+    /**
+     * A document read from Redis (redacted, see {@link #toRedactedJson}) completed with this process's own
+     * connection settings: secrets never travel through Redis, each host keeps them in its file or environment.
+     */
+    public GorgonConfig withConnectionsFrom(GorgonConfig local) {
+        JsonObject tree = toJsonTree();
+        JsonObject own = local.toJsonTree();
+        tree.add("redis", own.get("redis"));
+        tree.add("mongo", own.get("mongo"));
+        return ConfigLoader.fromJson(tree.toString(), "config document");
     }
 
     /** {@code scheme://user:secret@host} → {@code scheme://user:***@host} (a bare {@code secret@} becomes {@code ***@}). */

@@ -162,8 +162,6 @@ public final class StatsAggregator implements AutoCloseable {
             put(f, StatsKeys.queueField(queue, "deadLettered"), c.deadLettered());
         });
         for (String series : s.latency().keySet()) {
-            // The page shows end-to-end latency; the wait/handler split is for the bench and the registry.
-            if (!series.startsWith("queue:")) continue;
             Histogram h;
             try {
                 h = s.histogram(series);

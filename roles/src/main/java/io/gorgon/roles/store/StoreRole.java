@@ -105,6 +105,14 @@ public final class StoreRole implements Role {
                 int off = Valid.wellFormed(() -> body.get("off").getAsInt());
                 m.replyJson("{\"items\":" + store.infoJson(uid, lim, off) + "}");
             }
+            case Protocol.STORE_TAGS -> {
+                String keyword = Valid.wellFormed(() -> body.get("keyword").getAsString());
+                int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
+                int off = Valid.wellFormed(() -> body.get("off").getAsInt());
+                JsonObject out = new JsonObject();
+                out.add("items", store.byKeyword(keyword, lim, off));
+                m.reply(out);
+            }
             case Protocol.STORE_USER_BY_EMAIL -> {
                 String email = Valid.wellFormed(() -> body.get("email").getAsString());
                 Optional<User> user = store.userByEmail(email);

@@ -23,6 +23,27 @@ public final class ControlClient {
         this.keys = new ControlKeys(config.namespace());
     }
 
+    /** True while a {@code gorgon up} supervisor heartbeats for this namespace. */
+    public boolean supervisorAlive() {
+        try (Jedis redis = RedisConnections.open(config.redis().uri())) {
+            return redis.get(keys.alive()) != null;
+        }
+    }
+
+    /** Instance counts per role the running supervisor keeps (from its last status); empty when none runs. */
+    public java.util.Map<String, Integer> desiredCounts() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        try (Jedis redis = RedisConnections.open(config.redis().uri())) {
+            String status = redis.get(keys.children());
+            if (status == null) return out;
+            JsonObject desired = com.google.gson.JsonParser.parseString(status).getAsJsonObject().getAsJsonObject("desired");
+            if (desired != null) desired.entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsInt()));
+        } catch (RuntimeException e) {
+            return out; // Redis down or an unreadable status: no counts to offer
+        }
+        return out;
+    }
+
     public Reply send(String verb, JsonObject args, Duration timeout) {
         try (Jedis redis = RedisConnections.open(config.redis().uri())) {
             if (redis.get(keys.alive()) == null) {

@@ -88,7 +88,7 @@ public final class Supervisor {
                 throw new IllegalStateException("another supervisor is already running for namespace '"
                         + config.namespace() + "': " + other);
             }
-            redis.set(keys.config(), config.toJson());
+            redis.set(keys.config(), config.toRedactedJson()); // no passwords in Redis: each host has its own
             redis.del(keys.commands());
             heartbeat();
             log.info("supervisor up pid={} namespace={} redis={} instances={}", ProcessHandle.current().pid(),

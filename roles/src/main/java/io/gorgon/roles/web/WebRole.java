@@ -207,6 +207,14 @@ public final class WebRole implements Role {
             query(ex, "off").ifPresent(v -> body.addProperty("off", v));
             return call(ex, Protocol.APP_INFO, body, true).thenApply(b -> new Reply(200, b));
         }
+        if (p.length == 3 && p[1].equals("tags") && !p[2].isEmpty()) {
+            allow(method, "GET");
+            JsonObject body = new JsonObject();
+            body.addProperty("keyword", p[2]);
+            query(ex, "lim").ifPresent(v -> body.addProperty("lim", v));
+            query(ex, "off").ifPresent(v -> body.addProperty("off", v));
+            return call(ex, Protocol.APP_TAGS, body, true).thenApply(b -> new Reply(200, b));
+        }
         throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
     }
 

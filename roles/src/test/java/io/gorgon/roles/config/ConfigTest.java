@@ -105,6 +105,18 @@ class ConfigTest {
     }
 
     @Test
+    void theDocumentInRedisHoldsNoSecretsAndEachProcessKeepsItsOwn() {
+        // Issue 12 #8: the whole config, passwords included, was written to <ns>:config in Redis.
+        GorgonConfig c = ConfigLoader.load(null, List.of("redis.embedded=false", "redis.uri=rediss://:s3cret@cache.example.com:6380",
+                "mongo.embedded=false", "mongo.uri=mongodb://app:m0ngopw@db1:27017/?replicaSet=rs0", "web.port=9090"), Map.of());
+        String inRedis = c.toRedactedJson();
+        assertFalse(inRedis.contains("s3cret") || inRedis.contains("m0ngopw"), inRedis);
+        GorgonConfig reloaded = GorgonConfig.parse(inRedis).withConnectionsFrom(c);
+        assertEquals(c, reloaded, "a reload sees the document's settings with this host's own connections");
+        assertEquals(9090, reloaded.web().port());
+    }
+
+    @Test
     void environmentOverridesTheFileAndSetOverridesTheEnvironment() throws IOException {
         Path f = file("{\"namespace\": \"fromfile\", \"web\": {\"port\": 9000}}");
         Map<String, String> env = Map.of("GORGON_NAMESPACE", "fromenv", "GORGON_REDIS_URI", "redis://127.0.0.1:7000",

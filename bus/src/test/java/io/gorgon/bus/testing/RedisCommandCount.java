@@ -1,6 +1,7 @@
 package io.gorgon.bus.testing;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,7 @@ import redis.clients.jedis.JedisMonitor;
  */
 public final class RedisCommandCount implements AutoCloseable {
     /** Counts of one window. {@code client} by command name; {@code executed} and {@code usec} from commandstats. */
-    public record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds) {
+    public record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds, Map<String, Long> executedOnKeys) {
         public long clientTotal() {
             return client.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -28,11 +29,23 @@ public final class RedisCommandCount implements AutoCloseable {
     private final Jedis redis;
     private final Jedis monitor;
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> onKeys = new ConcurrentHashMap<>();
+    private final List<String> keyFilter;
     private final Thread thread;
     private final long started = System.nanoTime();
 
     /** Resets commandstats and starts counting. */
     public RedisCommandCount(String uri) {
+        this(uri, List.of());
+    }
+
+    /**
+     * Counts only commands whose line names one of {@code keyFilter} (substrings of key names; empty = all), so the
+     * count is a request path's own, whatever else runs meanwhile. With a filter, {@link Counts#executedOnKeys} also
+     * counts the commands scripts run on those keys.
+     */
+    public RedisCommandCount(String uri, List<String> keyFilter) {
+        this.keyFilter = List.copyOf(keyFilter);
         URI u = URI.create(uri);
         this.redis = new Jedis(u.getHost(), u.getPort());
         redis.configResetStat();
@@ -44,10 +57,14 @@ public final class RedisCommandCount implements AutoCloseable {
                     public void onCommand(String line) {
                         // 1700000000.123456 [0 127.0.0.1:1234] "xadd" …   — or [0 lua] for a script's own commands
                         int b = line.indexOf("] \"");
-                        if (b < 0 || line.regionMatches(b - 3, "lua", 0, 3)) return;
+                        if (b < 0) return;
                         int end = line.indexOf('"', b + 3);
                         if (end < 0) return;
-                        sent.computeIfAbsent(line.substring(b + 3, end).toLowerCase(java.util.Locale.ROOT), k -> new LongAdder()).increment();
+                        if (!keyFilter.isEmpty() && keyFilter.stream().noneMatch(line::contains)) return;
+                        String name = line.substring(b + 3, end).toLowerCase(java.util.Locale.ROOT);
+                        onKeys.computeIfAbsent(name, k -> new LongAdder()).increment();
+                        if (line.regionMatches(b - 3, "lua", 0, 3)) return;
+                        sent.computeIfAbsent(name, k -> new LongAdder()).increment();
                     }
                 });
             } catch (RuntimeException closed) {
@@ -84,7 +101,9 @@ public final class RedisCommandCount implements AutoCloseable {
         sent.forEach((k, v) -> {
             if (!k.equals("info") && !k.equals("config") && !k.equals("monitor")) c.put(k, v.sum());
         });
-        return new Counts(c, executed, usec, seconds);
+        Map<String, Long> k = new TreeMap<>();
+        onKeys.forEach((name, v) -> k.put(name, v.sum()));
+        return new Counts(c, executed, usec, seconds, k);
     }
 
     @Override

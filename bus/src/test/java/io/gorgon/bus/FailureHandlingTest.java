@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 
 /** Retries, dead letters, malformed input, takeover rules and bounded memory — against a real redis-server. */
@@ -72,7 +73,7 @@ class FailureHandlingTest extends RedisTestBase {
         AtomicInteger good = new AtomicInteger();
         worker.consume("mixed", ConsumerOptions.defaults(), m -> good.incrementAndGet());
         String stream = buses.namespace() + ":q:{mixed}";
-        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        try (UnifiedJedis j = redis.client()) {
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{not json"));
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{\"v\":1,\"id\":\"x\",\"queue\":\"mixed\",\"ts\":1,\"body\":{}}"));
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{\"v\":99,\"id\":\"x\",\"type\":\"t\",\"queue\":\"mixed\",\"ts\":1,\"body\":{}}"));
@@ -141,7 +142,7 @@ class FailureHandlingTest extends RedisTestBase {
         for (int i = 1; i <= 3000; i++) producer.sendAsync("churn", "x", Map.of("n", i));
         Await.until(Duration.ofSeconds(20), "3000 done", () -> done.get() == 3000);
         String stream = buses.namespace() + ":q:{churn}";
-        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        try (UnifiedJedis j = redis.client()) {
             // The held first entry pins the stream: the trimmer may not cut below it.
             Await.pause(Duration.ofSeconds(6));
             assertTrue(j.xlen(stream) > 2900, "nothing trimmed while the oldest entry is unacknowledged: " + j.xlen(stream));

@@ -12,8 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Runs one role instance until SIGTERM: config → bus and Redis → the role, wired by constructors → start → on
@@ -56,21 +55,17 @@ public final class RoleMain {
      * handlers (virtual threads) use it at once — auth validates a token and store reads its cache on every request —
      * and waiting for a pooled connection showed up in profiles: the pool holds as many as handlers can need.
      */
-    static RedisClient redisClient(GorgonConfig config) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        int size = Math.max(8, config.bus().concurrency());
-        pool.setMaxTotal(size);
-        pool.setMaxIdle(size);
-        return RedisClient.builder().fromURI(URI.create(config.redis().uri())).poolConfig(pool).build();
+    static UnifiedJedis redisClient(GorgonConfig config) {
+        return io.gorgon.bus.impl.Connect.client(config.redis().busUri(), "gorgon-role", Math.max(8, config.bus().concurrency()));
     }
 
     /** Starts a role in this JVM (tests run roles in-process too): build, start, then advertise the bound ports. */
     public static Running start(String role, String instance, GorgonConfig config) throws Exception {
         Roles kind = Roles.named(role).orElseThrow(() -> new ConfigException("unknown role '" + role + "'"));
-        BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
+        BusOptions options = new BusOptions(config.redis().busUri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
-        RedisClient redis = redisClient(config);
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000, config.redis().replicaAcks());
+        UnifiedJedis redis = redisClient(config);
         Bus bus = Bus.connect(options);
         RoleContext ctx = new RoleContext(role, instance, config, bus, redis, new Keys(config.namespace()));
         Role r = null;

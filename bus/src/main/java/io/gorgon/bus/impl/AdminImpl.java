@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
@@ -43,8 +44,9 @@ final class AdminImpl implements Admin {
     @Override
     public List<QueueInfo> queues() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             Set<String> queues = new TreeSet<>(j.smembers(k.queues()));
             Set<String> topics = new TreeSet<>(j.smembers(k.topics()));
             Set<String> paused = j.smembers(k.paused());
@@ -55,7 +57,7 @@ final class AdminImpl implements Admin {
         }
     }
 
-    private QueueInfo info(Jedis j, String q, boolean topic, long now, boolean paused) {
+    private QueueInfo info(UnifiedJedis j, String q, boolean topic, long now, boolean paused) {
         Keys k = keys;
         String stream = k.stream(q);
         long length = j.xlen(stream);
@@ -88,14 +90,15 @@ final class AdminImpl implements Admin {
         long oldestAge = oldest == null ? 0 : Math.max(0, now - oldest.getTime());
         int consumers = (int) j.zcount(k.consumers(q), now - takeoverAfter.toMillis(), Double.POSITIVE_INFINITY);
         long dead = j.xlen(k.deadLetters(q));
-        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length, paused);
+        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length, paused, connections.nodeFor(stream).toString());
     }
 
     @Override
     public List<InstanceInfo> instances() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             long live = takeoverAfter.toMillis();
             List<InstanceInfo> out = new ArrayList<>();
             for (Tuple t : j.zrangeWithScores(k.instances(), 0, -1)) {
@@ -115,7 +118,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             List<DeadLetter> out = new ArrayList<>();
             for (StreamEntry e : j.xrange(keys.deadLetters(queue), "-", "+", limit)) out.add(deadLetter(queue, e));
             return out;
@@ -127,7 +131,8 @@ final class AdminImpl implements Admin {
         String start = after == null || after.isEmpty() ? "-" : "(" + entryId(after);
         String needle = search == null ? "" : search.toLowerCase(java.util.Locale.ROOT);
         List<DeadLetter> out = new ArrayList<>();
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             int scanned = 0;
             while (scanned < SEARCH_SCAN) {
                 List<StreamEntry> batch = j.xrange(keys.deadLetters(queue), start, "+", needle.isEmpty() ? limit - out.size() : BULK_PAGE);
@@ -158,7 +163,8 @@ final class AdminImpl implements Admin {
 
     @Override
     public int requeue(String queue, int limit) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             String last = lastEntry(j, keys.deadLetters(queue));
             int moved = 0;
             while (last != null && moved < limit) {
@@ -173,12 +179,13 @@ final class AdminImpl implements Admin {
     @Override
     public boolean requeueOne(String queue, String entry) {
         String id = entryId(entry);
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             return requeueRange(j, queue, id, id, 1) == 1;
         }
     }
 
-    private int requeueRange(Jedis j, String queue, String from, String to, int count) {
+    private int requeueRange(UnifiedJedis j, String queue, String from, String to, int count) {
         Object n = j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
                 List.of(from, to, String.valueOf(count)));
         return ((Long) n).intValue();
@@ -187,7 +194,8 @@ final class AdminImpl implements Admin {
     @Override
     public long purge(String queue) {
         String key = keys.deadLetters(queue);
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             String last = lastEntry(j, key);
             long deleted = 0;
             while (last != null) {
@@ -202,13 +210,14 @@ final class AdminImpl implements Admin {
     @Override
     public boolean deleteOne(String queue, String entry) {
         StreamEntryID id = new StreamEntryID(entryId(entry));
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             return j.xdel(keys.deadLetters(queue), id) == 1;
         }
     }
 
     /** The newest entry of a stream now, or null if empty: bulk operations stop there, so new arrivals don't extend them. */
-    private static String lastEntry(Jedis j, String key) {
+    private static String lastEntry(UnifiedJedis j, String key) {
         List<StreamEntry> last = j.xrevrange(key, "+", "-", 1);
         return last.isEmpty() ? null : last.get(0).getID().toString();
     }
@@ -222,21 +231,24 @@ final class AdminImpl implements Admin {
 
     @Override
     public boolean pause(String queue) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             return j.sadd(keys.paused(), queue) == 1;
         }
     }
 
     @Override
     public boolean resume(String queue) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             return j.srem(keys.paused(), queue) == 1;
         }
     }
 
     @Override
     public Set<String> paused() {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             return new TreeSet<>(j.smembers(keys.paused()));
         }
     }
@@ -244,14 +256,18 @@ final class AdminImpl implements Admin {
     @Override
     public void broadcast(String command, Object body) {
         String cmd = EnvelopeCodec.encodeControl(command, body, System.currentTimeMillis());
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             j.set(keys.controlLast(), cmd);
             j.incr(keys.controlVersion());
         }
     }
 
-    private static long redisNow(Jedis j) {
-        List<String> t = j.time();
+    private long redisNow() {
+        List<String> t;
+        try (Jedis j = connections.open()) {
+            t = j.time();
+        }
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 

@@ -57,7 +57,7 @@ final class Registry {
         beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
         if (consumers.isEmpty()) return;
         // The operator's paused set rides on the heartbeat: a pause reaches every consumer within one beat.
-        bus.writer.submit(p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
+        bus.writer.submit(bus.keys.paused(), p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
             for (StreamConsumer c : consumers) c.setPaused(paused.contains(c.queue()));
         });
     }
@@ -83,9 +83,12 @@ final class Registry {
         String hash = k.instance(id);
         long ttl = GONE_AFTER_MS;
         boolean cleanup = beats++ % 60 == 0;
-        CompletableFuture<Object> touched = bus.writer.submit(p -> {
+        // The hash and the instances set live in different cluster slots: two ops, one per key.
+        bus.writer.submit(hash, p -> {
             p.hset(hash, fields);
-            p.pexpire(hash, ttl);
+            return p.pexpire(hash, ttl);
+        }, bus.sendTimeoutMs());
+        CompletableFuture<Object> touched = bus.writer.submit(k.instances(), p -> {
             if (cleanup) p.zremrangeByScore(k.instances(), 0, System.currentTimeMillis() - GONE_AFTER_MS);
             return p.evalsha(Scripts.TOUCH.sha(), List.of(k.instances()), List.of(id));
         }, bus.sendTimeoutMs());
@@ -94,9 +97,9 @@ final class Registry {
         });
         for (String q : queues) {
             String key = k.consumers(q);
-            bus.writer.submit(p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
+            bus.writer.submit(key, p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
         }
-        bus.writer.submit(p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        bus.writer.submit(k.controlVersion(), p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
         refreshLiveness();
         return touched;
     }
@@ -113,20 +116,19 @@ final class Registry {
      * answer took to arrive.
      */
     private void refreshLiveness() {
-        if (liveUntil.isEmpty()) return;
-        List<String> queues = List.copyOf(liveUntil.keySet());
-        List<String> keys = queues.stream().map(bus.keys::consumers).toList();
         long window = bus.livenessMs();
-        long sentNanos = System.nanoTime();
-        bus.writer.submit(p -> p.evalsha(Scripts.NEWEST_HEARTBEATS.sha(), keys, List.of()), bus.sendTimeoutMs()).thenAccept(r -> {
-            if (!(r instanceof List<?> out) || out.size() != queues.size() + 1) return;
-            long now = Long.parseLong(String.valueOf(out.get(0)));
-            for (int i = 0; i < queues.size(); i++) {
-                long newest = (long) Double.parseDouble(String.valueOf(out.get(i + 1)));
+        // One script per queue: a queue's keys share a cluster slot, different queues' keys need not.
+        for (String queue : List.copyOf(liveUntil.keySet())) {
+            String key = bus.keys.consumers(queue);
+            long sentNanos = System.nanoTime();
+            bus.writer.submit(key, p -> p.evalsha(Scripts.NEWEST_HEARTBEATS.sha(), List.of(key), List.of()), bus.sendTimeoutMs()).thenAccept(r -> {
+                if (!(r instanceof List<?> out) || out.size() != 2) return;
+                long now = Long.parseLong(String.valueOf(out.get(0)));
+                long newest = (long) Double.parseDouble(String.valueOf(out.get(1)));
                 long leftMs = newest + window - now - 100;
-                liveUntil.put(queues.get(i), leftMs <= 0 ? sentNanos : sentNanos + leftMs * 1_000_000L);
-            }
-        });
+                liveUntil.put(queue, leftMs <= 0 ? sentNanos : sentNanos + leftMs * 1_000_000L);
+            });
+        }
     }
 
     private void onControlVersion(String version) {
@@ -136,7 +138,7 @@ final class Registry {
         boolean first = controlVersion == null;
         controlVersion = seen;
         if (first) return; // commands issued before this instance started are not for it
-        bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
+        bus.writer.submit(bus.keys.controlLast(), p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;
             try {
                 EnvelopeCodec.Control cmd = EnvelopeCodec.decodeControl(json);
@@ -155,12 +157,13 @@ final class Registry {
 
     void forgetConsumer(String queue) {
         String key = bus.keys.consumers(queue);
-        bus.writer.submit(p -> p.zrem(key, id), 2000);
+        bus.writer.submit(key, p -> p.zrem(key, id), 2000);
     }
 
     void deregister(List<StreamConsumer> consumers) {
         Keys k = bus.keys;
-        try (Jedis j = bus.connections.open()) {
+        var j = bus.connections.unified(); // keys in several slots: a routing client
+        {
             j.zrem(k.instances(), id);
             j.del(k.instance(id));
             j.del(k.replies(id));

@@ -79,16 +79,20 @@ final class StreamConsumer implements Subscription {
     void start() {
         // The group must exist before start returns: for a topic, "from now on" means from this call.
         long deadline = System.currentTimeMillis() + bus.sendTimeoutMs();
-        try (Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {})) {
+        try (Reconnecting redis = new Reconnecting(bus.connections, stream, "consumer queue=" + queue, j -> {})) {
             while (true) {
                 try {
                     Jedis j = redis.get();
                     ensureGroup(j);
-                    paused = j.sismember(bus.keys.paused(), queue); // a queue paused before this instance started stays paused
-                    j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
+                    String pausedKey = bus.keys.paused(); // another slot than the queue: through the writer
+                    // a queue paused before this instance started stays paused
+                    paused = Boolean.TRUE.equals(bus.writer.submit(pausedKey, p -> p.sismember(pausedKey, queue), bus.sendTimeoutMs()).join());
                     bus.registry.touchConsumer(j, queue);
+                    String names = topic ? bus.keys.topics() : bus.keys.queues(); // another slot: through the writer
+                    bus.writer.submit(names, p -> p.sadd(names, queue), bus.sendTimeoutMs()).join();
                     break;
-                } catch (JedisConnectionException e) {
+                } catch (RuntimeException e) {
+                    if (e instanceof JedisDataException d && !Retryable.is(d)) throw e;
                     if (System.currentTimeMillis() > deadline) {
                         throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
                     }
@@ -117,7 +121,7 @@ final class StreamConsumer implements Subscription {
     // ---- reading ----
 
     private void readLoop() {
-        Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {
+        Reconnecting redis = new Reconnecting(bus.connections, stream, "consumer queue=" + queue, j -> {
             readClientId = j.clientId();
             ensureGroup(j);
         });
@@ -148,7 +152,7 @@ final class StreamConsumer implements Subscription {
             } catch (JedisDataException e) {
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): the reconnect
                 // recreates it.
-                log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
+                if (!Retryable.is(e)) log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 redis.failed(e);
             } catch (RuntimeException e) {
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
@@ -280,7 +284,7 @@ final class StreamConsumer implements Subscription {
         acks.add(new PendingAck(new StreamEntryID(id), done));
         if (ackQueued.compareAndSet(false, true)) {
             AckBatch batch = new AckBatch();
-            bus.writer.submit(batch::apply, 60_000).whenComplete(batch::finish);
+            bus.writer.submit(stream, batch::apply, 60_000).whenComplete(batch::finish);
         }
         return done;
     }
@@ -319,7 +323,7 @@ final class StreamConsumer implements Subscription {
     private CompletableFuture<Object> deadLetter(String id, String payload, String reason, long deliveries) {
         List<String> keys = List.of(stream, bus.keys.deadLetters(queue));
         List<String> args = List.of(group, id, payload == null ? "" : payload, reason, String.valueOf(deliveries));
-        return bus.writer.submit(p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
+        return bus.writer.submit(stream, p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
             bus.metrics.deadLettered(queue);
             log.warn("event=dead_lettered queue={} group={} id={} deliveries={} reason=\"{}\"", queue, group, id, deliveries, reason);
             return r;
@@ -349,7 +353,7 @@ final class StreamConsumer implements Subscription {
     private void wakeReader() {
         long id = readClientId;
         // Wake the reader from its blocking XREADGROUP instead of waiting out the block timeout.
-        if (id > 0) bus.writer.submit(p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
+        if (id > 0) bus.writer.submit(stream, p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
     }
 
     @Override

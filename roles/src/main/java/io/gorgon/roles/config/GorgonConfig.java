@@ -49,8 +49,42 @@ public record GorgonConfig(
             Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT,
             Http.DEFAULT);
 
-    public record Redis(String uri, boolean embedded, String dir, String appendFsync) {
-        static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec");
+    /**
+     * Where Redis is: one server ({@code mode} single: {@code uri}), a Redis Cluster ({@code cluster}: {@code nodes}
+     * are seed nodes host:port) or a Sentinel-watched primary ({@code sentinel}: {@code nodes} are the sentinels,
+     * {@code masterName} the primary they watch). {@code user}/{@code password} (ACL) and {@code tls} apply to every
+     * data node in all three modes. An embedded cluster is started by {@code up} on its {@code nodes}' ports (six:
+     * three primaries, three replicas).
+     *
+     * @param replicaAcks 0, or how many replicas must have each write (Redis WAIT) before a send is acknowledged:
+     *                    then a failover loses no acknowledged send
+     */
+    public record Redis(String uri, boolean embedded, String dir, String appendFsync, String mode, List<String> nodes,
+                        String masterName, String user, String password, boolean tls, int replicaAcks) {
+        static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec",
+                "single", List.of(), "", "", "", false, 0);
+
+        public Redis {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** The bus's one-string form of this topology ({@link io.gorgon.bus.RedisTopology}), with credentials. */
+        public String busUri() {
+            io.gorgon.bus.RedisTopology single = io.gorgon.bus.RedisTopology.parse(uri);
+            String u = user.isEmpty() ? single.user() : user;
+            String p = password.isEmpty() ? single.password() : password;
+            boolean secure = tls || single.tls();
+            return switch (mode) {
+                case "cluster" -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.CLUSTER, nodes, null, u, p, secure, 0).uri();
+                case "sentinel" -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.SENTINEL, nodes, masterName, u, p, secure, 0).uri();
+                default -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.SINGLE, single.nodes(), null, u, p, secure,
+                        single.database()).uri();
+            };
+        }
+
+        public boolean cluster() {
+            return "cluster".equals(mode);
+        }
     }
 
     public record Mongo(String uri, String database, boolean embedded, String dir) {
@@ -73,12 +107,35 @@ public record GorgonConfig(
      * @param limit  stop after this many items (0 = run until stopped)
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
-    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {
-        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "");
+    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog, Feeds feeds,
+                           Webhooks webhooks) {
+        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "", Feeds.DEFAULT, Webhooks.DEFAULT);
 
         public Provider {
             plugins = List.copyOf(plugins);
         }
+    }
+
+    /**
+     * Feed polling (README "Feeds in and webhooks out"): each feed's interval is {@code maxIntervalMs / followers},
+     * shortened to half its observed gap between new entries, within [{@code minIntervalMs}, {@code maxIntervalMs}];
+     * failures back off doubling from {@code minIntervalMs} to {@code maxBackoffMs} (or longer if the server says
+     * Retry-After).
+     *
+     * @param allowPrivate fetch URLs that resolve to loopback/private/link-local addresses (local config only)
+     * @param leaseMs      a claimed feed is due again after this long if its poller died (> timeoutMs)
+     */
+    public record Feeds(boolean allowPrivate, long minIntervalMs, long maxIntervalMs, long maxBackoffMs, long timeoutMs,
+                        int maxBytes, int maxRedirects, int maxEntries, int pollers, long leaseMs) {
+        static final Feeds DEFAULT = new Feeds(false, 60_000, 3_600_000, 86_400_000, 10_000, 5 << 20, 5, 500, 64, 30_000);
+    }
+
+    /**
+     * Webhook delivery: per-request timeout, attempts before a dead letter (retries wait {@code retryBaseMs}
+     * doubling, up to a minute), deliveries in flight per instance.
+     */
+    public record Webhooks(long timeoutMs, int maxDeliveries, long retryBaseMs, int concurrency, boolean allowPrivate) {
+        static final Webhooks DEFAULT = new Webhooks(5000, 8, 1000, 256, false);
     }
 
     /**
@@ -118,7 +175,9 @@ public record GorgonConfig(
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
         static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
-                "app.item.delete", "store_put", "app.info", "store_get", "app.tags", "store_get"));
+                "app.item.delete", "store_put", "app.item.edit", "store_put", "app.info", "store_get", "app.tags", "store_get",
+                "app.feed.follow", "provider_get", "app.feed.list", "provider_get", "app.feed.unfollow", "provider_get",
+                "app.webhook.create", "provider_get", "app.webhook.list", "provider_get", "app.webhook.delete", "provider_get"));
 
         public App {
             routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
@@ -192,6 +251,7 @@ public record GorgonConfig(
     public String toRedactedJson() {
         JsonObject tree = toJsonTree();
         tree.getAsJsonObject("redis").addProperty("uri", redact(redis.uri));
+        if (!redis.password.isEmpty()) tree.getAsJsonObject("redis").addProperty("password", "***");
         tree.getAsJsonObject("mongo").addProperty("uri", redact(mongo.uri));
         if (!stats.operatorToken.isEmpty()) tree.getAsJsonObject("stats").addProperty("operatorToken", "***");
         return tree.toString();
@@ -211,13 +271,7 @@ public record GorgonConfig(
 
     /** {@code scheme://user:secret@host} → {@code scheme://user:***@host} (a bare {@code secret@} becomes {@code ***@}). */
     public static String redact(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) return uri;
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String kept = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return uri.substring(0, scheme + 3) + kept + uri.substring(at);
+        return io.gorgon.bus.RedisTopology.redact(uri); // the same rule for mongodb:// URIs
     }
 
     private static Map<String, Integer> oneEach(String... roles) {

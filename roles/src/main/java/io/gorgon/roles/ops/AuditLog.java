@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -27,7 +27,7 @@ public final class AuditLog {
     private final String key;
 
     AuditLog(GorgonConfig config) {
-        this.uri = config.redis().uri();
+        this.uri = config.redis().busUri();
         this.key = new Keys(config.namespace()).key("ops", "audit");
     }
 
@@ -41,7 +41,7 @@ public final class AuditLog {
         f.put("target", target);
         f.put("ok", String.valueOf(r.ok()));
         f.put("message", r.message());
-        try (Jedis j = RedisConnections.open(uri)) {
+        try (UnifiedJedis j = RedisConnections.client(uri)) {
             j.xadd(key, XAddParams.xAddParams().maxLen(KEEP).approximateTrimming(), f);
         } catch (JedisException e) {
             // The log line above is the record of last resort; the action itself already happened.
@@ -51,7 +51,7 @@ public final class AuditLog {
 
     public List<Entry> recent(int n) {
         List<Entry> out = new ArrayList<>();
-        try (Jedis j = RedisConnections.open(uri)) {
+        try (UnifiedJedis j = RedisConnections.client(uri)) {
             for (StreamEntry e : j.xrevrange(key, "+", "-", n)) {
                 Map<String, String> f = e.getFields();
                 out.add(new Entry(e.getID().getTime(), f.get("actor"), f.get("action"), f.get("target"),

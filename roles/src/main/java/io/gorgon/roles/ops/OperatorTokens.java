@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Who may act on the mesh from the stats page. Two kinds of operator token, both unrelated to the API users' tokens:
@@ -33,7 +33,7 @@ public final class OperatorTokens {
     public OperatorTokens(GorgonConfig config) {
         String t = config.stats().operatorToken();
         this.configured = t == null || t.isEmpty() ? null : sha256(t);
-        this.uri = config.redis().uri();
+        this.uri = config.redis().busUri();
         this.keys = new Keys(config.namespace());
     }
 
@@ -42,7 +42,7 @@ public final class OperatorTokens {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "gop_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        try (Jedis j = RedisConnections.open(uri)) {
+        try (UnifiedJedis j = RedisConnections.client(uri)) {
             j.setex(key(sha256(token)), ttl.toSeconds(), name);
         }
         return token;
@@ -54,7 +54,7 @@ public final class OperatorTokens {
         byte[] digest = sha256(presented);
         // Compare digests, not strings: MessageDigest.isEqual takes the same time wherever they differ.
         if (configured != null && MessageDigest.isEqual(configured, digest)) return Optional.of("operator");
-        try (Jedis j = RedisConnections.open(uri)) {
+        try (UnifiedJedis j = RedisConnections.client(uri)) {
             return Optional.ofNullable(j.get(key(digest)));
         }
     }

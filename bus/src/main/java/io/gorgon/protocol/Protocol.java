@@ -57,6 +57,8 @@ public final class Protocol {
     public static final String H_TOKEN = "token";
     /** The authenticated user id, set by auth. */
     public static final String H_PRINCIPAL = "principal";
+    /** Auth's HMAC over the principal and the request ({@link PrincipalSignature}), when a mesh key is configured. */
+    public static final String H_PRINCIPAL_SIG = "principal-sig";
     /** The HTTP client's address, for rate limits. */
     public static final String H_CLIENT = "client";
     public static final String H_TRACE = "trace";

@@ -40,6 +40,8 @@ public final class Protocol {
     public static final String STORE_INFO = "store.info";
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
+    /** {@code {id, old, passhash}}: replaces a user's password hash if it is still {@code old} (a rehash at login). */
+    public static final String STORE_USER_REHASH = "store.user.rehash";
 
     /**
      * Topic: a token was revoked (logout). Every notify instance reads it in a group of its own and closes the

@@ -161,6 +161,16 @@ public final class AuthRole implements Role {
         }
 
         @Override
+        public boolean rehash(User user, String passhash) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(user.id()));
+            body.addProperty("old", user.passhash());
+            body.addProperty("passhash", passhash);
+            JsonElement r = Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_REHASH, body, timeout));
+            return r.getAsJsonObject().get("replaced").getAsBoolean();
+        }
+
+        @Override
         public Optional<User> byEmail(String email) {
             JsonObject body = new JsonObject();
             body.addProperty("email", email);

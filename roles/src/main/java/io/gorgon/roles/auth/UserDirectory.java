@@ -10,4 +10,9 @@ public interface UserDirectory {
     CreateUserResult create(User user);
 
     Optional<User> byEmail(String email);
+
+    /** Replaces {@code user}'s hash by {@code passhash} if it is unchanged; a directory may not support it (false). */
+    default boolean rehash(User user, String passhash) {
+        return false;
+    }
 }

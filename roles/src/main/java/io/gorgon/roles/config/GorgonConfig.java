@@ -70,7 +70,7 @@ public record GorgonConfig(
      */
     public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute,
                        String principalKey) {
-        static final Auth DEFAULT = new Auth(210_000, 86_400, 10, 10, "");
+        static final Auth DEFAULT = new Auth(600_000, 86_400, 10, 10, "");
 
         @Override
         public String toString() {

@@ -121,12 +121,22 @@ final class AdminImpl implements Admin {
 
     @Override
     public int requeue(String queue, int limit) {
+        // In pages: one script over a huge dead-letter stream would block Redis for everyone until it finished.
+        int moved = 0;
         try (Jedis j = connections.open()) {
-            Object n = j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
-                    List.of(String.valueOf(limit)));
-            return ((Long) n).intValue();
+            while (moved < limit) {
+                int page = Math.min(REQUEUE_PAGE, limit - moved);
+                int n = ((Long) j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
+                        List.of(String.valueOf(page)))).intValue();
+                moved += n;
+                if (n < page) break;
+            }
         }
+        return moved;
     }
+
+    /** Dead letters moved per script call by {@link #requeue}. */
+    static final int REQUEUE_PAGE = 500;
 
     @Override
     public long purge(String queue) {

@@ -38,7 +38,9 @@
   const tpChart = echarts.init($('throughput'));
   const itemsChart = echarts.init($('items'));
   const deadChart = echarts.init($('dead'));
-  window.addEventListener('resize', () => [heatChart, tpChart, itemsChart, deadChart].forEach((c) => c.resize()));
+  const latChart = echarts.init($('latency'));
+  window.addEventListener('resize', () => [heatChart, tpChart, itemsChart, deadChart, latChart].forEach((c) => c.resize()));
+  const ops = () => window.gorgonOps || { queueActions: () => '', instanceActions: () => '', syncQueues() {} };
 
   // ---------- data ----------
 
@@ -137,6 +139,17 @@
       if (acc >= q * total) return state.buckets[b] || `#${b}`;
     }
     return state.buckets[counts.length - 1];
+  }
+  /** The q-quantile as the upper bound of its bucket in ms (bucket k ends at 0.1 ms · 2^k), or null. */
+  function quantileMs(counts, q) {
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (!total) return null;
+    let acc = 0;
+    for (let b = 0; b < counts.length; b++) {
+      acc += counts[b];
+      if (acc >= q * total) return 0.1 * 2 ** b;
+    }
+    return 0.1 * 2 ** (counts.length - 1);
   }
   function bucketSums(rows, series) {
     const counts = new Array(state.buckets.length || 19).fill(0);
@@ -275,13 +288,36 @@
     }, { replaceMerge: ['graphic'] });
   }
 
+  function renderLatency(v) {
+    const sel = $('lat-queue');
+    const queues = [...state.knownSeries].filter((s) => s.startsWith('wait:')).map((s) => s.slice(5)).sort();
+    syncSelect(sel, queues);
+    const q = sel.value;
+    const line = (name, series, p, color, dashed) => ({
+      name, type: 'line', showSymbol: true, symbolSize: 3, connectNulls: true, color,
+      lineStyle: { width: 1.5, type: dashed ? 'dashed' : 'solid' },
+      data: v.rows.map((r) => quantileMs(bucketSums([r], series), p)),
+    });
+    latChart.setOption({
+      animation: false,
+      grid: { left: 60, right: 20, top: 30, bottom: 28 },
+      legend: { top: 0, textStyle: { color: '#8593a6' } },
+      tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => (x == null ? '–' : '≤' + fmtDur(x)) },
+      xAxis: { type: 'category', data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle },
+      yAxis: { type: 'log', logBase: 10, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (x) => fmtDur(x) } },
+      series: q ? [line('wait p50', 'wait:' + q, 0.5, '#5aa9ff'), line('wait p99', 'wait:' + q, 0.99, '#5aa9ff', true),
+        line('handler p50', 'handler:' + q, 0.5, '#22c55e'), line('handler p99', 'handler:' + q, 0.99, '#22c55e', true)] : [],
+    }, { replaceMerge: ['series'] });
+  }
+
   function renderQueues() {
     const rows = recent(5);
+    const win = view().rows;
     const names = [...new Set([...state.mesh.queues.map((q) => q.queue), ...state.knownQueues])].sort();
     const gauges = Object.fromEntries(state.mesh.queues.map((q) => [q.queue, q]));
     const dead = deadLetterCounts();
     if (!names.length) {
-      $('queues-body').innerHTML = '<tr class="empty"><td colspan="10">no queues yet</td></tr>';
+      $('queues-body').innerHTML = '<tr class="empty"><td colspan="14">no queues yet</td></tr>';
       return;
     }
     $('queues-body').innerHTML = names.map((name) => {
@@ -290,8 +326,15 @@
       for (const row of rows) { const c = row.q[name]; if (c) for (const k of Object.keys(r)) r[k] += c[k] || 0; }
       const age = g.oldestAgeMs;
       const ageClass = age > 60000 ? 'bad' : age > 10000 ? 'warn' : '';
-      return `<tr data-testid="queue-row" data-queue="${esc(name)}">
+      const lat = (kind) => {
+        const c = bucketSums(win, kind + ':' + name);
+        const p50 = quantile(c, 0.5);
+        return p50 ? `${esc(p50)} / ${esc(quantile(c, 0.99))}` : '<span class="dim">–</span>';
+      };
+      const st = g.paused ? 'paused' : 'running';
+      return `<tr data-testid="queue-row" data-queue="${esc(name)}" data-paused="${g.paused ? 'true' : 'false'}">
         <td class="mono">${esc(name)}</td>
+        <td>${g.queue ? `<span class="pill ${st}" data-testid="queue-state">${st}</span>` : ''}</td>
         <td class="num">${g.length == null ? '–' : fmtInt(g.length)}</td>
         <td class="num">${g.pending == null ? '–' : fmtInt(g.pending)}</td>
         <td class="num ${ageClass}">${age ? fmtDur(age) : '–'}</td>
@@ -300,8 +343,12 @@
         <td class="num">${fmtRate(r.processed / rows.length)}</td>
         <td class="num ${r.failed ? 'bad' : 'dim'}">${fmtRate(r.failed / rows.length)}</td>
         <td class="num ${r.redelivered ? 'warn' : 'dim'}">${fmtRate(r.redelivered / rows.length)}</td>
-        <td class="num ${dead[name] ? 'bad' : 'dim'}">${fmtInt(dead[name] || 0)}</td></tr>`;
+        <td class="num ${dead[name] ? 'bad' : 'dim'}">${fmtInt(dead[name] || 0)}</td>
+        <td class="num" data-testid="queue-wait">${lat('wait')}</td>
+        <td class="num" data-testid="queue-handler">${lat('handler')}</td>
+        <td class="ops-only actions">${g.queue ? ops().queueActions(g) : ''}</td></tr>`;
     }).join('');
+    ops().syncQueues(state.mesh.queues.filter((q) => !q.topic).map((q) => q.queue).sort());
   }
 
   function renderInstances() {
@@ -312,7 +359,7 @@
     const gone = list.filter((i) => i.status === 'gone').length;
     $('inst-hint').textContent = `${list.length} registered · ${live} live` + (late ? ` · ${late} late` : '') + (gone ? ` · ${gone} gone` : '');
     if (!list.length) {
-      $('instances-body').innerHTML = '<tr class="empty"><td colspan="9">no instances yet</td></tr>';
+      $('instances-body').innerHTML = '<tr class="empty"><td colspan="10">no instances yet</td></tr>';
       return;
     }
     $('instances-body').innerHTML = list.map((i) => `<tr data-testid="instance-row" data-instance-id="${esc(i.id)}" data-status="${esc(i.status)}">
@@ -324,7 +371,8 @@
         <td class="num">${i.startedAt ? fmtDur(now - i.startedAt) : '–'}</td>
         <td class="num ${i.status === 'gone' ? 'bad' : i.status === 'late' ? 'warn' : ''}">${i.lastHeartbeat ? fmtDur(Math.max(0, now - i.lastHeartbeat)) + ' ago' : '–'}</td>
         <td><span class="pill ${esc(i.status)}">${esc(i.status)}</span></td>
-        <td class="num">${fmtRate(i.msgsPerSec)}</td></tr>`).join('');
+        <td class="num">${fmtRate(i.msgsPerSec)}</td>
+        <td class="ops-only actions">${ops().instanceActions(i)}</td></tr>`).join('');
   }
 
   function renderTiles() {
@@ -357,6 +405,7 @@
       renderHeatmap(v);
       renderThroughput(v);
       renderItems(v);
+      renderLatency(v);
     }
     renderDead();
     renderQueues();
@@ -423,6 +472,7 @@
   for (const b of document.querySelectorAll('#windows button')) b.addEventListener('click', () => selectWindow(b.dataset.window));
   $('heat-series').addEventListener('change', () => render());
   $('tp-queue').addEventListener('change', () => render());
+  $('lat-queue').addEventListener('change', () => render());
 
   // For browser tests and curious operators.
   window.gorgonStats = {

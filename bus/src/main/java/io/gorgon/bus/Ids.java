@@ -43,7 +43,7 @@ public final class Ids {
 
     /** The same, over a short-lived connection of its own. */
     public static Ids fromRedis(String redisUri, String namespace) {
-        try (redis.clients.jedis.Jedis j = io.gorgon.bus.impl.Connect.redis(redisUri, "gorgon-ids")) {
+        try (redis.clients.jedis.Jedis j = io.gorgon.bus.impl.Connect.redis(redisUri, "gorgon-ids", nodeKey(namespace))) {
             return new Ids(Math.floorMod(j.incr(nodeKey(namespace)), MAX_NODE + 1));
         }
     }

@@ -54,6 +54,11 @@ public final class Keys {
         return ns + ":topics";
     }
 
+    /** Set of queue names whose consumers take no new messages (operator pause); read by every consumer. */
+    public String paused() {
+        return ns + ":paused";
+    }
+
     public String controlVersion() {
         return ns + ":control:version";
     }

@@ -9,6 +9,13 @@ package io.gorgon.bus;
  * @param consumers   live instances consuming it
  * @param deadLetters entries in its dead-letter queue
  * @param length      entries the stream holds (includes acknowledged ones not yet trimmed)
+ * @param paused      an operator paused it: its consumers take no new messages
+ * @param node        host:port of the Redis (cluster primary) holding the queue
  */
 public record QueueInfo(String name, boolean topic, long backlog, long pending, long oldestAgeMs, int consumers,
-                        long deadLetters, long length) {}
+                        long deadLetters, long length, boolean paused, String node) {
+    public QueueInfo(String name, boolean topic, long backlog, long pending, long oldestAgeMs, int consumers,
+                     long deadLetters, long length, boolean paused) {
+        this(name, topic, backlog, pending, oldestAgeMs, consumers, deadLetters, length, paused, "");
+    }
+}

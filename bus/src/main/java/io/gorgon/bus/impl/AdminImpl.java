@@ -3,6 +3,7 @@ package io.gorgon.bus.impl;
 import com.google.gson.reflect.TypeToken;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetter;
+import io.gorgon.bus.DeadLetterPage;
 import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.Keys;
 import io.gorgon.bus.QueueInfo;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
@@ -22,6 +24,11 @@ import redis.clients.jedis.resps.Tuple;
 /** The operator's view, read on demand over a short-lived connection (not on the hot path). */
 final class AdminImpl implements Admin {
     private static final int BACKLOG_SCAN_CAP = 10_000;
+    /** Dead letters moved or deleted per round trip: bulk operations never hold Redis for long. */
+    static final int BULK_PAGE = 200;
+    /** Dead letters one search call reads at most before it returns a page (maybe short) and where to continue. */
+    static final int SEARCH_SCAN = 2_000;
+    private static final java.util.regex.Pattern ENTRY_ID = java.util.regex.Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
     private final Keys keys;
     private final Connections connections;
     private final Duration heartbeat;
@@ -37,18 +44,20 @@ final class AdminImpl implements Admin {
     @Override
     public List<QueueInfo> queues() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             Set<String> queues = new TreeSet<>(j.smembers(k.queues()));
             Set<String> topics = new TreeSet<>(j.smembers(k.topics()));
+            Set<String> paused = j.smembers(k.paused());
             List<QueueInfo> out = new ArrayList<>();
-            for (String q : queues) out.add(info(j, q, false, now));
-            for (String t : topics) if (!queues.contains(t)) out.add(info(j, t, true, now));
+            for (String q : queues) out.add(info(j, q, false, now, paused.contains(q)));
+            for (String t : topics) if (!queues.contains(t)) out.add(info(j, t, true, now, paused.contains(t)));
             return out;
         }
     }
 
-    private QueueInfo info(Jedis j, String q, boolean topic, long now) {
+    private QueueInfo info(UnifiedJedis j, String q, boolean topic, long now, boolean paused) {
         Keys k = keys;
         String stream = k.stream(q);
         long length = j.xlen(stream);
@@ -81,14 +90,15 @@ final class AdminImpl implements Admin {
         long oldestAge = oldest == null ? 0 : Math.max(0, now - oldest.getTime());
         int consumers = (int) j.zcount(k.consumers(q), now - takeoverAfter.toMillis(), Double.POSITIVE_INFINITY);
         long dead = j.xlen(k.deadLetters(q));
-        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length);
+        return new QueueInfo(q, topic, backlog, pending, oldestAge, consumers, dead, length, paused, connections.nodeFor(stream).toString());
     }
 
     @Override
     public List<InstanceInfo> instances() {
         Keys k = keys;
-        try (Jedis j = connections.open()) {
-            long now = redisNow(j);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            long now = redisNow();
             long live = takeoverAfter.toMillis();
             List<InstanceInfo> out = new ArrayList<>();
             for (Tuple t : j.zrangeWithScores(k.instances(), 0, -1)) {
@@ -108,57 +118,156 @@ final class AdminImpl implements Admin {
 
     @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             List<DeadLetter> out = new ArrayList<>();
-            for (StreamEntry e : j.xrange(keys.deadLetters(queue), "-", "+", limit)) {
-                Map<String, String> f = e.getFields();
-                out.add(new DeadLetter(f.getOrDefault("id", e.getID().toString()), queue, f.get("group"), f.get("reason"),
-                        parseLong(f.get("deliveries")), parseLong(f.get("at")), f.get("e")));
-            }
+            for (StreamEntry e : j.xrange(keys.deadLetters(queue), "-", "+", limit)) out.add(deadLetter(queue, e));
             return out;
         }
     }
 
     @Override
-    public int requeue(String queue, int limit) {
-        // In pages: one script over a huge dead-letter stream would block Redis for everyone until it finished.
-        int moved = 0;
-        try (Jedis j = connections.open()) {
-            while (moved < limit) {
-                int page = Math.min(REQUEUE_PAGE, limit - moved);
-                int n = ((Long) j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
-                        List.of(String.valueOf(page)))).intValue();
-                moved += n;
-                if (n < page) break;
+    public DeadLetterPage deadLetters(String queue, String after, int limit, String search) {
+        String start = after == null || after.isEmpty() ? "-" : "(" + entryId(after);
+        String needle = search == null ? "" : search.toLowerCase(java.util.Locale.ROOT);
+        List<DeadLetter> out = new ArrayList<>();
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            int scanned = 0;
+            while (scanned < SEARCH_SCAN) {
+                List<StreamEntry> batch = j.xrange(keys.deadLetters(queue), start, "+", needle.isEmpty() ? limit - out.size() : BULK_PAGE);
+                if (batch.isEmpty()) return new DeadLetterPage(out, null);
+                for (StreamEntry e : batch) {
+                    scanned++;
+                    DeadLetter d = deadLetter(queue, e);
+                    if (needle.isEmpty() || matches(d, needle)) out.add(d);
+                    start = "(" + e.getID();
+                    if (out.size() == limit) return new DeadLetterPage(out, e.getID().toString());
+                }
             }
+            return new DeadLetterPage(out, start.substring(1));
         }
-        return moved;
     }
 
-    /** Dead letters moved per script call by {@link #requeue}. */
-    static final int REQUEUE_PAGE = 500;
+    private static boolean matches(DeadLetter d, String needle) {
+        return (d.reason() != null && d.reason().toLowerCase(java.util.Locale.ROOT).contains(needle))
+                || (d.payload() != null && d.payload().toLowerCase(java.util.Locale.ROOT).contains(needle))
+                || d.id().contains(needle);
+    }
+
+    private static DeadLetter deadLetter(String queue, StreamEntry e) {
+        Map<String, String> f = e.getFields();
+        return new DeadLetter(f.getOrDefault("id", e.getID().toString()), queue, f.get("group"), f.get("reason"),
+                parseLong(f.get("deliveries")), parseLong(f.get("at")), f.get("e"), e.getID().toString());
+    }
+
+    @Override
+    public int requeue(String queue, int limit) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            String last = lastEntry(j, keys.deadLetters(queue));
+            int moved = 0;
+            while (last != null && moved < limit) {
+                int n = requeueRange(j, queue, "-", last, Math.min(BULK_PAGE, limit - moved));
+                if (n == 0) break;
+                moved += n;
+            }
+            return moved;
+        }
+    }
+
+    @Override
+    public boolean requeueOne(String queue, String entry) {
+        String id = entryId(entry);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            return requeueRange(j, queue, id, id, 1) == 1;
+        }
+    }
+
+    private int requeueRange(UnifiedJedis j, String queue, String from, String to, int count) {
+        Object n = j.eval(Scripts.REQUEUE.source(), List.of(keys.stream(queue), keys.deadLetters(queue)),
+                List.of(from, to, String.valueOf(count)));
+        return ((Long) n).intValue();
+    }
 
     @Override
     public long purge(String queue) {
-        try (Jedis j = connections.open()) {
-            String key = keys.deadLetters(queue);
-            long n = j.xlen(key);
-            j.del(key);
-            return n;
+        String key = keys.deadLetters(queue);
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            String last = lastEntry(j, key);
+            long deleted = 0;
+            while (last != null) {
+                List<StreamEntry> page = j.xrange(key, "-", last, BULK_PAGE);
+                if (page.isEmpty()) break;
+                deleted += j.xdel(key, page.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+            }
+            return deleted;
+        }
+    }
+
+    @Override
+    public boolean deleteOne(String queue, String entry) {
+        StreamEntryID id = new StreamEntryID(entryId(entry));
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            return j.xdel(keys.deadLetters(queue), id) == 1;
+        }
+    }
+
+    /** The newest entry of a stream now, or null if empty: bulk operations stop there, so new arrivals don't extend them. */
+    private static String lastEntry(UnifiedJedis j, String key) {
+        List<StreamEntry> last = j.xrevrange(key, "+", "-", 1);
+        return last.isEmpty() ? null : last.get(0).getID().toString();
+    }
+
+    private static String entryId(String entry) {
+        if (entry == null || !ENTRY_ID.matcher(entry).matches()) {
+            throw new IllegalArgumentException("not a dead-letter entry id (like 1700000000000-0): " + entry);
+        }
+        return entry;
+    }
+
+    @Override
+    public boolean pause(String queue) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            return j.sadd(keys.paused(), queue) == 1;
+        }
+    }
+
+    @Override
+    public boolean resume(String queue) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            return j.srem(keys.paused(), queue) == 1;
+        }
+    }
+
+    @Override
+    public Set<String> paused() {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
+            return new TreeSet<>(j.smembers(keys.paused()));
         }
     }
 
     @Override
     public void broadcast(String command, Object body) {
         String cmd = EnvelopeCodec.encodeControl(command, body, System.currentTimeMillis());
-        try (Jedis j = connections.open()) {
+        { // a routing client: the keys below live in several cluster slots
+            UnifiedJedis j = connections.unified();
             j.set(keys.controlLast(), cmd);
             j.incr(keys.controlVersion());
         }
     }
 
-    private static long redisNow(Jedis j) {
-        List<String> t = j.time();
+    private long redisNow() {
+        List<String> t;
+        try (Jedis j = connections.open()) {
+            t = j.time();
+        }
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 

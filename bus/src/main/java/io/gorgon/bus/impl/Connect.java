@@ -22,8 +22,21 @@ public final class Connect {
         return new AdminImpl(new Keys(namespace), new Connections(redisUri, "gorgon-admin"), heartbeat, takeoverAfter);
     }
 
-    /** One connection, already answering PING. */
-    public static Jedis redis(String redisUri, String clientName) {
-        return new Connections(redisUri, clientName).open();
+    /** One connection to the node serving {@code key} (any key on one Redis), already answering PING. */
+    public static Jedis redis(String redisUri, String clientName, String key) {
+        return new Connections(redisUri, clientName).open(key);
+    }
+
+    /**
+     * A new routing client for any topology of {@link io.gorgon.bus.RedisTopology} (a pooled client, a cluster
+     * client following MOVED, or a sentinel client following failovers); the caller closes it.
+     */
+    public static redis.clients.jedis.UnifiedJedis client(String redisUri, String clientName) {
+        return client(redisUri, clientName, 8);
+    }
+
+    /** The same with a pool of up to {@code poolSize} connections (per node on a cluster). */
+    public static redis.clients.jedis.UnifiedJedis client(String redisUri, String clientName, int poolSize) {
+        return new Connections(redisUri, clientName).newClient(poolSize);
     }
 }

@@ -55,7 +55,7 @@ final class Maintenance {
         this.group = group;
         this.me = bus.options.instanceId();
         this.opts = opts;
-        this.redis = new Reconnecting(bus.connections, "maintenance queue=" + consumer.queue(), j -> {});
+        this.redis = new Reconnecting(bus.connections, stream, "maintenance queue=" + consumer.queue(), j -> {});
     }
 
     void start() {
@@ -73,7 +73,7 @@ final class Maintenance {
 
     private void pass() {
         try {
-            if (!consumer.isReading()) return;
+            if (!consumer.isReading() || consumer.isPaused()) return; // paused: no retries, no takeovers either
             Jedis j = redis.get();
             redeliverOwnFailures(j);
             takeOverDeadConsumers(j);
@@ -84,7 +84,10 @@ final class Maintenance {
             }
             redis.succeeded();
         } catch (JedisConnectionException e) {
-            redis.drop(); // the next pass, half a second on, is the retry
+            redis.markFailed(e); // the next pass, half a second on, is the retry (on the new primary after a failover)
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (!Retryable.is(e)) log.warn("event=maintenance_failed queue={} cause=\"{}\"", consumer.queue(), EnvelopeCodec.oneLine(e.toString()), e);
+            redis.markFailed(e);
         } catch (RuntimeException | Error e) {
             log.warn("event=maintenance_failed queue={} cause=\"{}\"", consumer.queue(), EnvelopeCodec.oneLine(e.toString()), e);
             redis.drop();
@@ -120,7 +123,9 @@ final class Maintenance {
         args.add(String.valueOf(bus.options.takeoverAfter().toMillis()));
         args.addAll(others);
         @SuppressWarnings("unchecked")
-        List<Long> alive = (List<Long>) j.evalsha(Scripts.ALIVE.sha(), List.of(bus.keys.instances()), args);
+        String instances = bus.keys.instances(); // another slot than the stream: through the writer
+        List<Long> alive = (List<Long>) bus.writer.submit(instances, p -> p.evalsha(Scripts.ALIVE.sha(), List.of(instances), args),
+                bus.sendTimeoutMs()).join();
         for (int i = 0; i < others.size(); i++) {
             if (alive.get(i) == 1L) continue;
             String dead = others.get(i);

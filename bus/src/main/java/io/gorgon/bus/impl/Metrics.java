@@ -39,6 +39,11 @@ final class Metrics implements BusMetrics {
     void lateReply() { lateReplies.increment(); }
 
     /** A message finished: handler time and enqueue-to-done time, both in microseconds. */
+    /** A message is about to be handled after waiting this long since it was enqueued (microseconds). */
+    void waited(String queue, long waitMicros) {
+        latency("wait:" + queue).record(waitMicros);
+    }
+
     void processed(String queue, long handlerMicros, long endToEndMicros) {
         counters(queue).add(1);
         processedTotal.increment();
@@ -100,7 +105,6 @@ final class Metrics implements BusMetrics {
         doc.add("queues", qs);
         JsonObject lat = new JsonObject();
         latencies.forEach((name, l) -> {
-            if (name.startsWith("handler:")) return; // handler time is for the registry; the page shows end-to-end
             org.HdrHistogram.Histogram h = l.interval();
             if (h.getTotalCount() == 0) return;
             ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());

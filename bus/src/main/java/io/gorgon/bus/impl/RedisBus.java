@@ -53,7 +53,7 @@ final class RedisBus implements Bus {
         this.options = options;
         this.keys = new Keys(options.namespace());
         this.connections = new Connections(options.redisUri(), options.instanceId());
-        this.writer = new Writer(connections, options.instanceId());
+        this.writer = new Writer(connections, options.instanceId(), options.replicaAcks());
         this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("gorgon-timer").factory());
         scheduler.setRemoveOnCancelPolicy(true);
         this.registry = new Registry(this);
@@ -68,7 +68,7 @@ final class RedisBus implements Bus {
         long period = options.heartbeat().toMillis();
         bus.scheduler.scheduleAtFixedRate(bus::heartbeat, period, period, TimeUnit.MILLISECONDS);
         bus.scheduler.scheduleAtFixedRate(bus::publishMetrics, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
-        log.info("event=bus_connected instance={} role={} redis={}", options.instanceId(), options.role(), bus.connections.address());
+        log.info("event=bus_connected instance={} role={} redis={}", options.instanceId(), options.role(), bus.connections.describe());
         return bus;
     }
 
@@ -79,7 +79,7 @@ final class RedisBus implements Bus {
         Envelope e = envelope(queue, type, body, delivery.headers(), null, null, 0);
         String json = EnvelopeCodec.encode(e);
         String stream = keys.stream(queue);
-        return writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), timeoutMs(delivery))
+        return writer.submit(stream, p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), timeoutMs(delivery))
                 .thenAccept(id -> metrics.sent(queue));
     }
 
@@ -116,7 +116,7 @@ final class RedisBus implements Bus {
         Envelope e = envelope(topic, type, body, Map.of(), null, null, 0);
         String json = EnvelopeCodec.encode(e);
         String stream = keys.stream(topic);
-        return writer.submit(p -> {
+        return writer.submit(stream, p -> {
             Response<?> r = p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams()
                     .maxLen(options.topicRetention()).approximateTrimming(), Map.of("e", json));
             return r;
@@ -193,14 +193,14 @@ final class RedisBus implements Bus {
     CompletableFuture<Object> enqueueIfConsumed(String queue, String json, long timeoutMs) {
         List<String> k = List.of(keys.stream(queue), keys.consumers(queue));
         List<String> a = List.of(String.valueOf(options.takeoverAfter().toMillis()), json);
-        return writer.submit(p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
+        return writer.submit(k.get(0), p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
     }
 
     /** Sends a reply (encoded by EnvelopeCodec) to a request's reply address; expires there if the requester is gone. */
     CompletableFuture<Object> sendReply(Envelope request, String payload) {
         String key = request.replyTo();
         long ttl = options.replyTtl().toMillis();
-        return writer.submit(p -> {
+        return writer.submit(key, p -> {
             p.rpush(key, payload);
             @SuppressWarnings("unchecked")
             Response<Object> r = (Response<Object>) (Response<?>) p.pexpire(key, ttl);
@@ -257,7 +257,7 @@ final class RedisBus implements Bus {
             String stream = keys.stream(METRICS_TOPIC);
             Envelope e = envelope(METRICS_TOPIC, "metrics.snapshot", snap, Map.of(), null, null, 0);
             String json = EnvelopeCodec.encode(e);
-            writer.submit(p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams().maxLen(10_000).approximateTrimming(),
+            writer.submit(stream, p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams().maxLen(10_000).approximateTrimming(),
                     Map.of("e", json)), 1000);
         } catch (RuntimeException e) {
             log.debug("event=metrics_publish_failed cause=\"{}\"", e.toString());
@@ -282,6 +282,7 @@ final class RedisBus implements Bus {
         replies.close();
         writer.close(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
         handlers.shutdown();
+        connections.close();
         log.info("event=bus_closed instance={}", options.instanceId());
     }
 }

@@ -12,7 +12,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The instance registry (mutuo's "tracker"): each instance keeps a hash describing itself and a heartbeat score in
  * {@code instances}; each consumed queue keeps the ids of its live consumers. Heartbeats are stamped with Redis's
- * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands.
+ * clock, so liveness never depends on the clocks of the hosts. The heartbeat also polls for control commands and the
+ * set of paused queues.
  */
 final class Registry {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -49,6 +50,11 @@ final class Registry {
 
     void heartbeat(List<StreamConsumer> consumers) {
         beat(consumers.stream().map(StreamConsumer::queue).distinct().toList());
+        if (consumers.isEmpty()) return;
+        // The operator's paused set rides on the heartbeat: a pause reaches every consumer within one beat.
+        bus.writer.submit(bus.keys.paused(), p -> p.smembers(bus.keys.paused()), bus.sendTimeoutMs()).thenAccept(paused -> {
+            for (StreamConsumer c : consumers) c.setPaused(paused.contains(c.queue()));
+        });
     }
 
     private CompletableFuture<?> beat(List<String> queues) {
@@ -72,9 +78,12 @@ final class Registry {
         String hash = k.instance(id);
         long ttl = GONE_AFTER_MS;
         boolean cleanup = beats++ % 60 == 0;
-        CompletableFuture<Object> touched = bus.writer.submit(p -> {
+        // The hash and the instances set live in different cluster slots: two ops, one per key.
+        bus.writer.submit(hash, p -> {
             p.hset(hash, fields);
-            p.pexpire(hash, ttl);
+            return p.pexpire(hash, ttl);
+        }, bus.sendTimeoutMs());
+        CompletableFuture<Object> touched = bus.writer.submit(k.instances(), p -> {
             if (cleanup) p.zremrangeByScore(k.instances(), 0, System.currentTimeMillis() - GONE_AFTER_MS);
             return p.evalsha(Scripts.TOUCH.sha(), List.of(k.instances()), List.of(id));
         }, bus.sendTimeoutMs());
@@ -83,9 +92,9 @@ final class Registry {
         });
         for (String q : queues) {
             String key = k.consumers(q);
-            bus.writer.submit(p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
+            bus.writer.submit(key, p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
         }
-        bus.writer.submit(p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        bus.writer.submit(k.controlVersion(), p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
         return touched;
     }
 
@@ -96,7 +105,7 @@ final class Registry {
         boolean first = controlVersion == null;
         controlVersion = seen;
         if (first) return; // commands issued before this instance started are not for it
-        bus.writer.submit(p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
+        bus.writer.submit(bus.keys.controlLast(), p -> p.get(bus.keys.controlLast()), bus.sendTimeoutMs()).thenAccept(json -> {
             if (json == null) return;
             try {
                 EnvelopeCodec.Control cmd = EnvelopeCodec.decodeControl(json);
@@ -115,12 +124,13 @@ final class Registry {
 
     void forgetConsumer(String queue) {
         String key = bus.keys.consumers(queue);
-        bus.writer.submit(p -> p.zrem(key, id), 2000);
+        bus.writer.submit(key, p -> p.zrem(key, id), 2000);
     }
 
     void deregister(List<StreamConsumer> consumers) {
         Keys k = bus.keys;
-        try (Jedis j = bus.connections.open()) {
+        var j = bus.connections.unified(); // keys in several slots: a routing client
+        {
             j.zrem(k.instances(), id);
             j.del(k.instance(id));
             j.del(k.replies(id));

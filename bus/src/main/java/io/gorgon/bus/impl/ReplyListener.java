@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -24,7 +25,7 @@ final class ReplyListener implements AutoCloseable {
     ReplyListener(RedisBus bus) {
         this.bus = bus;
         this.key = bus.keys.replies(bus.options.instanceId());
-        this.redis = new Reconnecting(bus.connections, "replies", j -> clientId = j.clientId());
+        this.redis = new Reconnecting(bus.connections, key, "replies", j -> clientId = j.clientId());
     }
 
     void start() {
@@ -45,6 +46,9 @@ final class ReplyListener implements AutoCloseable {
             } catch (JedisConnectionException e) {
                 if (!running) break;
                 redis.failed(e);
+            } catch (JedisDataException e) {
+                if (!Retryable.is(e)) log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
+                redis.failed(e); // MOVED, CLUSTERDOWN, UNBLOCKED after a failover…: find the primary again
             } catch (RuntimeException e) {
                 log.error("event=reply_loop_error cause=\"{}\"", EnvelopeCodec.oneLine(e.toString()), e);
                 redis.failed(e);
@@ -59,7 +63,7 @@ final class ReplyListener implements AutoCloseable {
         long id = clientId;
         // Wake the blocking BLPOP now rather than after its timeout.
         if (id > 0) {
-            try (Jedis j = bus.connections.open()) {
+            try (Jedis j = bus.connections.open(key)) {
                 j.clientUnblock(id);
             } catch (RuntimeException ignored) {
                 // Redis gone: the loop ends on its own

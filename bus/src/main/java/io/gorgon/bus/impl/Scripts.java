@@ -48,9 +48,12 @@ final class Scripts {
             return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             """);
 
-    /** KEYS: stream, dead letters. ARGV: max count. Moves the oldest dead letters back onto the stream. */
+    /**
+     * KEYS: stream, dead letters. ARGV: first id, last id, max count. Moves the oldest dead letters in that id range
+     * back onto the stream. Callers page with a small count, so one call never holds Redis for long.
+     */
     static final Script REQUEUE = new Script("""
-            local entries = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', tonumber(ARGV[1]))
+            local entries = redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[2], 'COUNT', tonumber(ARGV[3]))
             local n = 0
             for _, e in ipairs(entries) do
               local f = e[2]

@@ -54,6 +54,8 @@ final class StreamConsumer implements Subscription {
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingAck> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackQueued = new AtomicBoolean();
     private volatile boolean reading = true;
+    /** An operator paused this queue mesh-wide: take nothing new (reads, retries, takeovers); in-flight work finishes. */
+    private volatile boolean paused;
     private volatile long readClientId = -1;
     private final Maintenance maintenance;
     private Thread reader;
@@ -77,15 +79,20 @@ final class StreamConsumer implements Subscription {
     void start() {
         // The group must exist before start returns: for a topic, "from now on" means from this call.
         long deadline = System.currentTimeMillis() + bus.sendTimeoutMs();
-        try (Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {})) {
+        try (Reconnecting redis = new Reconnecting(bus.connections, stream, "consumer queue=" + queue, j -> {})) {
             while (true) {
                 try {
                     Jedis j = redis.get();
                     ensureGroup(j);
-                    j.sadd(topic ? bus.keys.topics() : bus.keys.queues(), queue);
+                    String pausedKey = bus.keys.paused(); // another slot than the queue: through the writer
+                    // a queue paused before this instance started stays paused
+                    paused = Boolean.TRUE.equals(bus.writer.submit(pausedKey, p -> p.sismember(pausedKey, queue), bus.sendTimeoutMs()).join());
                     bus.registry.touchConsumer(j, queue);
+                    String names = topic ? bus.keys.topics() : bus.keys.queues(); // another slot: through the writer
+                    bus.writer.submit(names, p -> p.sadd(names, queue), bus.sendTimeoutMs()).join();
                     break;
-                } catch (JedisConnectionException e) {
+                } catch (RuntimeException e) {
+                    if (e instanceof JedisDataException d && !Retryable.is(d)) throw e;
                     if (System.currentTimeMillis() > deadline) {
                         throw new BusException(Failure.UNAVAILABLE, "cannot reach Redis to consume " + queue + ": " + e.getMessage());
                     }
@@ -114,13 +121,17 @@ final class StreamConsumer implements Subscription {
     // ---- reading ----
 
     private void readLoop() {
-        Reconnecting redis = new Reconnecting(bus.connections, "consumer queue=" + queue, j -> {
+        Reconnecting redis = new Reconnecting(bus.connections, stream, "consumer queue=" + queue, j -> {
             readClientId = j.clientId();
             ensureGroup(j);
         });
         while (reading) {
             try {
                 Jedis conn = redis.get();
+                if (paused) {
+                    Quietly.sleep(100);
+                    continue;
+                }
                 int n = awaitReadSize();
                 if (n == 0) continue;
                 var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
@@ -141,7 +152,7 @@ final class StreamConsumer implements Subscription {
             } catch (JedisDataException e) {
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): the reconnect
                 // recreates it.
-                log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
+                if (!Retryable.is(e)) log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 redis.failed(e);
             } catch (RuntimeException e) {
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
@@ -214,6 +225,7 @@ final class StreamConsumer implements Subscription {
             finishWith(id, ack(id));
             return;
         }
+        bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
         MessageImpl msg = new MessageImpl(bus, env, deliveries);
         try {
             handler.handle(msg);
@@ -271,7 +283,7 @@ final class StreamConsumer implements Subscription {
         acks.add(new PendingAck(new StreamEntryID(id), done));
         if (ackQueued.compareAndSet(false, true)) {
             AckBatch batch = new AckBatch();
-            bus.writer.submit(batch::apply, 60_000).whenComplete(batch::finish);
+            bus.writer.submit(stream, batch::apply, 60_000).whenComplete(batch::finish);
         }
         return done;
     }
@@ -310,7 +322,7 @@ final class StreamConsumer implements Subscription {
     private CompletableFuture<Object> deadLetter(String id, String payload, String reason, long deliveries) {
         List<String> keys = List.of(stream, bus.keys.deadLetters(queue));
         List<String> args = List.of(group, id, payload == null ? "" : payload, reason, String.valueOf(deliveries));
-        return bus.writer.submit(p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
+        return bus.writer.submit(stream, p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
             bus.metrics.deadLettered(queue);
             log.warn("event=dead_lettered queue={} group={} id={} deliveries={} reason=\"{}\"", queue, group, id, deliveries, reason);
             return r;
@@ -319,12 +331,28 @@ final class StreamConsumer implements Subscription {
 
     // ---- draining ----
 
+    /** Follows the mesh-wide paused set (read with every heartbeat). */
+    void setPaused(boolean now) {
+        if (paused == now) return;
+        paused = now;
+        log.info("event={} queue={} group={} consumer={}", now ? "consumer_paused" : "consumer_resumed", queue, group, me);
+        if (now) wakeReader();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
     void stopReading() {
         if (!reading) return;
         reading = false;
+        wakeReader();
+    }
+
+    private void wakeReader() {
         long id = readClientId;
         // Wake the reader from its blocking XREADGROUP instead of waiting out the block timeout.
-        if (id > 0) bus.writer.submit(p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
+        if (id > 0) bus.writer.submit(stream, p -> p.sendCommand(Protocol.Command.CLIENT, "UNBLOCK", String.valueOf(id)), 1000);
     }
 
     @Override

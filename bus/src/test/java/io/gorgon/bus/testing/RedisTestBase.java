@@ -6,18 +6,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 
 /**
- * One real redis-server for a test class (free port, stopped afterwards) and fresh buses on their own namespace for
- * each test, all closed after it. A test that crashes Redis itself takes a {@link #crashableRedis} of its own.
+ * One real Redis for a test class, started once and stopped afterwards: a redis-server on a free port, or, for a
+ * class that implements {@link OnCluster}, a local Redis Cluster of 3 primaries and 3 replicas. Each test gets fresh
+ * buses on their own namespace, all closed after it. A test that crashes Redis itself takes a
+ * {@link #crashableRedis} of its own.
  */
 public abstract class RedisTestBase {
-    protected static LocalRedis redis;
+    protected static TestRedis redis;
     protected TestBuses buses;
 
     @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.builder().build().start();
+    static void startRedis(TestInfo info) {
+        boolean cluster = info.getTestClass().map(OnCluster.class::isAssignableFrom).orElse(false);
+        redis = cluster ? TestRedis.cluster3x2() : TestRedis.single();
     }
 
     @AfterAll

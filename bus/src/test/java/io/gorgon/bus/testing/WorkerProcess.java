@@ -5,7 +5,7 @@ import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.ConsumerOptions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A consumer as its own OS process, for crash tests. Each processed message's number is appended to the list
@@ -18,12 +18,10 @@ public final class WorkerProcess {
         long handlerMillis = Long.parseLong(args[4]);
         BusOptions opts = BusOptions.of(uri, "worker").withNamespace(ns).withInstanceId(id);
         Bus bus = Bus.connect(opts);
-        ThreadLocal<Jedis> conn = ThreadLocal.withInitial(() -> new Jedis(java.net.URI.create(uri)));
+        UnifiedJedis done = io.gorgon.bus.impl.Connect.client(uri, id); // pooled, routes on a cluster too
         bus.consume(queue, ConsumerOptions.defaults().withConcurrency(16), m -> {
             Thread.sleep(handlerMillis);
-            try (Jedis j = new Jedis(java.net.URI.create(uri))) {
-                j.rpush(ns + ":done", m.body().getAsJsonObject().get("n").getAsString());
-            }
+            done.rpush(ns + ":done", m.body().getAsJsonObject().get("n").getAsString());
         });
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -32,6 +30,6 @@ public final class WorkerProcess {
         }));
         System.out.println("ready " + id);
         stop.await();
-        conn.remove();
+        done.close();
     }
 }

@@ -83,6 +83,15 @@ public final class AppRole implements Role {
                 out.addProperty("off", page.off());
                 m.forward(queue, Protocol.STORE_INFO, out, Map.of());
             }
+            case Protocol.APP_TAGS -> {
+                String keyword = Valid.orBadRequest(() -> UserInput.keyword("keyword", string(in, "keyword")));
+                UserInput.Page page = Valid.orBadRequest(() -> UserInput.page(string(in, "lim"), string(in, "off")));
+                JsonObject out = new JsonObject();
+                out.addProperty("keyword", keyword);
+                out.addProperty("lim", page.lim());
+                out.addProperty("off", page.off());
+                m.forward(queue, Protocol.STORE_TAGS, out, Map.of());
+            }
             default -> m.forward(queue, m.type(), m.body(), Map.of()); // a routed type this role has no logic for
         }
     }

@@ -20,6 +20,7 @@ import io.gorgon.protocol.User;
 import io.gorgon.protocol.UserJson;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -37,16 +38,19 @@ public final class AuthRole implements Role {
      * capacity that token checks for every other request need.
      */
     private final Semaphore passwordSlots;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthRole.class);
     private final AuthService auth;
+    private final TokenService tokens;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
         var cfg = ctx.config();
         this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
         String ns = cfg.namespace();
+        tokens = new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds()));
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
                 new PasswordHasher(cfg.auth().pbkdf2Iterations()),
-                new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds())),
+                tokens,
                 new RateLimiter(ctx.redis(), ns, cfg.auth().loginAttemptsPerMinute(), Duration.ofMinutes(1)),
                 cfg.auth().registrationsPerMinute(), Ids.fromRedis(ctx.redis(), ns));
     }
@@ -120,7 +124,49 @@ public final class AuthRole implements Role {
                 Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
                 m.reply(new JsonObject());
             }
+            case Protocol.AUTH_SESSIONS -> {
+                String token = m.header(Protocol.H_TOKEN);
+                Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                JsonObject out = new JsonObject();
+                out.add("sessions", new com.google.gson.Gson().toJsonTree(tokens.sessions(p.userid(), token)));
+                m.reply(out);
+            }
+            case Protocol.AUTH_PASSWORD -> {
+                String token = m.header(Protocol.H_TOKEN);
+                Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                var change = Valid.orBadRequest(() -> UserInput.passwordChange(body));
+                var result = hashed(() -> auth.changePassword(p.userid(), change.oldPassword(), change.newPassword()));
+                switch (result) {
+                    case AuthService.PasswordResult.Changed c -> {
+                        // The caller's session stays; every other one ends, with its sockets.
+                        List<String> revoked = tokens.revokeAll(p.userid(), TokenDigest.of(token));
+                        announceRevoked(p.userid(), revoked);
+                        log.info("event=password_changed user={} tokens_revoked={}", p.userid(), revoked.size());
+                        m.reply(new JsonObject());
+                    }
+                    case AuthService.PasswordResult.WrongPassword w -> throw new HandlerFailure(403, "the current password is wrong");
+                    case AuthService.PasswordResult.RateLimited r ->
+                            throw new HandlerFailure(429, "too many password attempts; retry in " + r.retryAfterSeconds() + " s");
+                }
+            }
+            case Protocol.AUTH_LOGOUT_ALL -> {
+                Principal p = auth.validate(m.header(Protocol.H_TOKEN)).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+                List<String> revoked = tokens.revokeAll(p.userid(), null);
+                announceRevoked(p.userid(), revoked);
+                log.info("event=logout_all user={} tokens={}", p.userid(), revoked.size());
+                m.reply(new JsonObject());
+            }
             default -> throw new HandlerFailure(404, "auth does not handle " + type);
+        }
+    }
+
+    /** Before the answer: once it returns, notify closes those tokens' sockets within its read latency. */
+    private void announceRevoked(long userid, List<String> digests) {
+        for (String d : digests) {
+            JsonObject revoked = new JsonObject();
+            revoked.addProperty("token", d);
+            revoked.addProperty("userid", Long.toString(userid));
+            Bus.join(ctx.bus().publish(Protocol.AUTH_REVOKED, Protocol.TOKEN_REVOKED, revoked));
         }
     }
 
@@ -177,6 +223,28 @@ public final class AuthRole implements Role {
             JsonElement r = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_EMAIL, body, timeout));
             JsonElement u = r.getAsJsonObject().get("user");
             return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
+        }
+
+        @Override
+        public Optional<User> byId(long id) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(id));
+            JsonElement u = Bus.join(bus.request(Protocol.STORE_GET, Protocol.STORE_USER_BY_ID, body, timeout)).getAsJsonObject().get("user");
+            return u == null || u.isJsonNull() ? Optional.empty() : Optional.of(UserJson.fromInternal(u.getAsJsonObject()));
+        }
+
+        @Override
+        public boolean setPasshash(long id, String passhash) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(id));
+            body.addProperty("passhash", passhash);
+            try {
+                Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_PASSWORD, body, timeout));
+                return true;
+            } catch (BusException e) {
+                if (e.failure() == Failure.HANDLER_FAILED && e.code() == 404) return false;
+                throw e;
+            }
         }
     }
 }

@@ -124,7 +124,7 @@ public final class AuthService {
             return new LoginResult.BadCredentials();
         }
         rehashIfWeak(user.get(), password);
-        TokenService.Issued t = tokens.issue(user.get().id());
+        TokenService.Issued t = tokens.issue(user.get().id(), addr.isEmpty() ? null : addr);
         log.info("event=login user={} addr={}", user.get().id(), clientAddress);
         return new LoginResult.LoggedIn(t);
     }
@@ -141,6 +141,30 @@ public final class AuthService {
         } catch (RuntimeException e) {
             log.warn("event=password_rehash_failed user={} cause=\"{}\"", user.id(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
+    }
+
+    public sealed interface PasswordResult {
+        record Changed() implements PasswordResult {}
+
+        record WrongPassword() implements PasswordResult {}
+
+        record RateLimited(long retryAfterSeconds) implements PasswordResult {}
+    }
+
+    /**
+     * Checks the current password (attempts counted per user like logins, so a stolen token cannot guess it quickly)
+     * and stores the new one's hash. Revoking the user's other tokens is the caller's next step.
+     */
+    public PasswordResult changePassword(long userid, String oldPassword, String newPassword) {
+        RateLimiter.Decision d = loginLimiter.hit(new RateLimiter.Bucket("password:" + userid, loginLimiter.limit(), loginLimiter.window()));
+        if (!d.allowed()) return new PasswordResult.RateLimited(d.retryAfterSeconds());
+        Optional<User> user = users.byId(userid);
+        boolean ok = hasher.verify(oldPassword, user.map(User::passhash).orElse(decoyHash)) && user.isPresent();
+        if (!ok || !users.setPasshash(userid, hasher.hash(newPassword))) {
+            log.info("event=password_change_refused user={}", userid);
+            return new PasswordResult.WrongPassword();
+        }
+        return new PasswordResult.Changed();
     }
 
     /** True if the token was live. */

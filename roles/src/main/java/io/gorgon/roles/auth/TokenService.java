@@ -6,7 +6,9 @@ import io.gorgon.bus.Keys;
 import io.gorgon.protocol.TokenDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
@@ -25,6 +27,7 @@ public final class TokenService {
     private final String namespace;
     private final long ttlMs;
     private final SecureRandom random = new SecureRandom();
+    private final Sessions sessions;
 
     /** @param ttl token lifetime ({@code auth.tokenTtlSeconds}) */
     public TokenService(UnifiedJedis redis, String namespace, Duration ttl) {
@@ -32,6 +35,7 @@ public final class TokenService {
         this.redis = redis;
         this.namespace = namespace;
         this.ttlMs = ttl.toMillis();
+        this.sessions = new Sessions(redis, namespace);
     }
 
     /** A token handed to the user once; only its hash is kept. */
@@ -43,6 +47,11 @@ public final class TokenService {
     }
 
     public Issued issue(long userid) {
+        return issue(userid, null);
+    }
+
+    /** @param client the address the login came from, shown in the user's session list */
+    public Issued issue(long userid, String client) {
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String token = B64URL.encodeToString(raw);
@@ -51,6 +60,7 @@ public final class TokenService {
         v.addProperty("userid", Long.toString(userid));
         v.addProperty("expiresAt", expiresAt);
         redis.set(key(token), v.toString(), SetParams.setParams().px(ttlMs));
+        sessions.started(userid, TokenDigest.of(token), expiresAt, ttlMs, client);
         return new Issued(token, userid, expiresAt);
     }
 
@@ -62,13 +72,36 @@ public final class TokenService {
         long expiresAt = o.get("expiresAt").getAsLong();
         // Redis expires the key; the check here also covers a key whose TTL was lost (e.g. restored without it).
         if (expiresAt <= System.currentTimeMillis()) return Optional.empty();
-        return Optional.of(new Principal(Long.parseLong(o.get("userid").getAsString()), expiresAt));
+        Principal p = new Principal(Long.parseLong(o.get("userid").getAsString()), expiresAt);
+        sessions.used(p.userid(), TokenDigest.of(token));
+        return Optional.of(p);
     }
 
     /** True if the token existed. */
     public boolean revoke(String token) {
         if (token == null || !SHAPE.matcher(token).matches()) return false;
-        return redis.del(key(token)) > 0;
+        Optional<Principal> p = validate(token);
+        boolean existed = redis.del(key(token)) > 0;
+        p.ifPresent(x -> sessions.ended(x.userid(), TokenDigest.of(token)));
+        return existed;
+    }
+
+    /** Revokes every token of the user except {@code keepDigest} (null: all); returns the digests revoked. */
+    public List<String> revokeAll(long userid, String keepDigest) {
+        List<String> revoked = new ArrayList<>();
+        for (String digest : sessions.digests(userid)) {
+            if (digest.equals(keepDigest)) continue;
+            redis.del(new Keys(namespace).key("token", digest));
+            sessions.ended(userid, digest);
+            revoked.add(digest);
+        }
+        return revoked;
+    }
+
+    /** The user's live sessions, newest first; the caller's own ({@code currentToken}) is marked. */
+    public List<Sessions.Session> sessions(long userid, String currentToken) {
+        return sessions.list(userid, currentToken == null ? null : TokenDigest.of(currentToken),
+                digest -> redis.exists(new Keys(namespace).key("token", digest)));
     }
 
     private String key(String token) {

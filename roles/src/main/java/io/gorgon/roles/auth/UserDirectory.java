@@ -15,4 +15,14 @@ public interface UserDirectory {
     default boolean rehash(User user, String passhash) {
         return false;
     }
+
+    /** Needed by password changes only; directories for other uses may leave it out. */
+    default Optional<User> byId(long id) {
+        throw new UnsupportedOperationException("this user directory has no lookup by id");
+    }
+
+    /** Replaces a user's password hash; false if no such user. Needed by password changes only. */
+    default boolean setPasshash(long id, String passhash) {
+        throw new UnsupportedOperationException("this user directory cannot change passwords");
+    }
 }

@@ -13,7 +13,7 @@ import io.gorgon.roles.infra.RedisConnections;
 import io.gorgon.roles.supervisor.ControlKeys;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.PrintWriter;
@@ -49,10 +49,10 @@ public final class AdminCommands {
                         duration(Math.max(0, now - i.lastHeartbeat())) + " ago", i.messagesPerSec());
             }
             out.printf("%nQUEUES (%d)%n", queues.size());
-            out.printf("  %-14s %-6s %9s %8s %10s %9s %6s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD");
+            out.printf("  %-14s %-6s %9s %8s %10s %9s %6s %-8s %s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD", "STATE", "NODE");
             for (QueueInfo q : queues) {
-                out.printf("  %-14s %-6s %9d %8d %10s %9d %6d%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
-                        q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters());
+                out.printf("  %-14s %-6s %9d %8d %10s %9d %6d %-8s %s%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
+                        q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters(), q.paused() ? "PAUSED" : "running", q.node());
             }
             if (supervisor != null && supervisor.has("children")) {
                 out.printf("%nSUPERVISOR pid %s on %s%n", supervisor.get("pid"), supervisor.get("host").getAsString());
@@ -91,27 +91,10 @@ public final class AdminCommands {
                 out.println("no dead letters in " + queue);
             } else {
                 for (DeadLetter d : letters) {
-                    out.printf("%s  group=%s deliveries=%d at=%s%n  reason: %s%n  payload: %s%n", d.id(), d.group(), d.deliveries(),
-                            java.time.Instant.ofEpochMilli(d.at()), d.reason(), trim(d.payload(), 300));
+                    out.printf("%s  entry=%s group=%s deliveries=%d at=%s%n  reason: %s%n  payload: %s%n", d.id(), d.entry(), d.group(),
+                            d.deliveries(), java.time.Instant.ofEpochMilli(d.at()), d.reason(), trim(d.payload(), 300));
                 }
             }
-            return Gorgon.OK;
-        });
-    }
-
-    /** Moves up to {@code limit} dead letters of {@code queue} back to the queue (limit 0 = all). */
-    public static int dlqRequeue(GorgonConfig config, String queue, int limit, PrintWriter out, PrintWriter err) {
-        return withAdmin(config, "dlq requeue", err, admin -> {
-            int n = admin.requeue(queue, limit == 0 ? Integer.MAX_VALUE : limit);
-            out.printf("requeued %d dead letter%s onto %s%n", n, n == 1 ? "" : "s", queue);
-            return Gorgon.OK;
-        });
-    }
-
-    public static int dlqPurge(GorgonConfig config, String queue, PrintWriter out, PrintWriter err) {
-        return withAdmin(config, "dlq purge", err, admin -> {
-            long n = admin.purge(queue);
-            out.printf("purged %d dead letter%s of %s%n", n, n == 1 ? "" : "s", queue);
             return Gorgon.OK;
         });
     }
@@ -119,7 +102,7 @@ public final class AdminCommands {
     /** {@code config} is the freshly loaded and validated file (+env, --set); publish it to running instances. */
     public static int configReload(GorgonConfig config, PrintWriter out, PrintWriter err) {
         return withAdmin(config, "config reload", err, admin -> {
-            try (Jedis j = RedisConnections.open(config.redis().uri())) {
+            try (UnifiedJedis j = RedisConnections.client(config)) {
                 j.set(new ControlKeys(config.namespace()).config(), config.toRedactedJson()); // no passwords in Redis
             }
             admin.broadcast("config.reload", new JsonObject());
@@ -137,12 +120,12 @@ public final class AdminCommands {
 
     /** Runs {@code work} with an admin view of the config's mesh; an unreachable Redis is one line and exit 1. */
     private static int withAdmin(GorgonConfig config, String command, PrintWriter err, AdminWork work) {
-        Admin admin = Admin.connect(config.redis().uri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
+        Admin admin = Admin.connect(config.redis().busUri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
                 Duration.ofMillis(config.bus().takeoverAfterMs()));
         try {
             return work.run(admin);
         } catch (JedisException e) {
-            err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().uri()) + ": "
+            err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().busUri()) + ": "
                     + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             return Gorgon.FAILED;
         }
@@ -150,7 +133,7 @@ public final class AdminCommands {
 
     /** The supervisor's last published status, or null when none is running. */
     private static JsonObject supervisorStatus(GorgonConfig config) {
-        try (Jedis j = RedisConnections.open(config.redis().uri())) {
+        try (UnifiedJedis j = RedisConnections.client(config)) {
             String s = j.get(new ControlKeys(config.namespace()).children());
             return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
         }

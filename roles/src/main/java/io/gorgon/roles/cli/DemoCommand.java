@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             sim = SimulatorOptions.defaults().withScale(users, items)
                     .withLoad(clients, rate, "forever".equals(duration) ? null : SimulatorOptions.parseDuration("--duration", duration))
-                    .withMesh(cfg.redis().uri(), cfg.namespace(), cfg.mongo().uri(), cfg.mongo().database())
+                    .withMesh(cfg.redis().busUri(), cfg.namespace(), cfg.mongo().uri(), cfg.mongo().database())
                     .withWarmup(Duration.ofSeconds(3)).withInfoRate(infoRate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -11,13 +11,13 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect and handle dead letters.",
-        subcommands = {DlqCommand.List.class, DlqCommand.Requeue.class, DlqCommand.Purge.class})
+        subcommands = {DlqCommand.List.class, DlqCommand.Requeue.class, DlqCommand.Delete.class, DlqCommand.Purge.class})
 final class DlqCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing action: list, requeue or purge");
+        throw new ParameterException(spec.commandLine(), "missing action: list, requeue, delete or purge");
     }
 
     static void checkLimit(CommandSpec spec, int limit) {
@@ -44,13 +44,28 @@ final class DlqCommand implements Callable<Integer> {
     static final class Requeue implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ConfigOptions config;
-        @Parameters(paramLabel = "QUEUE") String queue;
+        @Parameters(index = "0", paramLabel = "QUEUE") String queue;
+        @Parameters(index = "1", paramLabel = "ENTRY", arity = "0..1", description = "Only this dead letter (its entry id, see 'dlq list').") String entry;
         @Option(names = "--limit", defaultValue = "0", description = "At most this many (default: all).") int limit;
 
         @Override
         public Integer call() {
             checkLimit(spec, limit);
-            return AdminCommands.dlqRequeue(config.load(), queue, limit, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return OpsCommands.run(spec, config.load(), "dlq requeue",
+                    ops -> ops.requeue(OpsCommands.actor(), queue, entry, limit == 0 ? Integer.MAX_VALUE : limit));
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete one dead letter by its entry id.")
+    static final class Delete implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin ConfigOptions config;
+        @Parameters(index = "0", paramLabel = "QUEUE") String queue;
+        @Parameters(index = "1", paramLabel = "ENTRY") String entry;
+
+        @Override
+        public Integer call() {
+            return OpsCommands.run(spec, config.load(), "dlq delete", ops -> ops.delete(OpsCommands.actor(), queue, entry));
         }
     }
 
@@ -62,7 +77,7 @@ final class DlqCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return AdminCommands.dlqPurge(config.load(), queue, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return OpsCommands.run(spec, config.load(), "dlq purge", ops -> ops.delete(OpsCommands.actor(), queue, null));
         }
     }
 }

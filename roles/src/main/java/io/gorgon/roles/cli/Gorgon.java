@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "gorgon", mixinStandardHelpOptions = true, version = "gorgon 0.1.0",
         description = "A message-bus service mesh: stateless roles over persistent Redis queues.",
         subcommands = {RoleCommand.class, UpCommand.class, ScaleCommand.class, StatusCommand.class, StopCommand.class,
-                KillCommand.class, DlqCommand.class, ConfigCommand.class, SimulateCommand.class, DemoCommand.class,
-                InfraCommand.class})
+                KillCommand.class, DlqCommand.class, PauseCommand.Pause.class, PauseCommand.Resume.class,
+                OperatorTokenCommand.class, ConfigCommand.class, SimulateCommand.class, DemoCommand.class, InfraCommand.class})
 public final class Gorgon implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -1,6 +1,5 @@
 package io.gorgon.roles.cli;
 
-import com.google.gson.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +22,6 @@ final class KillCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "expected an instance like web-1 (roles: "
                     + Targets.roles() + "), got '" + instance + "'");
         }
-        JsonObject args = new JsonObject();
-        args.addProperty("target", instance);
-        return Targets.send(spec, config.load(), "kill", args);
+        return OpsCommands.run(spec, config.load(), "kill", ops -> ops.kill(OpsCommands.actor(), instance));
     }
 }

@@ -1,6 +1,7 @@
 package io.gorgon.roles.cli;
 
-import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.gorgon.roles.supervisor.Supervisor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +26,13 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonObject counts = new JsonObject();
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (String t : targets) {
             Matcher m = TARGET.matcher(t);
             if (!m.matches()) throw bad("expected ROLE=N, got '" + t + "'");
             String role = m.group(1);
             if (!Targets.isRole(role)) throw bad("unknown role '" + role + "'; roles are " + Targets.roles());
-            if (counts.has(role)) throw bad("role '" + role + "' given twice");
+            if (counts.containsKey(role)) throw bad("role '" + role + "' given twice");
             int n;
             try {
                 n = Integer.parseInt(m.group(2));
@@ -41,11 +42,9 @@ final class ScaleCommand implements Callable<Integer> {
             if (n < 0 || n > Supervisor.MAX_INSTANCES) {
                 throw bad(role + ": count must be 0.." + Supervisor.MAX_INSTANCES + ", got " + n);
             }
-            counts.addProperty(role, n);
+            counts.put(role, n);
         }
-        JsonObject args = new JsonObject();
-        args.add("counts", counts);
-        return Targets.send(spec, config.load(), "scale", args);
+        return OpsCommands.run(spec, config.load(), "scale", ops -> ops.scale(OpsCommands.actor(), counts));
     }
 
     private ParameterException bad(String message) {

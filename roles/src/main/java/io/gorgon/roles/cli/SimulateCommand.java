@@ -48,7 +48,7 @@ final class SimulateCommand implements Callable<Integer> {
             o = new SimulatorOptions(users, items, clients, rate,
                     "forever".equals(duration) ? null : SimulatorOptions.parseDuration("--duration", duration),
                     chaos, SimulatorOptions.parseDuration("--kill-every", killEvery), restartRedis, report, seedOnly, loadOnly,
-                    c.redis().uri(), c.namespace(), c.mongo().uri(), c.mongo().database(), web,
+                    c.redis().busUri(), c.namespace(), c.mongo().uri(), c.mongo().database(), web,
                     SimulatorOptions.parseDuration("--request-timeout", requestTimeout),
                     SimulatorOptions.parseDuration("--drain-timeout", drainTimeout),
                     SimulatorOptions.parseDuration("--warmup", warmup), infoRate);

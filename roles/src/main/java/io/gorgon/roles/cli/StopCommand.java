@@ -1,6 +1,5 @@
 package io.gorgon.roles.cli;
 
-import com.google.gson.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,14 +21,12 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonObject args = new JsonObject();
         if (target != null) {
             if (!Targets.isRole(target) && !Targets.isInstance(target)) {
                 throw new ParameterException(spec.commandLine(), "expected a role (" + Targets.roles()
                         + ") or an instance like web-1, got '" + target + "'");
             }
-            args.addProperty("target", target);
         }
-        return Targets.send(spec, config.load(), "stop", args);
+        return OpsCommands.run(spec, config.load(), "stop", ops -> ops.stop(OpsCommands.actor(), target));
     }
 }

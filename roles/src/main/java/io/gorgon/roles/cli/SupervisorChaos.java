@@ -12,7 +12,7 @@ import io.gorgon.simulator.Chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Chaos through a running supervisor: kills are SIGKILLs it performs (and then restarts), like 'gorgon kill'. */
 final class SupervisorChaos implements Chaos {
@@ -28,7 +28,7 @@ final class SupervisorChaos implements Chaos {
 
     @Override
     public List<String> instances() {
-        try (Jedis r = RedisConnections.open(config.redis().uri())) {
+        try (UnifiedJedis r = RedisConnections.client(config)) {
             String s = r.get(keys.children());
             if (s == null) return List.of();
             List<String> out = new ArrayList<>();

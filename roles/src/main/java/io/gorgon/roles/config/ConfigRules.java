@@ -41,6 +41,9 @@ final class ConfigRules {
             new Rule("redis.uri", ConfigRules::redisUri),
             nonEmpty("redis.dir"),
             oneOf("redis.appendFsync", false, "always", "everysec", "no"),
+            oneOf("redis.mode", false, "single", "cluster", "sentinel"),
+            new Rule("redis.nodes", ConfigRules::redisNodes),
+            range("redis.replicaAcks", 0, 16),
             new Rule("mongo.uri", ConfigRules::mongoUri),
             matches("mongo.database", "[A-Za-z0-9_-]{1,63}", "must be 1-63 letters, digits, '_' or '-'"),
             nonEmpty("mongo.dir"),
@@ -161,6 +164,36 @@ final class ConfigRules {
         }
     }
 
+    /** Cluster and sentinel modes: a list of host:port; and what an embedded Redis can be. */
+    private static void redisNodes(Value v) {
+        JsonObject redis = v.root().getAsJsonObject("redis");
+        String mode = redis.get("mode").getAsString();
+        List<JsonElement> nodes = v.json().getAsJsonArray().asList();
+        for (JsonElement n : nodes) {
+            try {
+                io.gorgon.bus.RedisTopology.port(n.getAsString());
+            } catch (IllegalArgumentException e) {
+                throw v.fail("must be a list of host:port (" + e.getMessage() + ")");
+            }
+        }
+        boolean embedded = redis.get("embedded").getAsBoolean();
+        boolean tls = redis.get("tls").getAsBoolean();
+        if (mode.equals("single")) return;
+        if (nodes.isEmpty()) throw v.fail("redis.mode=" + mode + " needs host:port entries (" + (mode.equals("cluster") ? "seed nodes" : "the sentinels") + ")");
+        if (mode.equals("sentinel") && redis.get("masterName").getAsString().isBlank()) {
+            throw new ConfigException("redis.masterName: redis.mode=sentinel needs the name of the primary the sentinels watch");
+        }
+        if (!embedded) return;
+        if (mode.equals("sentinel")) throw new ConfigException("redis.embedded: an embedded Redis is one server or a cluster, not sentinel (set redis.embedded=false)");
+        if (tls) throw new ConfigException("redis.tls: an embedded cluster speaks plain TCP (or set redis.embedded=false)");
+        if (nodes.size() != 6) throw v.fail("an embedded cluster has six nodes, three primaries and three replicas");
+        for (JsonElement n : nodes) {
+            if (!LOOPBACK.contains(io.gorgon.bus.RedisTopology.host(n.getAsString()))) {
+                throw v.fail("an embedded cluster listens on 127.0.0.1 (or set redis.embedded=false)");
+            }
+        }
+    }
+
     /** Validates with the driver's own parser. */
     private static void mongoUri(Value v) {
         String value = v.json().getAsString();
@@ -199,7 +232,9 @@ final class ConfigRules {
     /** Roles and embedded servers on one host must not fight over a port (0 = any free port). */
     static GorgonConfig checkPorts(GorgonConfig c) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        if (c.redis().embedded()) {
+        if (c.redis().embedded() && c.redis().cluster()) {
+            for (String n : c.redis().nodes()) ports.put("redis.nodes " + n, io.gorgon.bus.RedisTopology.port(n));
+        } else if (c.redis().embedded()) {
             int port = URI.create(c.redis().uri()).getPort();
             ports.put("redis.uri", port < 0 ? 6379 : port);
         }

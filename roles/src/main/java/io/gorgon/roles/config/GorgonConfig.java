@@ -49,8 +49,42 @@ public record GorgonConfig(
             Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT,
             Http.DEFAULT);
 
-    public record Redis(String uri, boolean embedded, String dir, String appendFsync) {
-        static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec");
+    /**
+     * Where Redis is: one server ({@code mode} single: {@code uri}), a Redis Cluster ({@code cluster}: {@code nodes}
+     * are seed nodes host:port) or a Sentinel-watched primary ({@code sentinel}: {@code nodes} are the sentinels,
+     * {@code masterName} the primary they watch). {@code user}/{@code password} (ACL) and {@code tls} apply to every
+     * data node in all three modes. An embedded cluster is started by {@code up} on its {@code nodes}' ports (six:
+     * three primaries, three replicas).
+     *
+     * @param replicaAcks 0, or how many replicas must have each write (Redis WAIT) before a send is acknowledged:
+     *                    then a failover loses no acknowledged send
+     */
+    public record Redis(String uri, boolean embedded, String dir, String appendFsync, String mode, List<String> nodes,
+                        String masterName, String user, String password, boolean tls, int replicaAcks) {
+        static final Redis DEFAULT = new Redis("redis://127.0.0.1:6390", true, "data/redis", "everysec",
+                "single", List.of(), "", "", "", false, 0);
+
+        public Redis {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** The bus's one-string form of this topology ({@link io.gorgon.bus.RedisTopology}), with credentials. */
+        public String busUri() {
+            io.gorgon.bus.RedisTopology single = io.gorgon.bus.RedisTopology.parse(uri);
+            String u = user.isEmpty() ? single.user() : user;
+            String p = password.isEmpty() ? single.password() : password;
+            boolean secure = tls || single.tls();
+            return switch (mode) {
+                case "cluster" -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.CLUSTER, nodes, null, u, p, secure, 0).uri();
+                case "sentinel" -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.SENTINEL, nodes, masterName, u, p, secure, 0).uri();
+                default -> new io.gorgon.bus.RedisTopology(io.gorgon.bus.RedisTopology.Mode.SINGLE, single.nodes(), null, u, p, secure,
+                        single.database()).uri();
+            };
+        }
+
+        public boolean cluster() {
+            return "cluster".equals(mode);
+        }
     }
 
     public record Mongo(String uri, String database, boolean embedded, String dir) {
@@ -112,8 +146,11 @@ public record GorgonConfig(
      * @param host          the dashboard's bind address: loopback by default (it shows host names and pids); set
      *                      "0.0.0.0" to open it, e.g. for Prometheus scrapes from another machine
      * @param maxSseClients live-update streams at once; more get 503
+     * @param operatorToken lets the page's operator act on the mesh ("" = only tokens minted by {@code gorgon operator-token})
      */
-    public record Stats(int port, String host, int maxSseClients) { public static final Stats DEFAULT = new Stats(8081, "127.0.0.1", 64); }
+    public record Stats(int port, String host, int maxSseClients, String operatorToken) {
+        public static final Stats DEFAULT = new Stats(8081, "127.0.0.1", 64, "");
+    }
 
     /** @param level a logback level; any case is accepted, kept upper case */
     public record Logs(String dir, String level) {
@@ -127,7 +164,7 @@ public record GorgonConfig(
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
         static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
-                "app.item.delete", "store_put", "app.info", "store_get"));
+                "app.item.delete", "store_put", "app.info", "store_get", "app.tags", "store_get"));
 
         public App {
             routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
@@ -201,8 +238,10 @@ public record GorgonConfig(
     public String toRedactedJson() {
         JsonObject tree = toJsonTree();
         tree.getAsJsonObject("redis").addProperty("uri", redact(redis.uri));
+        if (!redis.password.isEmpty()) tree.getAsJsonObject("redis").addProperty("password", "***");
         tree.getAsJsonObject("mongo").addProperty("uri", redact(mongo.uri));
         if (!auth.principalKey().isEmpty()) tree.getAsJsonObject("auth").addProperty("principalKey", "***");
+        if (!stats.operatorToken.isEmpty()) tree.getAsJsonObject("stats").addProperty("operatorToken", "***");
         return tree.toString();
     }
 
@@ -216,18 +255,13 @@ public record GorgonConfig(
         tree.add("redis", own.get("redis"));
         tree.add("mongo", own.get("mongo"));
         tree.getAsJsonObject("auth").add("principalKey", own.getAsJsonObject("auth").get("principalKey"));
+        tree.getAsJsonObject("stats").add("operatorToken", own.getAsJsonObject("stats").get("operatorToken"));
         return ConfigLoader.fromJson(tree.toString(), "config document");
     }
 
     /** {@code scheme://user:secret@host} → {@code scheme://user:***@host} (a bare {@code secret@} becomes {@code ***@}). */
     public static String redact(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) return uri;
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String kept = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return uri.substring(0, scheme + 3) + kept + uri.substring(at);
+        return io.gorgon.bus.RedisTopology.redact(uri); // the same rule for mongodb:// URIs
     }
 
     private static Map<String, Integer> oneEach(String... roles) {

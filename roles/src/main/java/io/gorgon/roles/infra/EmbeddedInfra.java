@@ -25,6 +25,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     private final LocalRedis redis;
     private final MongoChild mongo;
     private final List<Integer> ports;
+    private EmbeddedCluster cluster; // redis.mode=cluster: six nodes instead of the one redis
 
     private EmbeddedInfra(LocalRedis redis, MongoChild mongo, List<Integer> ports) {
         this.redis = redis;
@@ -47,9 +48,13 @@ public final class EmbeddedInfra implements AutoCloseable {
         LocalRedis redis = null;
         MongoChild mongo = null;
         List<Integer> ports = new ArrayList<>();
+        EmbeddedCluster cluster = null;
         try {
             cleanStale(config, line -> log.warn("event=stale_run_cleaned {}", line));
-            if (config.redis().embedded()) {
+            if (config.redis().embedded() && config.redis().cluster()) {
+                cluster = EmbeddedCluster.start(config);
+                ports.addAll(cluster.ports());
+            } else if (config.redis().embedded()) {
                 URI uri = URI.create(config.redis().uri());
                 int port = uri.getPort() < 0 ? 6379 : uri.getPort();
                 Path dir = Path.of(config.redis().dir());
@@ -73,8 +78,11 @@ public final class EmbeddedInfra implements AutoCloseable {
                 DataDirOwner.claim(Path.of(config.mongo().dir()), mongo.pid());
                 ports.add(port);
             }
-            return new EmbeddedInfra(redis, mongo, ports);
+            EmbeddedInfra infra = new EmbeddedInfra(redis, mongo, ports);
+            infra.cluster = cluster;
+            return infra;
         } catch (RuntimeException e) {
+            if (cluster != null) cluster.close();
             if (mongo != null) mongo.stop();
             if (redis != null) redis.stop();
             throw e;
@@ -90,6 +98,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     public com.google.gson.JsonObject toJson() {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         if (redis != null) o.add("redis", server(redis.pid(), redis.port()));
+        if (cluster != null) o.add("redisCluster", cluster.toJson());
         if (mongo != null) o.add("mongo", server(mongo.pid(), mongo.port()));
         return o;
     }
@@ -125,6 +134,7 @@ public final class EmbeddedInfra implements AutoCloseable {
             mongo.stop();
             if (!mongo.isRunning()) DataDirOwner.release(mongo.dir());
         }
+        if (cluster != null) cluster.close();
         if (redis != null) {
             redis.stop();
             DataDirOwner.release(redis.dir());

@@ -20,7 +20,8 @@ public final class BusMeshView implements MeshView {
     public List<QueueGauge> queues() {
         List<QueueGauge> out = new ArrayList<>();
         for (QueueInfo q : admin.queues()) {
-            out.add(new QueueGauge(q.name(), q.backlog(), q.pending(), q.oldestAgeMs(), q.consumers(), q.deadLetters()));
+            out.add(new QueueGauge(q.name(), q.backlog(), q.pending(), q.oldestAgeMs(), q.consumers(), q.deadLetters(),
+                    q.topic(), q.paused()));
         }
         return out;
     }

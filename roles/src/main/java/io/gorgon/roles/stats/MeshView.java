@@ -27,8 +27,15 @@ public interface MeshView {
      * @param oldestAgeMs  age of the oldest waiting or pending entry, 0 when empty
      * @param consumers    consumers in the queue's group
      * @param deadLetters  entries in the queue's dead-letter queue
+     * @param topic        a fan-out topic rather than a queue
+     * @param paused       an operator paused it mesh-wide
      */
-    record QueueGauge(String queue, long length, long pending, long oldestAgeMs, int consumers, long deadLetters) {}
+    record QueueGauge(String queue, long length, long pending, long oldestAgeMs, int consumers, long deadLetters,
+                      boolean topic, boolean paused) {
+        public QueueGauge(String queue, long length, long pending, long oldestAgeMs, int consumers, long deadLetters) {
+            this(queue, length, pending, oldestAgeMs, consumers, deadLetters, false, false);
+        }
+    }
 
     /**
      * @param ports         listening ports (HTTP roles), empty otherwise

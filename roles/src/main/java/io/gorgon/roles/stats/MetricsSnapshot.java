@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Latency histograms record MICROSECONDS and travel as base64 of
  * {@link Histogram#encodeIntoCompressedByteBuffer}; series are {@code "http"} (end-to-end HTTP request latency) and
- * {@code "queue:<name>"} (end-to-end enqueue to done). The strings are kept as received so a snapshot round-trips
+ * {@code "queue:<name>"} (end-to-end enqueue to done), {@code "wait:<name>"} (enqueue to handler start) and
+ * {@code "handler:<name>"} (handler time). The strings are kept as received so a snapshot round-trips
  * byte for byte; {@link #histogram(String)} decodes one.
  */
 public record MetricsSnapshot(String instance, String role, String host, long pid, long ts,

@@ -42,7 +42,8 @@ public final class PrometheusText {
             sample(sb, "gorgon_items_events_total", labels("kind", kind), totals.getOrDefault(StatsKeys.itemField(kind), 0L));
         }
         family(sb, "gorgon_latency_seconds", "histogram",
-                "End-to-end latency: series http = HTTP requests at the web role, queue:<name> = enqueue to done.");
+                "Latency: series http = HTTP requests at the web role, queue:<name> = enqueue to done, "
+                        + "wait:<name> = enqueue to handler start, handler:<name> = handler time.");
         for (String s : series) {
             long cumulative = 0;
             for (int k = 0; k < LatencyBuckets.COUNT; k++) {

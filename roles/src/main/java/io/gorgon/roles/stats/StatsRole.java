@@ -6,6 +6,8 @@ import io.gorgon.bus.Bus;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
+import io.gorgon.roles.ops.MeshOps;
+import io.gorgon.roles.ops.OperatorTokens;
 import java.time.Clock;
 import java.util.Map;
 
@@ -24,7 +26,8 @@ public final class StatsRole implements Role {
         String ns = ctx.config().namespace();
         aggregator = new StatsAggregator(ctx.redis(), ns, clock);
         server = new StatsServer(ctx.config().stats().host(), ctx.config().stats().port(), new StatsReader(ctx.redis(), ns, clock),
-                new BusMeshView(ctx.bus().admin()), clock).limits(ctx.config().http(), ctx.config().stats().maxSseClients());
+                new BusMeshView(ctx.bus().admin()), clock).limits(ctx.config().http(), ctx.config().stats().maxSseClients())
+                .withOps(new OpsApi(new MeshOps(ctx.config(), ctx.bus().admin(), true), new OperatorTokens(ctx.config())));
     }
 
     @Override

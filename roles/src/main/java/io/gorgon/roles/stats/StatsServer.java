@@ -43,6 +43,7 @@ public final class StatsServer implements AutoCloseable {
             "/", new Asset("stats/index.html", "text/html; charset=utf-8"),
             "/assets/stats.js", new Asset("stats/stats.js", "text/javascript; charset=utf-8"),
             "/assets/stats.css", new Asset("stats/stats.css", "text/css; charset=utf-8"),
+            "/assets/ops.js", new Asset("stats/ops.js", "text/javascript; charset=utf-8"),
             "/assets/echarts.min.js", new Asset(ECHARTS, "text/javascript; charset=utf-8"));
 
     private final String host;
@@ -54,6 +55,7 @@ public final class StatsServer implements AutoCloseable {
     private GorgonConfig.Http http = GorgonConfig.Http.DEFAULT;
     private int maxSseClients = GorgonConfig.Stats.DEFAULT.maxSseClients();
     private final ServerSentEventHandler sse = new ServerSentEventHandler();
+    private volatile OpsApi ops;
     private Undertow undertow;
     private ScheduledExecutorService ticker;
     private int port;
@@ -75,6 +77,12 @@ public final class StatsServer implements AutoCloseable {
     public synchronized StatsServer limits(GorgonConfig.Http http, int maxSseClients) {
         this.http = http;
         this.maxSseClients = maxSseClients;
+        return this;
+    }
+
+    /** Enables the operator API under /api/ops/ (without it those paths are 404 and the page stays read-only). */
+    StatsServer withOps(OpsApi ops) {
+        this.ops = ops;
         return this;
     }
 
@@ -116,6 +124,19 @@ public final class StatsServer implements AutoCloseable {
 
     private void route(HttpServerExchange ex) throws Exception {
         String path = ex.getRelativePath();
+        if (path.startsWith("/api/ops/") && ops != null) {
+            if (ex.isInIoThread()) {
+                ex.dispatch(this::route);
+                return;
+            }
+            try {
+                ops.handle(ex, path);
+            } catch (RuntimeException e) {
+                log.warn("event=ops_request_failed path={} error=\"{}\"", path, e.toString());
+                json(ex, 503, StatsJson.error("unavailable", "mesh unavailable: " + e.getMessage()));
+            }
+            return;
+        }
         Asset asset = ASSETS.get(path);
         boolean known = asset != null || path.equals("/api/stats") || path.equals("/api/stream") || path.equals("/metrics");
         if (!known) {
@@ -194,7 +215,7 @@ public final class StatsServer implements AutoCloseable {
         }
     }
 
-    private static void json(HttpServerExchange ex, int status, String body) {
+    static void json(HttpServerExchange ex, int status, String body) {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");

@@ -135,6 +135,19 @@ public final class ItemStore {
         return !d.containsKey("_deleted");
     }
 
+    /**
+     * Live items carrying a keyword, newest first. mongo-java-server scans the collection for this (a real MongoDB
+     * would want an index on keywords, ts, _id; one is not created here because maintaining it would slow every insert
+     * into mongo-java-server for no read gain): {@link KeywordIndex} keeps it off the common path.
+     */
+    public List<Item> recentByKeyword(String keyword, int lim, int off) {
+        List<Item> out = new ArrayList<>(Math.min(lim, 1000));
+        for (Document d : items.find(Filters.and(Filters.eq("keywords", keyword), LIVE)).sort(NEWEST_FIRST).skip(off).limit(lim)) {
+            out.add(Documents.item(d));
+        }
+        return out;
+    }
+
     /** A user's live items, newest first (ts, then id, descending). */
     public List<Item> recentByUser(long userid, int lim, int off) {
         List<Item> out = new ArrayList<>(Math.min(lim, 1000));

@@ -95,6 +95,12 @@ public final class StoreRole implements Role {
                 out.addProperty("replaced", store.rehashUser(id, old, hash));
                 m.reply(out);
             }
+            case Protocol.STORE_USER_PASSWORD -> {
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                String passhash = Valid.wellFormed(() -> body.get("passhash").getAsString());
+                if (!store.setPasshash(id, passhash)) throw new HandlerFailure(404, "no user " + id);
+                m.reply(new JsonObject());
+            }
             default -> throw new HandlerFailure(400, "store_put does not handle type " + m.type());
         }
     }
@@ -113,6 +119,20 @@ public final class StoreRole implements Role {
                 int off = Valid.wellFormed(() -> body.get("off").getAsInt());
                 JsonObject out = new JsonObject();
                 out.add("items", store.info(uid, lim, off));
+                m.reply(out);
+            }
+            case Protocol.STORE_TAGS -> {
+                String keyword = Valid.wellFormed(() -> body.get("keyword").getAsString());
+                int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
+                int off = Valid.wellFormed(() -> body.get("off").getAsInt());
+                JsonObject out = new JsonObject();
+                out.add("items", store.byKeyword(keyword, lim, off));
+                m.reply(out);
+            }
+            case Protocol.STORE_USER_BY_ID -> {
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                JsonObject out = new JsonObject();
+                out.add("user", store.userById(id).<JsonElement>map(UserJson::toInternal).orElse(JsonNull.INSTANCE));
                 m.reply(out);
             }
             case Protocol.STORE_USER_BY_EMAIL -> {

@@ -27,6 +27,7 @@ public final class StoreService {
     private final ItemStore items;
     private final UserStore users;
     private final RecentItemsCache recent;
+    private final KeywordIndex keywords;
 
     /**
      * @param namespace       Redis key prefix ({@code namespace})
@@ -43,6 +44,7 @@ public final class StoreService {
         this.items = new ItemStore(db);
         this.users = new UserStore(db);
         this.recent = new RecentItemsCache(redis, options.namespace(), options.recentCacheSize(), options.recentCacheTtl());
+        this.keywords = new KeywordIndex(redis, options.namespace(), options.recentCacheSize());
     }
 
     /** Stores one item; true if it is new, false if this id was stored already (a redelivery). */
@@ -71,6 +73,7 @@ public final class StoreService {
             toCache.addAll(items.findAll(r.existingIds()));
         }
         recent.addAll(toCache);
+        keywords.addAll(toCache);
         return r;
     }
 
@@ -118,6 +121,33 @@ public final class StoreService {
         return out;
     }
 
+    /**
+     * Items carrying {@code keyword}, newest first, across users ({@code GET /tags/{keyword}?lim&off}): ids from the
+     * {@link KeywordIndex}, items by {@code _id}; filled from MongoDB on first use and answered by MongoDB past its
+     * depth. Ids of items deleted since they were indexed are dropped from the index as they are met.
+     */
+    public JsonArray byKeyword(String keyword, int lim, int off) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            KeywordIndex.Lookup found = keywords.read(keyword, lim, off);
+            if (found instanceof KeywordIndex.Lookup.NotLoaded) {
+                keywords.fill(keyword, items.recentByKeyword(keyword, keywords.capacity(), 0));
+                continue;
+            }
+            if (!(found instanceof KeywordIndex.Lookup.Hit hit)) break;
+            JsonArray out = new JsonArray();
+            List<Long> gone = new ArrayList<>();
+            for (long id : hit.ids()) {
+                Optional<Item> item = items.find(id);
+                if (item.isPresent()) out.add(item.get().toJson()); else gone.add(id);
+            }
+            if (gone.isEmpty()) return out;
+            keywords.forget(keyword, gone); // then read the page again: later ids move up into it
+        }
+        JsonArray out = new JsonArray();
+        for (Item i : items.recentByKeyword(keyword, lim, off)) out.add(i.toJson());
+        return out;
+    }
+
     public CreateUserResult createUser(User user) {
         CreateUserResult r = users.create(user);
         if (r instanceof CreateUserResult.Created c) recent.markEmpty(List.of(c.user().id()));
@@ -138,6 +168,10 @@ public final class StoreService {
 
     public Optional<User> userByEmail(String email) {
         return users.byEmail(email);
+    }
+
+    public boolean setPasshash(long id, String passhash) {
+        return users.setPasshash(id, passhash);
     }
 
     public Optional<User> userById(long id) {

@@ -62,6 +62,11 @@ public final class UserStore {
         return Optional.ofNullable(d).map(Documents::user);
     }
 
+    /** Replaces a user's password hash; false if there is no such user. */
+    public boolean setPasshash(long id, String passhash) {
+        return users.updateOne(Filters.eq("_id", id), com.mongodb.client.model.Updates.set("passhash", passhash)).getMatchedCount() == 1;
+    }
+
     public Optional<User> byId(long id) {
         return Optional.ofNullable(users.find(Filters.eq("_id", id)).first()).map(Documents::user);
     }

@@ -10,7 +10,7 @@ import io.gorgon.roles.infra.Ports;
 import io.gorgon.roles.infra.RedisConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.KeyValue;
@@ -58,7 +58,7 @@ public final class Supervisor {
     private final String host;
     private volatile boolean stopRequested;
     private EmbeddedInfra infra;
-    private Jedis redis;
+    private UnifiedJedis redis;
     private long lastHeartbeatMs;
     private boolean statusDirty = true;
     private boolean published;
@@ -79,7 +79,7 @@ public final class Supervisor {
             try {
                 redis = connect();
             } catch (JedisException e) {
-                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().uri())
+                throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().busUri())
                         + ": " + e.getMessage(), e);
             }
             // An embedded redis is ours alone; elsewhere a live heartbeat means a second supervisor in this namespace.
@@ -92,7 +92,7 @@ public final class Supervisor {
             redis.del(keys.commands());
             heartbeat();
             log.info("supervisor up pid={} namespace={} redis={} instances={}", ProcessHandle.current().pid(),
-                    config.namespace(), GorgonConfig.redact(config.redis().uri()), desired);
+                    config.namespace(), GorgonConfig.redact(config.redis().busUri()), desired);
             while (!stopRequested) tick();
             shutdown();
             return 0;
@@ -435,8 +435,8 @@ public final class Supervisor {
         redis = null;
     }
 
-    private Jedis connect() {
-        Jedis j = RedisConnections.open(config.redis().uri());
+    private UnifiedJedis connect() {
+        UnifiedJedis j = RedisConnections.client(config);
         j.ping();
         return j;
     }

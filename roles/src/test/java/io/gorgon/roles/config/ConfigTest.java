@@ -69,7 +69,7 @@ class ConfigTest {
         assertTrue(error(file("{\"web\": {\"prot\": 1}}"), List.of(), Map.of()).startsWith("web.prot: unknown key in web; known keys: port, maxBodyBytes"));
         assertEquals("instances.mailer: unknown role; roles are web, auth, app, store, provider, notify, stats",
                 error(file("{\"instances\": {\"mailer\": 1}}"), List.of(), Map.of()));
-        assertTrue(setError("redis.password=x").startsWith("redis.password: unknown key in redis"));
+        assertTrue(setError("redis.pass=x").startsWith("redis.pass: unknown key in redis"));
     }
 
     @Test

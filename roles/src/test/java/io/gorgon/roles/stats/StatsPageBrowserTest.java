@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import redis.clients.jedis.RedisClient;
@@ -61,9 +60,10 @@ class StatsPageBrowserTest {
                     browser.num("return window.gorgonStats.throughputPoints()") >= points + 2
                             && browser.num("return window.gorgonStats.lastTime()") >= last + 2000);
 
-            List<WebElement> rows = driver.findElements(By.cssSelector("[data-testid='instances-table'] [data-testid='instance-row']"));
-            assertEquals(mesh.instanceIds().stream().sorted().toList(),
-                    rows.stream().map(r -> r.getDomAttribute("data-instance-id")).sorted().toList());
+            // Read in one script call: the table re-renders every second, so held elements go stale.
+            @SuppressWarnings("unchecked")
+            List<String> ids = (List<String>) browser.script("return window.gorgonStats.instanceIds()");
+            assertEquals(mesh.instanceIds().stream().sorted().toList(), ids.stream().sorted().toList());
             assertEquals("gone", driver.findElement(By.cssSelector("[data-instance-id='stats-0c5b']")).getDomAttribute("data-status"));
             assertEquals(SyntheticMesh.QUEUES.size(), driver.findElements(By.cssSelector("[data-testid='queue-row']")).size());
             assertTrue(driver.findElement(By.cssSelector("[data-testid='latency-heatmap'] canvas")).isDisplayed());

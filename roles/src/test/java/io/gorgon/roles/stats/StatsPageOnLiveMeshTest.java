@@ -26,12 +26,14 @@ import org.openqa.selenium.WebElement;
  * table lists every running instance. Saves target/stats-page-live.png.
  */
 class StatsPageOnLiveMeshTest {
+    private static final String OPERATOR_TOKEN = "live-mesh-operator-token";
+
     @TempDir
     Path dir;
 
     @Test
     void theDashboardShowsTheRunningMesh() throws Exception {
-        try (Mesh mesh = new Mesh(dir, Map.of("provider.ratePerSecond", 50))) {
+        try (Mesh mesh = new Mesh(dir, Map.of("provider.ratePerSecond", 50, "stats.operatorToken", OPERATOR_TOKEN))) {
             mesh.startAll("store-1", "auth-1", "app-1", "web-1", "stats-1", "provider-1");
             mesh.awaitReady(Duration.ofSeconds(90));
             Http http = mesh.http();
@@ -61,7 +63,23 @@ class StatsPageOnLiveMeshTest {
                     List<WebElement> rows = browser.driver().findElements(By.cssSelector("[data-testid='instances-table'] [data-testid='instance-row']"));
                     return rows.stream().map(r -> r.getDomAttribute("data-instance-id")).toList().containsAll(running);
                 });
-                browser.driver().manage().window().setSize(new Dimension(1600, 2000));
+                // With an operator logged in, the page shows its controls; a malformed message gives the dead-letter
+                // browser something to show (docs/stats-page.png is this screenshot).
+                try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", mesh.redis().port())) {
+                    j.xadd(mesh.namespace() + ":q:{store_put}", redis.clients.jedis.StreamEntryID.NEW_ENTRY,
+                            Map.of("e", "{\"v\":1,\"type\":\"store.item.put\",\"body\":{\"item\":\"truncated"));
+                }
+                Await.until(Duration.ofSeconds(15), "a dead letter", () -> admin.queues().stream().anyMatch(q -> q.deadLetters() > 0));
+                browser.script("sessionStorage.setItem('gorgonOperatorToken', '" + OPERATOR_TOKEN + "'); location.reload();");
+                Await.until(Duration.ofSeconds(20), "operator controls", () -> browser.num(
+                        "return document.querySelectorAll(\"[data-testid='instance-drain']\").length") > 0
+                        && browser.num("return document.querySelectorAll(\"#dlq-queue option[value='store_put']\").length") > 0);
+                browser.script("const s = document.getElementById('dlq-queue'); s.value = 'store_put'; s.dispatchEvent(new Event('change'));");
+                Await.until(Duration.ofSeconds(10), "the dead letter listed", () ->
+                        browser.num("return document.querySelectorAll(\"[data-testid='dlq-row']\").length") == 1);
+                browser.script("document.getElementById('lat-queue').value = 'store_get'; document.getElementById('lat-queue').dispatchEvent(new Event('change'));");
+                long height = browser.num("return document.documentElement.scrollHeight");
+                browser.driver().manage().window().setSize(new Dimension(1600, (int) Math.min(3200, height + 140)));
                 long events = browser.num("return window.gorgonStats.events()");
                 Await.until(Duration.ofSeconds(10), "a render at the new size", () -> browser.num("return window.gorgonStats.events()") > events);
                 browser.screenshot("stats-page-live.png");

@@ -10,20 +10,28 @@ import java.util.Set;
 
 /**
  * An item (the seed's "info note"). Its JSON form is what the HTTP API returns: {@code {id, title, body, url, ts,
- * location, keywords, userid, …extras}} with ids as decimal strings; url and location are left out when absent.
+ * location, keywords, userid, version, …extras}} with ids as decimal strings; url and location are left out when absent;
+ * {@code version} starts at 1 and grows by one with each edit (the HTTP API's ETag).
  * This is the wire shape every role and the simulator share; the store keeps its own MongoDB form. Fields starting
  * with {@code _} are the store's own (users cannot send them: UserInput rejects {@code $}/{@code .} keys, and the item
- * schema reserves {@code id}, {@code _id} and {@code userid}).
+ * schema reserves {@code id}, {@code _id}, {@code userid} and {@code version}).
  */
 public record Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
-                   List<String> keywords, JsonObject extras) {
+                   List<String> keywords, JsonObject extras, long version) {
     /** The fields of the schema; any other key is an extra, kept as given. */
-    public static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords");
+    public static final Set<String> SCHEMA = Set.of("id", "_id", "userid", "title", "body", "url", "ts", "location", "keywords", "version");
+
+    /** A new item: version 1. */
+    public Item(long id, long userid, String title, String body, String url, long ts, JsonElement location,
+                List<String> keywords, JsonObject extras) {
+        this(id, userid, title, body, url, ts, location, keywords, extras, 1);
+    }
 
     public Item {
         if (id <= 0) throw new IllegalArgumentException("item id must be positive: " + id);
         if (userid <= 0) throw new IllegalArgumentException("userid must be positive: " + userid);
         if (title == null) throw new IllegalArgumentException("title is required");
+        if (version < 1) throw new IllegalArgumentException("version must be positive: " + version);
         if (body == null) body = "";
         keywords = keywords == null ? List.of() : List.copyOf(keywords);
         extras = extras == null ? new JsonObject() : extras.deepCopy();
@@ -34,6 +42,24 @@ public record Item(long id, long userid, String title, String body, String url, 
     public static Item of(long id, long userid, long now, ItemInput in) {
         return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : now, in.location(),
                 in.keywords(), in.extras());
+    }
+
+    /**
+     * This item with a merge patch applied and the version bumped, validated exactly like a create ({@link
+     * UserInput#item}); the server's fields (id, userid, version) cannot be patched, and a removed ts keeps the old one.
+     */
+    public Item edited(JsonObject patch) {
+        JsonObject current = toJson();
+        current.remove("id");
+        current.remove("userid");
+        current.remove("version");
+        UserInput.checkKeys(patch);
+        for (String f : List.of("id", "userid", "version")) {
+            if (patch.has(f)) throw new InputException(f, "is assigned by the server");
+        }
+        ItemInput in = UserInput.item(MergePatch.apply(current, patch).getAsJsonObject());
+        return new Item(id, userid, in.title(), in.body(), in.url(), in.ts() != null ? in.ts() : ts, in.location(),
+                in.keywords(), in.extras(), version + 1);
     }
 
     public JsonObject toJson() {
@@ -48,6 +74,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         keywords.forEach(k::add);
         o.add("keywords", k);
         o.addProperty("userid", Long.toString(userid));
+        o.addProperty("version", version);
         for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
             if (!SCHEMA.contains(e.getKey())) o.add(e.getKey(), e.getValue().deepCopy());
         }
@@ -61,11 +88,13 @@ public record Item(long id, long userid, String title, String body, String url, 
     public static Item fromJson(JsonObject o) {
         long id = UserInput.id(o, "id");
         long userid = UserInput.id(o, "userid");
+        long version = o.has("version") ? o.get("version").getAsLong() : 1;
         JsonObject rest = o.deepCopy();
         rest.remove("id");
         rest.remove("userid");
+        rest.remove("version");
         ItemInput in = UserInput.item(rest);
         if (in.ts() == null) throw new InputException("ts", "required, a positive integer");
-        return of(id, userid, in.ts(), in);
+        return new Item(id, userid, in.title(), in.body(), in.url(), in.ts(), in.location(), in.keywords(), in.extras(), version);
     }
 }

@@ -17,7 +17,13 @@ public final class Protocol {
     public static final String APP_GET = "app_get";
     public static final String STORE_GET = "store_get";
     public static final String STORE_PUT = "store_put";
-    /** Topic: every add/delete of an item, for notify and stats. */
+    /** Requests to the provider about third parties: following feeds, registering webhooks (the seed's provider_get). */
+    public static final String PROVIDER_GET = "provider_get";
+    /** Deliveries to third-party systems: one message per (webhook, item event) (the seed's provider_put). */
+    public static final String PROVIDER_PUT = "provider_put";
+    /** Third-party data coming in: each fetched feed's entries, to be turned into items (the seed's provider_data). */
+    public static final String PROVIDER_DATA = "provider_data";
+    /** Topic: every add/edit/delete of an item, for notify and stats. */
     public static final String STORE_NOTIFY = "store_notify";
 
     // auth_get: answered by auth itself
@@ -37,14 +43,31 @@ public final class Protocol {
     public static final String APP_ITEM_CREATE = "app.item.create";
     public static final String APP_ITEM_GET = "app.item.get";
     public static final String APP_ITEM_DELETE = "app.item.delete";
+    /** Partial update of an item: {@code {id, ifMatch, patch}} (a JSON merge patch, RFC 7396). */
+    public static final String APP_ITEM_EDIT = "app.item.edit";
     public static final String APP_INFO = "app.info";
     /** Items with a keyword across users: body {keyword, lim?, off?} as given; app validates them. */
     public static final String APP_TAGS = "app.tags";
+
+    public static final String APP_FEED_FOLLOW = "app.feed.follow";
+    public static final String APP_FEED_LIST = "app.feed.list";
+    public static final String APP_FEED_UNFOLLOW = "app.feed.unfollow";
+    public static final String APP_WEBHOOK_CREATE = "app.webhook.create";
+    public static final String APP_WEBHOOK_LIST = "app.webhook.list";
+    public static final String APP_WEBHOOK_DELETE = "app.webhook.delete";
+
+    // provider_put / provider_data
+    /** {@code {webhook, event:{id, type, userid, ts, item}}}: POST this event to that webhook. */
+    public static final String PROVIDER_WEBHOOK_DELIVER = "provider.webhook.deliver";
+    /** {@code {feed, fetchedAt, entries:[{key, hash, title, body, url, ts}]}}: one fetch's entries. */
+    public static final String PROVIDER_FEED_ENTRIES = "provider.feed.entries";
 
     // store_get / store_put
     public static final String STORE_ITEM_PUT = "store.item.put";
     public static final String STORE_ITEM_GET = "store.item.get";
     public static final String STORE_ITEM_DELETE = "store.item.delete";
+    /** {@code {id, owner, versions?:[…], patch}}; absent versions means any (If-Match: *). */
+    public static final String STORE_ITEM_EDIT = "store.item.edit";
     public static final String STORE_INFO = "store.info";
     /** Body {keyword, lim, off}, validated; reply {items: [...]}. */
     public static final String STORE_TAGS = "store.tags";
@@ -67,6 +90,7 @@ public final class Protocol {
     // store_notify event types
     public static final String ITEM_ADDED = "item.added";
     public static final String ITEM_DELETED = "item.deleted";
+    public static final String ITEM_EDITED = "item.edited";
 
     // headers
     /** The caller's raw bearer token: web → auth only; auth removes it before forwarding. */

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * ""); {@code url} optional http(s) URL ≤ 2 KiB; {@code ts} optional positive integer (ms epoch); {@code keywords}
  * optional array of ≤ 32 non-empty strings ≤ 64 chars; {@code location} optional, either a place name (string ≤ 200
  * chars) or a point {@code {"lat": -90..90, "lon": -180..180}} (numbers, nothing else in the object). {@code id},
- * {@code _id} and {@code userid} are assigned by the server and rejected, as is any other top-level key starting
+ * {@code _id}, {@code userid} and {@code version} are assigned by the server and rejected, as is any other top-level key starting
  * with {@code _} (reserved for the store). Any other key is an extra field, kept as
  * given, up to 8 KiB of JSON in total and nesting depth 16.
  */
@@ -56,7 +56,7 @@ public final class UserInput {
     public static final int OFFSET_MAX = 100_000;
 
     private static final Set<String> ITEM_FIELDS = Set.of("title", "body", "url", "ts", "location", "keywords");
-    private static final Set<String> SERVER_FIELDS = Set.of("id", "_id", "userid");
+    private static final Set<String> SERVER_FIELDS = Set.of("id", "_id", "userid", "version");
     // Deliberately loose: one @, no spaces, a dot in the domain. Real proof of an address is a mail, not a regex.
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,19}$");

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.gorgon.bus.testing.Await;
 import io.gorgon.roles.testing.Http;
 import io.gorgon.roles.testing.Mesh;
+import io.gorgon.roles.testing.NotifySocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +37,8 @@ class MeshEndToEndTest {
     @BeforeAll
     void startMesh() throws Exception {
         mesh = new Mesh(dir, Map.of());
-        mesh.startAll("store-1", "auth-1", "app-1", "web-1", "notify-1");
-        mesh.awaitReady(Duration.ofSeconds(60));
+        mesh.startAll("store-1", "auth-1", "app-1", "web-1", "notify-1", "stats-1");
+        mesh.awaitReady(Duration.ofSeconds(120)); // six JVMs starting at once on 2 shared cores
         http = mesh.http();
         web = mesh.webUrl();
     }
@@ -136,24 +138,9 @@ class MeshEndToEndTest {
     @Test
     void itemEventsArriveOnTheNotifyWebSocket() throws Exception {
         User erin = newUser("erin@example.com");
-        java.util.concurrent.BlockingQueue<JsonObject> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-        StringBuilder partial = new StringBuilder();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + mesh.notifyPort() + "/ws?token=" + erin.token()),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(com.google.gson.JsonParser.parseString(partial.toString()).getAsJsonObject());
-                                    partial.setLength(0);
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        try {
-            ws.sendText("{\"op\":\"subscribe\",\"users\":[\"" + erin.id() + "\"]}", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        try (NotifySocket ws = new NotifySocket(mesh.notifyPort(), erin.token())) {
+            var frames = ws.frames;
+            ws.send("{\"op\":\"subscribe\",\"users\":[\"" + erin.id() + "\"]}");
             JsonObject subscribed = frames.poll(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("subscribed", subscribed.get("op").getAsString(), subscribed::toString);
             String id = createItem(erin, "pushed").get("id").getAsString();
@@ -165,8 +152,66 @@ class MeshEndToEndTest {
             assertEquals(204, http.delete(web + "/items/" + id, erin.token()).status());
             JsonObject deleted = frames.poll(15, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("item.deleted", deleted.get("type").getAsString(), deleted::toString);
-        } finally {
-            ws.abort();
+        }
+    }
+
+    @Test
+    void patchEditsAnItemWithOptimisticConcurrency() throws Exception {
+        User fay = newUser("fay@example.com");
+        try (NotifySocket ws = new NotifySocket(mesh.notifyPort(), fay.token())) {
+            var frames = ws.frames;
+            ws.send("{\"op\":\"subscribe\",\"users\":[\"" + fay.id() + "\"]}");
+            assertEquals("subscribed", frames.poll(10, java.util.concurrent.TimeUnit.SECONDS).get("op").getAsString());
+            JsonObject created = createItem(fay, "draft");
+            String url = web + "/items/" + created.get("id").getAsString();
+            assertEquals(1, created.get("version").getAsLong());
+            assertEquals("item.added", frames.poll(15, java.util.concurrent.TimeUnit.SECONDS).get("type").getAsString());
+            Http.Response got = http.get(url, fay.token());
+            assertEquals("\"1\"", got.headers().firstValue("ETag").orElse(null), "GET gives the version as ETag");
+
+            Http.Response noPrecondition = http.patch(url, fay.token(), "{\"title\":\"final\"}", null);
+            assertEquals(428, noPrecondition.status(), noPrecondition::toString);
+            assertEquals("precondition_required", noPrecondition.error());
+
+            Http.Response edited = http.patch(url, fay.token(), "{\"title\":\"final\",\"location\":null}", "\"1\"");
+            assertEquals(200, edited.status(), () -> edited + "\n" + mesh.logs());
+            assertEquals("final", edited.json().get("title").getAsString());
+            assertEquals("b", edited.json().get("body").getAsString(), "a partial update keeps what it does not name");
+            assertTrue(!edited.json().has("location"), "null removes a field");
+            assertEquals(2, edited.json().get("version").getAsLong());
+            assertEquals("\"2\"", edited.headers().firstValue("ETag").orElse(null));
+
+            Http.Response stale = http.patch(url, fay.token(), "{\"title\":\"lost update\"}", "\"1\"");
+            assertEquals(412, stale.status(), stale::toString);
+            assertEquals("precondition_failed", stale.error());
+            assertEquals(200, http.patch(url, fay.token(), "{\"body\":\"any\"}", "*").status(), "If-Match: * overwrites any version");
+
+            JsonObject event = frames.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(event != null, () -> "no edit event; logs:\n" + mesh.logs());
+            assertEquals("item.edited", event.get("type").getAsString(), event::toString);
+            assertEquals("final", event.getAsJsonObject("item").get("title").getAsString());
+            assertEquals(2, event.getAsJsonObject("item").get("version").getAsLong());
+
+            JsonObject newest = http.get(web + "/info/" + fay.id(), fay.token()).json().getAsJsonArray("items").get(0).getAsJsonObject();
+            assertEquals("any", newest.get("body").getAsString(), "the recent-items cache holds the edit");
+            assertEquals(3, newest.get("version").getAsLong());
+
+            User gus = newUser("gus@example.com");
+            assertEquals(403, http.patch(url, gus.token(), "{\"title\":\"mine\"}", "*").status());
+            List<String> bad = List.of("{\"title\":null}", "{\"title\":7}", "{\"$set\":{\"title\":\"x\"}}", "{\"version\":9}", "[1]");
+            for (String b : bad) assertEquals(400, http.patch(url, fay.token(), b, "*").status(), b);
+            assertEquals(400, http.patch(url, fay.token(), "{\"title\":\"x\"}", "\"1\",").status(), "malformed If-Match");
+            assertEquals(404, http.patch(web + "/items/999999999", fay.token(), "{\"title\":\"x\"}", "*").status());
+            assertEquals(3, http.get(url, fay.token()).json().get("version").getAsLong(), "refused edits change nothing");
+
+            // The stats page's "edited" series counts them (2 edits went through).
+            Await.until(Duration.ofSeconds(20), () -> "edits on /api/stats", () -> {
+                Http.Response st = http.get("http://127.0.0.1:" + mesh.statsPort() + "/api/stats?window=5m", null);
+                if (st.status() != 200) return false;
+                long n = 0;
+                for (var e : st.json().getAsJsonObject("series").getAsJsonObject("items").getAsJsonArray("edited")) n += e.getAsLong();
+                return n >= 2;
+            });
         }
     }
 
@@ -242,7 +287,9 @@ class MeshEndToEndTest {
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // it exhausts 127.0.0.1's login budget, which every test shares
     void aLoginFloodIsRateLimited() {
-        newUser("dave@example.com");
+        // Registered only: a login here could already find 127.0.0.1's per-address budget spent by the other tests.
+        assertEquals(201, http.post(web + "/auth/register", null,
+                "{\"name\":\"Dave\",\"email\":\"dave@example.com\",\"password\":\"correct horse\"}").status());
         int limited = 0;
         for (int i = 0; i < 20; i++) {
             Http.Response r = http.post(web + "/auth/login", null, "{\"email\":\"dave@example.com\",\"password\":\"guess " + i + "\"}");

@@ -23,7 +23,9 @@ final class MeshHttp {
     /** Registers a fresh load user and logs it in; returns its bearer token. Throws with a readable message. */
     String loadUserToken(URI base, String runTag) throws IOException, InterruptedException {
         String email = "sim-load-" + runTag + "@" + SyntheticData.EMAIL_DOMAIN;
-        String password = UUID.randomUUID().toString();
+        // The same password on every attempt: a register that timed out on our side may still have landed, and the
+        // retry then gets 409 and must log in with what was registered (a fresh one per attempt gave a 401).
+        String password = UUID.nameUUIDFromBytes(("gorgon-sim-load-" + runTag).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         JsonObject reg = new JsonObject();
         reg.addProperty("name", "Simulator load " + runTag);
         reg.addProperty("email", email);

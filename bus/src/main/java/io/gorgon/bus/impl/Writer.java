@@ -4,7 +4,6 @@ import io.gorgon.bus.BusException;
 import io.gorgon.bus.Failure;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,8 @@ final class Writer implements AutoCloseable {
 
     private final Connections connections;
     private final int replicaAcks;
-    private final Map<HostAndPort, Reconnecting> nodes = new HashMap<>();
+    private final Map<HostAndPort, Reconnecting> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService parallel = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final LinkedBlockingDeque<Pending<?>> queue = new LinkedBlockingDeque<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -99,10 +99,7 @@ final class Writer implements AutoCloseable {
                 failExpired(batch);
                 if (batch.isEmpty()) continue;
                 List<Pending<?>> retry = new ArrayList<>();
-                long backoff = 0;
-                for (var group : byNode(batch, retry).entrySet()) {
-                    backoff = Math.max(backoff, executeOn(group.getKey(), group.getValue(), retry));
-                }
+                long backoff = executeAll(byNode(batch, retry), retry);
                 batch.clear();
                 batch.addAll(retry);
                 if (!retry.isEmpty()) {
@@ -120,9 +117,38 @@ final class Writer implements AutoCloseable {
             }
         }
         nodes.values().forEach(Reconnecting::close);
+        parallel.shutdown();
         for (Pending<?> p; (p = queue.poll()) != null; ) {
             p.future().completeExceptionally(new BusException(Failure.UNAVAILABLE, "bus is closed"));
         }
+    }
+
+    /**
+     * One pipeline per node; on a cluster the nodes' round trips overlap (one virtual thread each), so a batch
+     * spread over three primaries costs about one round trip, not three. Returns the longest backoff asked for.
+     */
+    private long executeAll(Map<HostAndPort, List<Pending<?>>> groups, List<Pending<?>> retry) throws InterruptedException {
+        if (groups.size() == 1) {
+            var only = groups.entrySet().iterator().next();
+            return executeOn(only.getKey(), only.getValue(), retry);
+        }
+        List<java.util.concurrent.Future<Long>> running = new ArrayList<>(groups.size());
+        List<List<Pending<?>>> retries = new ArrayList<>(groups.size());
+        for (var g : groups.entrySet()) {
+            List<Pending<?>> mine = new ArrayList<>();
+            retries.add(mine);
+            running.add(parallel.submit(() -> executeOn(g.getKey(), g.getValue(), mine)));
+        }
+        long backoff = 0;
+        for (int i = 0; i < running.size(); i++) {
+            try {
+                backoff = Math.max(backoff, running.get(i).get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // executeOn handles its own failures
+            }
+            retry.addAll(retries.get(i));
+        }
+        return backoff;
     }
 
     /** Groups the batch by the node serving each op's key, keeping submission order within a node. */

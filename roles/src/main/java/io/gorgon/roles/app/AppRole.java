@@ -73,6 +73,16 @@ public final class AppRole implements Role {
                 out.addProperty("owner", Long.toString(principal));
                 m.forward(queue, Protocol.STORE_ITEM_DELETE, out, Map.of());
             }
+            case Protocol.APP_ITEM_EDIT -> {
+                long id = Valid.orBadRequest(() -> UserInput.id("id", string(in, "id")));
+                JsonElement patch = in.get("patch");
+                if (patch == null || !patch.isJsonObject()) throw new HandlerFailure(400, "body must be a JSON object (a merge patch)");
+                JsonObject out = idBody(id);
+                out.addProperty("owner", Long.toString(principal));
+                out.add("patch", patch);
+                IfMatch.versions(string(in, "ifMatch")).ifPresent(v -> out.add("versions", v));
+                m.forward(queue, Protocol.STORE_ITEM_EDIT, out, Map.of());
+            }
             case Protocol.APP_INFO -> {
                 // Validated here, once, where the request enters the application; the store reads the typed fields.
                 long uid = Valid.orBadRequest(() -> UserInput.id("uid", string(in, "uid")));

@@ -114,7 +114,7 @@ final class DetachedMesh {
     boolean awaitReady(GorgonConfig cfg, BooleanSupplier cancelled, PrintStream err, String seeLogs) throws InterruptedException {
         Map<String, Integer> wanted = new TreeMap<>();
         for (String r : GorgonConfig.ROLES) if (cfg.instances(r) > 0) wanted.put(r, cfg.instances(r));
-        Admin admin = Admin.connect(cfg.redis().uri(), cfg.namespace(), Duration.ofMillis(cfg.bus().heartbeatMs()),
+        Admin admin = Admin.connect(cfg.redis().busUri(), cfg.namespace(), Duration.ofMillis(cfg.bus().heartbeatMs()),
                 Duration.ofMillis(cfg.bus().takeoverAfterMs()));
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
         Map<String, Integer> missing = wanted;

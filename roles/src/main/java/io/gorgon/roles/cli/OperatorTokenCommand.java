@@ -32,7 +32,7 @@ final class OperatorTokenCommand implements Callable<Integer> {
         try {
             spec.commandLine().getOut().println(new OperatorTokens(cfg).mint(who, Duration.ofHours(hours)));
         } catch (JedisException e) {
-            throw new CommandFailure(Gorgon.FAILED, "operator-token: cannot reach Redis at " + GorgonConfig.redact(cfg.redis().uri())
+            throw new CommandFailure(Gorgon.FAILED, "operator-token: cannot reach Redis at " + GorgonConfig.redact(cfg.redis().busUri())
                     + ": " + Gorgon.oneLine(e.getMessage()));
         }
         return Gorgon.OK;

@@ -17,13 +17,13 @@ final class OpsCommands {
     private OpsCommands() {}
 
     static int run(CommandSpec spec, GorgonConfig config, String command, Function<MeshOps, Reply> action) {
-        Admin admin = Admin.connect(config.redis().uri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
+        Admin admin = Admin.connect(config.redis().busUri(), config.namespace(), Duration.ofMillis(config.bus().heartbeatMs()),
                 Duration.ofMillis(config.bus().takeoverAfterMs()));
         Reply reply;
         try {
             reply = action.apply(new MeshOps(config, admin, false));
         } catch (JedisException e) {
-            throw new CommandFailure(Gorgon.FAILED, command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().uri())
+            throw new CommandFailure(Gorgon.FAILED, command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().busUri())
                     + ": " + Gorgon.oneLine(e.getMessage()));
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(Gorgon.BAD_INPUT, command + ": " + e.getMessage());

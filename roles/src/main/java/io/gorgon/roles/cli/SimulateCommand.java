@@ -40,9 +40,17 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--request-timeout", defaultValue = "10s", description = "Per HTTP request (default ${DEFAULT-VALUE}).") String requestTimeout;
     @Option(names = "--drain-timeout", defaultValue = "120s", description = "How long the checker waits for inserts to land (default ${DEFAULT-VALUE}).") String drainTimeout;
 
+    @Option(names = "--feeds", defaultValue = "0", paramLabel = "N",
+            description = "Instead of the notes load: serve N synthetic feeds and a webhook receiver, follow them through the API "
+                    + "(Zipf followers), publish entries for --duration and check every entry arrived exactly once and every "
+                    + "webhook event at least once. With --chaos, SIGKILLs provider instances.") int feeds;
+    @Option(names = "--feed-users", defaultValue = "8", description = "With --feeds: API users that follow the feeds (default ${DEFAULT-VALUE}).") int feedUsers;
+    @Option(names = "--feed-gap", defaultValue = "20s", description = "With --feeds: mean time between two entries of one feed (default ${DEFAULT-VALUE}).") String feedGap;
+
     @Override
     public Integer call() {
         GorgonConfig c = config.load();
+        if (feeds > 0) return feeds(c);
         SimulatorOptions o;
         try {
             o = new SimulatorOptions(users, items, clients, rate,
@@ -56,6 +64,26 @@ final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return run(o, new SupervisorChaos(c));
+    }
+
+    private int feeds(GorgonConfig c) {
+        io.gorgon.simulator.FeedSimulation sim;
+        try {
+            sim = new io.gorgon.simulator.FeedSimulation(feeds, feedUsers,
+                    SimulatorOptions.parseDuration("--duration", "forever".equals(duration) ? "60s" : duration),
+                    SimulatorOptions.parseDuration("--feed-gap", feedGap), chaos, SimulatorOptions.parseDuration("--kill-every", killEvery),
+                    SimulatorOptions.parseDuration("--drain-timeout", drainTimeout), c.redis().uri(), c.namespace());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            return sim.run(new SupervisorChaos(c), () -> Thread.currentThread().isInterrupted(), System.out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            throw new CommandFailure(1, "simulate --feeds: " + e.getMessage());
+        }
     }
 
     /** Runs the simulator in the foreground; Ctrl-C stops the load and still checks and reports, twice exits now. */

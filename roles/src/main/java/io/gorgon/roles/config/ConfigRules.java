@@ -64,6 +64,24 @@ final class ConfigRules {
             range("provider.users", 0, 100_000_000),
             nonEmpty("provider.plugins"),
             range("provider.limit", 0, Long.MAX_VALUE),
+            range("provider.feeds.minIntervalMs", 100, 86_400_000L),
+            range("provider.feeds.maxIntervalMs", 100, 7 * 86_400_000L),
+            range("provider.feeds.maxBackoffMs", 100, 7 * 86_400_000L),
+            range("provider.feeds.timeoutMs", 100, 120_000),
+            range("provider.feeds.maxBytes", 1024, 64L << 20),
+            range("provider.feeds.maxRedirects", 0, 10),
+            range("provider.feeds.maxEntries", 1, 10_000),
+            range("provider.feeds.pollers", 1, 4096),
+            new Rule("provider.feeds.leaseMs", v -> {
+                long timeout = v.root().getAsJsonObject("provider").getAsJsonObject("feeds").get("timeoutMs").getAsLong();
+                if (v.json().getAsLong() <= timeout || v.json().getAsLong() > 600_000) {
+                    throw v.fail("must be more than provider.feeds.timeoutMs (" + timeout + ") and at most 600000");
+                }
+            }),
+            range("provider.webhooks.timeoutMs", 100, 120_000),
+            range("provider.webhooks.maxDeliveries", 1, 100),
+            range("provider.webhooks.retryBaseMs", 10, 3_600_000L),
+            range("provider.webhooks.concurrency", 1, 4096),
             range("notify.port", 0, 65535),
             range("notify.retentionSeconds", 1, 30L * 86_400),
             range("notify.maxSockets", 1, 10_000_000),

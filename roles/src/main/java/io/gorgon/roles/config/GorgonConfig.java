@@ -119,12 +119,35 @@ public record GorgonConfig(
      * @param limit  stop after this many items (0 = run until stopped)
      * @param ackLog file to append each acknowledged item id to ("" = none), for loss checks
      */
-    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog) {
-        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "");
+    public record Provider(double ratePerSecond, int users, List<String> plugins, long limit, String ackLog, Feeds feeds,
+                           Webhooks webhooks) {
+        static final Provider DEFAULT = new Provider(20, 1000, List.of("random"), 0, "", Feeds.DEFAULT, Webhooks.DEFAULT);
 
         public Provider {
             plugins = List.copyOf(plugins);
         }
+    }
+
+    /**
+     * Feed polling (README "Feeds in and webhooks out"): each feed's interval is {@code maxIntervalMs / followers},
+     * shortened to half its observed gap between new entries, within [{@code minIntervalMs}, {@code maxIntervalMs}];
+     * failures back off doubling from {@code minIntervalMs} to {@code maxBackoffMs} (or longer if the server says
+     * Retry-After).
+     *
+     * @param allowPrivate fetch URLs that resolve to loopback/private/link-local addresses (local config only)
+     * @param leaseMs      a claimed feed is due again after this long if its poller died (> timeoutMs)
+     */
+    public record Feeds(boolean allowPrivate, long minIntervalMs, long maxIntervalMs, long maxBackoffMs, long timeoutMs,
+                        int maxBytes, int maxRedirects, int maxEntries, int pollers, long leaseMs) {
+        static final Feeds DEFAULT = new Feeds(false, 60_000, 3_600_000, 86_400_000, 10_000, 5 << 20, 5, 500, 64, 30_000);
+    }
+
+    /**
+     * Webhook delivery: per-request timeout, attempts before a dead letter (retries wait {@code retryBaseMs}
+     * doubling, up to a minute), deliveries in flight per instance.
+     */
+    public record Webhooks(long timeoutMs, int maxDeliveries, long retryBaseMs, int concurrency, boolean allowPrivate) {
+        static final Webhooks DEFAULT = new Webhooks(5000, 8, 1000, 256, false);
     }
 
     /**
@@ -164,7 +187,9 @@ public record GorgonConfig(
     /** @param routes which queue each request type goes to (the POA seed's "receivers mapped by type") */
     public record App(Map<String, String> routes) {
         static final App DEFAULT = new App(ordered("app.item.create", "store_put", "app.item.get", "store_get",
-                "app.item.delete", "store_put", "app.info", "store_get", "app.tags", "store_get"));
+                "app.item.delete", "store_put", "app.item.edit", "store_put", "app.info", "store_get", "app.tags", "store_get",
+                "app.feed.follow", "provider_get", "app.feed.list", "provider_get", "app.feed.unfollow", "provider_get",
+                "app.webhook.create", "provider_get", "app.webhook.list", "provider_get", "app.webhook.delete", "provider_get"));
 
         public App {
             routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));

@@ -10,7 +10,7 @@ import redis.clients.jedis.resps.StreamEntry;
  *
  * @param id       the event id: the entry id in the fan-out stream, copied into the user's stream (global order)
  * @param userid   whose item it is
- * @param type     {@code item.added} or {@code item.deleted}
+ * @param type     {@code item.added}, {@code item.edited} or {@code item.deleted}
  * @param ts       when the store published it (ms epoch), for the delivery latency
  * @param itemJson the item's JSON ({@code {id, userid, ts}} only, for a delete); produced by Gson, so valid JSON
  */

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notify role: pushes item events ({@code item.added}, {@code item.deleted} from the store_notify topic) to
+ * The notify role: pushes item events ({@code item.added}, {@code item.edited}, {@code item.deleted} from the store_notify topic) to
  * WebSocket clients on {@code notify.port}, path {@code /ws}, and lets a reconnecting client resume where it left.
  *
  * <p>Each store_notify message reaches only one notify instance (the role's consumer group), so events are fanned
@@ -125,9 +125,9 @@ public final class NotifyRole implements Role {
         String type = m.type();
         JsonElement body = m.body();
         JsonObject item;
-        if (Protocol.ITEM_ADDED.equals(type)) {
+        if (Protocol.ITEM_ADDED.equals(type) || Protocol.ITEM_EDITED.equals(type)) {
             JsonElement i = body != null && body.isJsonObject() ? body.getAsJsonObject().get("item") : null;
-            if (i == null || !i.isJsonObject()) throw malformed(m, "item.added needs {\"item\":{…}}");
+            if (i == null || !i.isJsonObject()) throw malformed(m, type + " needs {\"item\":{…}}");
             item = i.getAsJsonObject();
         } else if (Protocol.ITEM_DELETED.equals(type)) {
             if (body == null || !body.isJsonObject()) throw malformed(m, "item.deleted needs {\"id\",\"userid\",\"ts\"}");

@@ -8,6 +8,7 @@
  * → {"op":"subscribe","users":["12","34"],"lastEventId":"1700000000000-3"}  (resume: the missed events first)
  * → {"op":"unsubscribe","users":["12"]}
  * ← {"op":"event","id":"1700000000123-0","type":"item.added","userid":"12","item":{…the item's JSON…}}
+ * ← {"op":"event","id":"…","type":"item.edited","userid":"12","item":{…the item's JSON after the edit, "version":2…}}
  * ← {"op":"event","id":"…","type":"item.deleted","userid":"12","item":{"id":"99","userid":"12","ts":…}}
  * ← {"op":"subscribed","users":["12","34"]}                 (+ "resumed":true|false when lastEventId was given;
  *                                                              false: some missed events are gone — refetch)

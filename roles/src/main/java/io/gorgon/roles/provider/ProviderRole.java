@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inserts items from its plugins through store_put at a configured rate (the seed's provider, ~1,000/s). An item
+ * The seed's provider, the interface to external data: feeds in and webhooks out ({@link ThirdParties}), and the
+ * synthetic load. Inserts items from its plugins through store_put at a configured rate (the seed's provider, ~1,000/s). An item
  * counts as inserted once its send is acknowledged by Redis; the store writes it idempotently however often it is
  * delivered. With {@code provider.ackLog} set, every acknowledged id is appended to that file (for loss checks).
  */
@@ -39,10 +40,12 @@ public final class ProviderRole implements Role {
     private final BufferedWriter ackLog;
     private final Ids ids;
     private Thread pacer;
+    private final ThirdParties thirdParties;
 
     public ProviderRole(RoleContext ctx) throws IOException {
         this.ctx = ctx;
         this.rate = ctx.config().provider().ratePerSecond();
+        this.thirdParties = new ThirdParties(ctx);
         for (String name : ctx.config().provider().plugins()) {
             plugins.add(switch (name) {
                 case "random" -> new RandomItems(ctx.config().provider().users());
@@ -62,7 +65,8 @@ public final class ProviderRole implements Role {
 
     @Override
     public void start() {
-        pacer = Thread.ofPlatform().name("provider-pacer").start(this::pace);
+        thirdParties.start();
+        if (!plugins.isEmpty()) pacer = Thread.ofPlatform().name("provider-pacer").start(this::pace);
     }
 
     /** Sends at the configured rate in 10 ms ticks, carrying fractions over, with a cap on unacknowledged sends. */
@@ -131,6 +135,7 @@ public final class ProviderRole implements Role {
 
     @Override
     public void stop() {
+        thirdParties.stop();
         running = false;
         if (pacer != null) pacer.interrupt();
         try {
@@ -148,6 +153,7 @@ public final class ProviderRole implements Role {
 
     @Override
     public synchronized void close() {
+        thirdParties.close();
         if (ackLog != null) {
             try {
                 ackLog.close();

@@ -57,6 +57,7 @@ public final class StatsRole implements Role {
     private void onItemEvent(Message m) {
         String kind = switch (m.type()) {
             case Protocol.ITEM_ADDED -> "add";
+            case Protocol.ITEM_EDITED -> "edit";
             case Protocol.ITEM_DELETED -> "delete";
             default -> m.type();
         };

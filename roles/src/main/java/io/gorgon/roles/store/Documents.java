@@ -15,6 +15,9 @@ import java.util.Map;
  * its schema fields. Keys starting with {@code _} are the store's own bookkeeping and never reach the wire.
  */
 final class Documents {
+    /** An item's version ('_'-prefixed: the store's own field). */
+    static final String VERSION = "_v";
+
     private Documents() {}
 
     static Document of(Item item) {
@@ -24,6 +27,7 @@ final class Documents {
                 .append("body", item.body())
                 .append("ts", item.ts())
                 .append("keywords", item.keywords());
+        if (item.version() > 1) d.append(VERSION, item.version()); // absent = 1: items written before versions existed
         if (item.url() != null) d.append("url", item.url());
         if (item.location() != null) d.append("location", BsonJson.toBson(item.location()));
         for (Map.Entry<String, JsonElement> e : item.extras().entrySet()) {
@@ -42,7 +46,8 @@ final class Documents {
         Object loc = d.get("location");
         return new Item(((Number) d.get("_id")).longValue(), ((Number) d.get("userid")).longValue(), d.getString("title"),
                 d.getString("body"), d.getString("url"), ((Number) d.get("ts")).longValue(),
-                loc == null ? null : BsonJson.toJson(loc), keywords, extras);
+                loc == null ? null : BsonJson.toJson(loc), keywords, extras,
+                d.get(VERSION) instanceof Number v ? v.longValue() : 1);
     }
 
     static Document of(User u) {

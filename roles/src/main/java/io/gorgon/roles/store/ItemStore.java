@@ -33,6 +33,8 @@ import java.util.Optional;
 public final class ItemStore {
     private static final Logger log = LoggerFactory.getLogger(ItemStore.class);
     static final int DUPLICATE_KEY = 11000;
+    /** The id of the last edit applied to a document, so that a redelivered edit is not applied twice. */
+    private static final String LAST_EDIT = "_e";
     private static final Bson LIVE = Filters.exists("_deleted", false);
     private static final Bson NEWEST_FIRST = Sorts.orderBy(Sorts.descending("ts"), Sorts.descending("_id"));
 
@@ -129,6 +131,32 @@ public final class ItemStore {
     /** Records that every step after a delete's tombstone is done: from now on deleting it again is a 404. */
     public void markAnnounced(long id) {
         items.updateOne(Filters.eq("_id", id), new Document("$set", new Document("_announced", true)));
+    }
+
+    /**
+     * The edit of one item as a read-check-write; the caller holds the item's {@link ItemLocks lock}. The id of the
+     * edit ({@code _e}, the bus message id) is stored with the item, so a redelivered edit is recognised, not
+     * applied twice.
+     *
+     * @param versions the versions the caller's If-Match allows; null for any
+     * @param edit     builds the new item from the stored one (throws InputException on bad input)
+     */
+    public EditResult edit(long id, long ownerId, java.util.Set<Long> versions, String editId,
+                           java.util.function.UnaryOperator<Item> edit) {
+        Document d = items.find(Filters.eq("_id", id)).first();
+        if (d == null || !live(d)) return new EditResult.NotFound();
+        if (((Number) d.get("userid")).longValue() != ownerId) return new EditResult.Forbidden();
+        Item current = Documents.item(d);
+        if (editId.equals(d.get(LAST_EDIT))) return new EditResult.AlreadyApplied(current);
+        if (versions != null && !versions.contains(current.version())) return new EditResult.VersionMismatch(current.version());
+        Item next = edit.apply(current);
+        Document before = items.findOneAndReplace(Filters.eq("_id", id), Documents.of(next).append(LAST_EDIT, editId));
+        if (before == null || !live(before)) {
+            // Only a delete that ignored the lock (its holder outlived the lock's expiry) gets here: undo, report gone.
+            if (before != null) items.replaceOne(Filters.eq("_id", id), before);
+            return new EditResult.NotFound();
+        }
+        return new EditResult.Edited(next);
     }
 
     private static boolean live(Document d) {

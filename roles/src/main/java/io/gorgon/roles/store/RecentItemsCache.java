@@ -22,11 +22,12 @@ import redis.clients.jedis.UnifiedJedis;
  *       order by id, as in MongoDB's sort {ts:-1, _id:-1});</li>
  *   <li>{@code <ns>:{u:<uid>}:items} HASH member → item JSON; "" is a tombstone of a deleted item;</li>
  *   <li>{@code <ns>:{u:<uid>}:meta} HASH: {@code loaded} (the ZSET holds the user's newest items), {@code complete}
- *       (it holds all of them), {@code gen} (bumped by each delete).</li>
+ *       (it holds all of them), {@code gen} (bumped by each delete and edit).</li>
  * </ul>
  * Races, and why they are safe: inserts always add (idempotently) whether or not the user is loaded, and a
  * read-through fill merges its MongoDB snapshot into what is there, so an insert during a fill is never lost. A fill
- * applies only if no delete happened since it read {@code gen}, so it cannot bring back a deleted item; a tombstone
+ * applies only if no delete or edit happened since it read {@code gen}, so it cannot bring back a deleted item or
+ * an edited item's old version; a tombstone
  * stops an insert whose cache write lands after the delete of the same item. The ZSET is trimmed to the capacity
  * (which clears {@code complete}), and pages deeper than the cache are answered by MongoDB.
  */
@@ -87,6 +88,28 @@ public final class RecentItemsCache {
             redis.call('HINCRBY', KEYS[3], 'gen', 1)
             -- a full cache that lost an entry no longer holds the user's newest N: refill on the next read
             if redis.call('HGET', KEYS[3], 'complete') ~= '1' then redis.call('HDEL', KEYS[3], 'loaded') end
+            touch(tonumber(ARGV[2]))
+            return 1
+            """);
+
+    /**
+     * KEYS z, h, m; ARGV cap, ttl, score, member, json, version. An edit: replaces the cached JSON and score unless
+     * the item is deleted or the cache already holds this version or a later one (edits may land out of order). It
+     * bumps {@code gen} so a fill that read MongoDB before the edit cannot write the old ts back.
+     */
+    private static final RedisScript UPDATE = new RedisScript(ADD_ONE + """
+            local cur = redis.call('HGET', KEYS[2], ARGV[4])
+            if cur == '' then return 0 end
+            if cur then
+              local ok, old = pcall(cjson.decode, cur)
+              if ok and type(old) == 'table' and tonumber(old['version']) and tonumber(old['version']) >= tonumber(ARGV[6]) then return 0 end
+            end
+            redis.call('HINCRBY', KEYS[3], 'gen', 1)
+            if cur or redis.call('HGET', KEYS[3], 'loaded') == '1' then
+              redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+              redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
+              trim(tonumber(ARGV[1]))
+            end
             touch(tonumber(ARGV[2]))
             return 1
             """);
@@ -198,6 +221,16 @@ public final class RecentItemsCache {
         List<RedisScript.Call> calls = new ArrayList<>(userids.size());
         for (long u : userids) calls.add(new RedisScript.Call(keys(u), List.of(Long.toString(ttlMs))));
         MARK_EMPTY.evalAll(redis, calls);
+    }
+
+    /** Writes an edited item through (a no-op if it was deleted or a later version is cached). */
+    public void update(Item item) {
+        List<String> args = new ArrayList<>(6);
+        args.add(Integer.toString(capacity));
+        args.add(Long.toString(ttlMs));
+        addTriple(args, item);
+        args.add(Long.toString(item.version()));
+        UPDATE.eval(redis, keys(item.userid()), args);
     }
 
     public void remove(long userid, long itemId) {

@@ -3,6 +3,7 @@ package io.gorgon.roles.store;
 import io.gorgon.protocol.CreateUserResult;
 import io.gorgon.protocol.UserJson;
 import io.gorgon.protocol.User;
+import io.gorgon.protocol.InputException;
 import io.gorgon.protocol.Item;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -18,11 +19,12 @@ import io.gorgon.protocol.UserInput;
 import io.gorgon.roles.json.Valid;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only role that touches MongoDB. Reads come on store_get, writes on store_put; every item add and delete is
+ * The only role that touches MongoDB. Reads come on store_get, writes on store_put; every item add, edit and delete is
  * published on store_notify. Writes are idempotent by id, so a redelivered store_put never stores twice.
  */
 public final class StoreRole implements Role {
@@ -80,6 +82,7 @@ public final class StoreRole implements Role {
                     case FORBIDDEN -> throw new HandlerFailure(403, "item " + id + " belongs to another user");
                 }
             }
+            case Protocol.STORE_ITEM_EDIT -> onEdit(m, body);
             case Protocol.STORE_USER_CREATE -> {
                 User user = Valid.wellFormed(() -> UserJson.fromInternal(Valid.object(body, "user")));
                 switch (store.createUser(user)) {
@@ -103,6 +106,48 @@ public final class StoreRole implements Role {
             }
             default -> throw new HandlerFailure(400, "store_put does not handle type " + m.type());
         }
+    }
+
+    private void onEdit(Message m, JsonObject body) throws Exception {
+        long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+        long owner = Valid.wellFormed(() -> UserInput.id(body, "owner"));
+        JsonObject patch = Valid.object(body, "patch");
+        Set<Long> versions = Valid.wellFormed(() -> versions(body.get("versions")));
+        EditResult r;
+        try {
+            r = store.edit(id, owner, versions, patch, m.id());
+        } catch (InputException e) {
+            throw new HandlerFailure(400, e.getMessage());
+        }
+        switch (r) {
+            case EditResult.Edited e -> {
+                publishEdited(e.item());
+                m.reply(e.item().toJson());
+            }
+            case EditResult.AlreadyApplied a -> {
+                // The first delivery may have died between the write and the publish: publish again (notify dedupes).
+                if (m.deliveries() > 1) publishEdited(a.item());
+                m.reply(a.item().toJson());
+            }
+            case EditResult.VersionMismatch v ->
+                    throw new HandlerFailure(412, "item " + id + " is at version " + v.current() + "; If-Match named another");
+            case EditResult.NotFound n -> throw new HandlerFailure(404, "no item " + id);
+            case EditResult.Forbidden f -> throw new HandlerFailure(403, "item " + id + " belongs to another user");
+        }
+    }
+
+    private void publishEdited(Item item) throws Exception {
+        JsonObject event = new JsonObject();
+        event.add("item", item.toJson());
+        ctx.bus().publish(Protocol.STORE_NOTIFY, Protocol.ITEM_EDITED, event).get();
+    }
+
+    /** The versions an If-Match allows: a JSON array of positive integers, or absent/null for any. */
+    private static Set<Long> versions(JsonElement e) {
+        if (e == null || e.isJsonNull()) return null;
+        Set<Long> out = new java.util.HashSet<>();
+        for (JsonElement v : e.getAsJsonArray()) out.add(v.getAsLong());
+        return out;
     }
 
     private void onGet(Message m) {

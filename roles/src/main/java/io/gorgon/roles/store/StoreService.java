@@ -27,6 +27,7 @@ public final class StoreService {
     private final ItemStore items;
     private final UserStore users;
     private final RecentItemsCache recent;
+    private final ItemLocks locks;
     private final KeywordIndex keywords;
 
     /**
@@ -44,6 +45,7 @@ public final class StoreService {
         this.items = new ItemStore(db);
         this.users = new UserStore(db);
         this.recent = new RecentItemsCache(redis, options.namespace(), options.recentCacheSize(), options.recentCacheTtl());
+        this.locks = new ItemLocks(redis, options.namespace());
         this.keywords = new KeywordIndex(redis, options.namespace(), options.recentCacheSize());
     }
 
@@ -86,7 +88,10 @@ public final class StoreService {
      * failed before {@link #deleteDone}: a retry redoes the steps after the tombstone.
      */
     public DeleteResult delete(long id, long ownerId) {
-        DeleteResult r = items.delete(id, ownerId);
+        DeleteResult r;
+        try (var held = locks.lock(id)) { // an edit in progress must not write the item back over its tombstone
+            r = items.delete(id, ownerId);
+        }
         if (r == DeleteResult.DELETED) recent.remove(ownerId, id);
         log.debug("event=item_delete id={} owner={} result={}", id, ownerId, r);
         return r;
@@ -95,6 +100,27 @@ public final class StoreService {
     /** Every step of a delete is done (its event is published): deleting the item again answers NOT_FOUND. */
     public void deleteDone(long id) {
         items.markAnnounced(id);
+    }
+
+    /**
+     * Applies a JSON merge patch to an item, if {@code ownerId} owns it and its version is one of {@code versions}
+     * (null: any), and writes the result through to the recent-items cache. Idempotent by {@code editId}: a
+     * redelivered edit answers {@link EditResult.AlreadyApplied} and repairs the cache write a crash may have cut.
+     *
+     * @throws io.gorgon.protocol.InputException when the patched item would not be a valid item
+     */
+    public EditResult edit(long id, long ownerId, Set<Long> versions, JsonObject patch, String editId) {
+        EditResult r;
+        try (var held = locks.lock(id)) {
+            r = items.edit(id, ownerId, versions, editId, current -> current.edited(patch));
+        }
+        Item stored = r instanceof EditResult.Edited e ? e.item() : r instanceof EditResult.AlreadyApplied a ? a.item() : null;
+        if (stored != null) {
+            recent.update(stored);
+            keywords.addAll(List.of(stored)); // its new keywords and ts; keywords it lost are dropped when read
+        }
+        log.debug("event=item_edit id={} owner={} result={}", id, ownerId, r.getClass().getSimpleName());
+        return r;
     }
 
     /**
@@ -124,7 +150,8 @@ public final class StoreService {
     /**
      * Items carrying {@code keyword}, newest first, across users ({@code GET /tags/{keyword}?lim&off}): ids from the
      * {@link KeywordIndex}, items by {@code _id}; filled from MongoDB on first use and answered by MongoDB past its
-     * depth. Ids of items deleted since they were indexed are dropped from the index as they are met.
+     * depth. Ids of items deleted, or edited to drop the keyword, since they were indexed are dropped from the index as
+     * they are met.
      */
     public JsonArray byKeyword(String keyword, int lim, int off) {
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -138,7 +165,8 @@ public final class StoreService {
             List<Long> gone = new ArrayList<>();
             for (long id : hit.ids()) {
                 Optional<Item> item = items.find(id);
-                if (item.isPresent()) out.add(item.get().toJson()); else gone.add(id);
+                // Gone: deleted, or edited so that it no longer carries the keyword.
+                if (item.isPresent() && item.get().keywords().contains(keyword)) out.add(item.get().toJson()); else gone.add(id);
             }
             if (gone.isEmpty()) return out;
             keywords.forget(keyword, gone); // then read the page again: later ids move up into it

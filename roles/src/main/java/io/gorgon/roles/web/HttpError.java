@@ -18,8 +18,10 @@ class HttpError extends RuntimeException {
             case 405 -> "method_not_allowed";
             case 408 -> "request_timeout";
             case 409 -> "conflict";
+            case 412 -> "precondition_failed";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 428 -> "precondition_required";
             case 429 -> "too_many_requests";
             case 503 -> "unavailable";
             case 504 -> "timeout";

@@ -89,8 +89,7 @@ public final class WebRole implements Role {
         active.incrementAndGet();
         try {
             if (stopping) throw new HttpError(503, "this instance is shutting down");
-            Reply r = Bus.join(route(ex));
-            send(ex, r.status, r.body);
+            send(ex, Bus.join(route(ex)));
         } catch (RuntimeException e) {
             fail(ex, e);
         } finally {
@@ -112,7 +111,7 @@ public final class WebRole implements Role {
         reply.whenComplete((r, err) -> {
             Runnable finish = () -> {
                 try {
-                    if (err == null) send(ex, r.status, r.body);
+                    if (err == null) send(ex, r);
                     else fail(ex, err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
                 } catch (RuntimeException e) {
                     fail(ex, e);
@@ -148,7 +147,17 @@ public final class WebRole implements Role {
         }
     }
 
-    private record Reply(int status, JsonElement body) {}
+    /** @param etag the ETag header, for answers that are one item (its version); null otherwise */
+    private record Reply(int status, JsonElement body, String etag) {
+        Reply(int status, JsonElement body) {
+            this(status, body, null);
+        }
+
+        static Reply item(int status, JsonElement item) {
+            JsonElement v = item != null && item.isJsonObject() ? item.getAsJsonObject().get("version") : null;
+            return new Reply(status, item, v == null ? null : "\"" + v.getAsLong() + "\"");
+        }
+    }
 
     private static CompletableFuture<Reply> now(int status, JsonElement body) {
         return CompletableFuture.completedFuture(new Reply(status, body));
@@ -202,14 +211,37 @@ public final class WebRole implements Role {
             requireToken(ex); // 401 before anything about the body (415, 413, 400)
             JsonObject body = new JsonObject();
             body.add("item", jsonBody(ex));
-            return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> new Reply(201, b));
+            return call(ex, Protocol.APP_ITEM_CREATE, body, true).thenApply(b -> Reply.item(201, b));
         }
         if (p.length == 3 && p[1].equals("items") && !p[2].isEmpty()) {
-            allow(method, "GET", "DELETE");
+            allow(method, "GET", "PATCH", "DELETE");
             JsonObject body = new JsonObject();
             body.addProperty("id", p[2]);
-            if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> new Reply(200, b));
+            if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> Reply.item(200, b));
+            if (method.equals("PATCH")) {
+                requireToken(ex); // 401 before anything about the body
+                body.add("patch", jsonBody(ex));
+                String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
+                if (ifMatch != null) body.addProperty("ifMatch", ifMatch);
+                return call(ex, Protocol.APP_ITEM_EDIT, body, true).thenApply(b -> Reply.item(200, b));
+            }
             return call(ex, Protocol.APP_ITEM_DELETE, body, true).thenApply(b -> new Reply(204, null));
+        }
+        if (p.length == 2 && (p[1].equals("feeds") || p[1].equals("webhooks"))) {
+            allow(method, "GET", "POST");
+            boolean feeds = p[1].equals("feeds");
+            if (method.equals("GET")) {
+                return call(ex, feeds ? Protocol.APP_FEED_LIST : Protocol.APP_WEBHOOK_LIST, new JsonObject(), true).thenApply(b -> new Reply(200, b));
+            }
+            requireToken(ex); // 401 before anything about the body
+            return call(ex, feeds ? Protocol.APP_FEED_FOLLOW : Protocol.APP_WEBHOOK_CREATE, jsonBody(ex), true).thenApply(b -> new Reply(201, b));
+        }
+        if (p.length == 3 && (p[1].equals("feeds") || p[1].equals("webhooks")) && !p[2].isEmpty()) {
+            allow(method, "DELETE");
+            JsonObject body = new JsonObject();
+            body.addProperty("id", p[2]);
+            return call(ex, p[1].equals("feeds") ? Protocol.APP_FEED_UNFOLLOW : Protocol.APP_WEBHOOK_DELETE, body, true)
+                    .thenApply(b -> new Reply(204, null));
         }
         if (p.length == 3 && p[1].equals("info") && !p[2].isEmpty()) {
             allow(method, "GET");
@@ -266,7 +298,8 @@ public final class WebRole implements Role {
     /** The request body as a JSON object: 415 unless JSON, 413 beyond the limit, 400 if malformed or operator keys. */
     private JsonObject jsonBody(HttpServerExchange ex) {
         String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        String lower = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.startsWith("application/json") && !lower.startsWith("application/merge-patch+json")) {
             throw new HttpError(415, "Content-Type must be application/json");
         }
         int max = ctx.config().web().maxBodyBytes();
@@ -288,6 +321,11 @@ public final class WebRole implements Role {
         } catch (InputException e) {
             throw new HttpError(400, e.getMessage());
         }
+    }
+
+    private static void send(HttpServerExchange ex, Reply r) {
+        if (r.etag != null) ex.getResponseHeaders().put(Headers.ETAG, r.etag);
+        send(ex, r.status, r.body);
     }
 
     private static void send(HttpServerExchange ex, int status, JsonElement body) {

@@ -22,6 +22,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StoreServiceTest extends InfraTestBase {
@@ -208,5 +209,81 @@ class StoreServiceTest extends InfraTestBase {
         assertEquals("1", infra.redis.hget(cache.key(51, "meta"), "complete"));
         db.getCollection("items").insertOne(Documents.of(item(9, 51, T0)));
         assertEquals(0, store.info(51, 20, 0).size(), "no MongoDB read for a brand-new user");
+    }
+
+    private static JsonObject patch(String json) {
+        return JsonParser.parseString(json).getAsJsonObject();
+    }
+
+    @Test
+    void anEditIsAPartialUpdateThatBumpsTheVersionAndReachesTheCache() {
+        store.put(item(1, 7, T0));
+        store.put(item(2, 7, T0 + 1));
+        assertEquals(List.of(2L, 1L), ids(store.info(7, 10, 0)), "the cache is loaded");
+        EditResult r = store.edit(1, 7, java.util.Set.of(1L), patch("{\"title\":\"new\",\"ts\":" + (T0 + 9) + ",\"mood\":{\"m\":1},\"keywords\":null}"), "e1");
+        Item after = assertInstanceOf(EditResult.Edited.class, r).item();
+        assertEquals(2, after.version());
+        assertEquals("new", after.title());
+        assertEquals("b", after.body(), "fields the patch does not name are kept");
+        assertEquals(List.of(), after.keywords(), "null removes");
+        assertEquals(1, after.extras().getAsJsonObject("mood").get("n").getAsLong(), "objects merge");
+        assertEquals(1, after.extras().getAsJsonObject("mood").get("m").getAsLong());
+        JsonArray info = store.info(7, 10, 0);
+        assertEquals(List.of(1L, 2L), ids(info), "the cache re-ordered by the new ts");
+        assertEquals("new", info.get(0).getAsJsonObject().get("title").getAsString());
+        assertEquals(2, info.get(0).getAsJsonObject().get("version").getAsLong());
+        infra.redis.flushAll(); // and MongoDB agrees
+        assertEquals("new", store.info(7, 10, 0).get(0).getAsJsonObject().get("title").getAsString());
+        assertEquals(2, store.get(1).orElseThrow().version());
+    }
+
+    @Test
+    void aStaleVersionIsRefusedAndARedeliveredEditIsNotAppliedTwice() {
+        store.put(item(1, 7, T0));
+        assertInstanceOf(EditResult.Edited.class, store.edit(1, 7, java.util.Set.of(1L), patch("{\"body\":\"one\"}"), "e1"));
+        EditResult stale = store.edit(1, 7, java.util.Set.of(1L), patch("{\"body\":\"two\"}"), "e2");
+        assertEquals(2, assertInstanceOf(EditResult.VersionMismatch.class, stale).current());
+        EditResult again = store.edit(1, 7, java.util.Set.of(1L), patch("{\"body\":\"one\"}"), "e1");
+        assertEquals(2, assertInstanceOf(EditResult.AlreadyApplied.class, again).item().version(), "same edit id: no second bump");
+        assertInstanceOf(EditResult.Edited.class, store.edit(1, 7, null, patch("{\"body\":\"three\"}"), "e3"), "no If-Match set: any version");
+        assertEquals(3, store.get(1).orElseThrow().version());
+        assertEquals("three", store.get(1).orElseThrow().body());
+    }
+
+    @Test
+    void editsCheckOwnerExistenceAndTheSameRulesAsCreate() {
+        store.put(item(1, 7, T0));
+        assertInstanceOf(EditResult.Forbidden.class, store.edit(1, 8, null, patch("{\"body\":\"x\"}"), "e1"));
+        assertInstanceOf(EditResult.NotFound.class, store.edit(99, 7, null, patch("{\"body\":\"x\"}"), "e2"));
+        for (String bad : List.of("{\"title\":null}", "{\"title\":\"\"}", "{\"title\":7}", "{\"version\":5}",
+                "{\"userid\":\"8\"}", "{\"$set\":{}}", "{\"a.b\":1}", "{\"_deleted\":1}", "{\"url\":\"ftp://x\"}")) {
+            assertThrows(io.gorgon.protocol.InputException.class, () -> store.edit(1, 7, null, patch(bad), "bad"), bad);
+        }
+        assertEquals(1, store.get(1).orElseThrow().version(), "refused edits change nothing");
+        assertEquals(DeleteResult.DELETED, store.delete(1, 7));
+        assertInstanceOf(EditResult.NotFound.class, store.edit(1, 7, null, patch("{\"body\":\"x\"}"), "e3"), "a deleted item stays deleted");
+        assertTrue(store.get(1).isEmpty());
+    }
+
+    @Test
+    void anOlderEditLandingLateInTheCacheDoesNotOverwriteANewerOne() {
+        store.put(item(1, 7, T0));
+        store.info(7, 10, 0);
+        Item v1 = store.get(1).orElseThrow();
+        Item v2 = v1.edited(patch("{\"body\":\"v2\"}"));
+        Item v3 = v2.edited(patch("{\"body\":\"v3\"}"));
+        RecentItemsCache cache = new RecentItemsCache(infra.redis, "t", 200, Duration.ZERO);
+        cache.update(v3);
+        cache.update(v2);
+        assertTrue(cache.cachedJson(7, 1).orElseThrow().contains("\"v3\""));
+    }
+
+    @Test
+    void anEditMovesAnItemBetweenKeywords() {
+        store.put(item(1, 7, T0)); // keyword "k"
+        assertEquals(List.of(1L), ids(store.byKeyword("k", 10, 0)));
+        assertInstanceOf(EditResult.Edited.class, store.edit(1, 7, null, patch("{\"keywords\":[\"z\"]}"), "e1"));
+        assertEquals(List.of(), ids(store.byKeyword("k", 10, 0)), "no longer under the keyword it lost");
+        assertEquals(List.of(1L), ids(store.byKeyword("z", 10, 0)));
     }
 }

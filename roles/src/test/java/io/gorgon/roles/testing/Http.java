@@ -43,6 +43,13 @@ public final class Http {
         return send(builder(url, token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A PATCH with a JSON merge patch; {@code ifMatch} null sends no If-Match header. */
+    public Response patch(String url, String token, String json, String ifMatch) {
+        HttpRequest.Builder b = builder(url, token).header("Content-Type", "application/merge-patch+json");
+        if (ifMatch != null) b.header("If-Match", ifMatch);
+        return send(b.method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response request(String method, String url, String token, String contentType, String body) {
         HttpRequest.Builder b = builder(url, token);
         if (contentType != null) b.header("Content-Type", contentType);

@@ -1,0 +1,180 @@
+package io.gorgon.simulator;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The simulator's own third parties on one local HTTP server: {@code /feed/<i>} serves N synthetic RSS feeds whose
+ * entries appear over time (conditional GET with ETags; some feeds slow, some failing with Retry-After, some
+ * hostile), and {@code /hook} is a webhook receiver that records every event id and item id it is sent.
+ */
+final class FeedSimServer implements AutoCloseable {
+    static final int WINDOW = 100; // entries a feed document keeps, newest first
+    enum Kind { NORMAL, SLOW, FAILING, HOSTILE }
+
+    /** One synthetic feed: what it published (guid → publish ms), what it served. */
+    static final class Feed {
+        final int index;
+        final Kind kind;
+        final ArrayDeque<String[]> window = new ArrayDeque<>(); // guid, title, pubDate
+        final Map<String, Long> published = new ConcurrentHashMap<>();
+        final AtomicInteger requests = new AtomicInteger(), notModified = new AtomicInteger(), failed = new AtomicInteger();
+        volatile String etag = "\"0\"";
+        volatile String body;
+        int followers;
+        String feedId;
+
+        Feed(int index, Kind kind) {
+            this.index = index;
+            this.kind = kind;
+            render();
+        }
+
+        synchronized void publish(long now) {
+            String guid = "sim-" + index + "-" + published.size();
+            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(now), ZoneOffset.UTC));
+            window.addFirst(new String[] {guid, "entry " + published.size() + " of feed " + index, date});
+            while (window.size() > WINDOW) window.removeLast();
+            published.put(guid, now);
+            render();
+        }
+
+        private void render() {
+            StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>feed ").append(index)
+                    .append("</title><link>http://sim.invalid/").append(index).append("</link><description>simulated</description>");
+            for (String[] e : window) {
+                b.append("<item><guid>").append(e[0]).append("</guid><title>").append(e[1]).append("</title><pubDate>").append(e[2])
+                        .append("</pubDate><description>published by the simulator</description></item>");
+            }
+            body = b.append("</channel></rss>").toString();
+            etag = "\"" + Integer.toHexString(body.hashCode()) + "-" + published.size() + "\"";
+        }
+    }
+
+    record Hit(String eventId, String itemId, String userid) {}
+
+    private final HttpServer server;
+    final Feed[] feeds;
+    final Set<Hit> hooked = ConcurrentHashMap.newKeySet();
+    final AtomicInteger hookRequests = new AtomicInteger();
+    private final Random random = new Random(42);
+
+    FeedSimServer(int n) throws IOException {
+        feeds = new Feed[n];
+        for (int i = 0; i < n; i++) {
+            // Every 20th feed slow, every 25th failing half the time, every 50th hostile; never the most followed one.
+            Kind k = i == 0 ? Kind.NORMAL : i % 50 == 7 ? Kind.HOSTILE : i % 25 == 3 ? Kind.FAILING : i % 20 == 5 ? Kind.SLOW : Kind.NORMAL;
+            feeds[i] = new Feed(i, k);
+        }
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/feed/", this::serveFeed);
+        server.createContext("/hook", this::serveHook);
+        server.start();
+    }
+
+    String url(int i) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/feed/" + i;
+    }
+
+    String hookUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** One tick of publishing: each non-hostile feed publishes with probability {@code p}. */
+    void tick(double p, long now) {
+        for (Feed f : feeds) if (f.kind != Kind.HOSTILE && random.nextDouble() < p) f.publish(now);
+    }
+
+    private void serveFeed(HttpExchange ex) throws IOException {
+        int i;
+        try {
+            i = Integer.parseInt(ex.getRequestURI().getPath().substring("/feed/".length()));
+        } catch (NumberFormatException e) {
+            i = -1;
+        }
+        if (i < 0 || i >= feeds.length) {
+            send(ex, 404, "no feed", null);
+            return;
+        }
+        Feed f = feeds[i];
+        f.requests.incrementAndGet();
+        switch (f.kind) {
+            case HOSTILE -> {
+                send(ex, 200, "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
+                        + "<rss version=\"2.0\"><channel><title>&b;</title></channel></rss>", null);
+                return;
+            }
+            case FAILING -> {
+                if (java.util.concurrent.ThreadLocalRandom.current().nextDouble() < 0.5) {
+                    f.failed.incrementAndGet();
+                    ex.getResponseHeaders().add("Retry-After", "3");
+                    send(ex, 503, "try later", null);
+                    return;
+                }
+            }
+            case SLOW -> sleep(1500);
+            case NORMAL -> { }
+        }
+        String etag = f.etag, body = f.body;
+        if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+            f.notModified.incrementAndGet();
+            ex.getResponseHeaders().add("ETag", etag);
+            ex.sendResponseHeaders(304, -1);
+            ex.close();
+            return;
+        }
+        send(ex, 200, body, etag);
+    }
+
+    private void serveHook(HttpExchange ex) throws IOException {
+        hookRequests.incrementAndGet();
+        try {
+            JsonObject e = JsonParser.parseString(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            hooked.add(new Hit(e.get("id").getAsString(), e.getAsJsonObject("item").get("id").getAsString(), e.get("userid").getAsString()));
+            ex.sendResponseHeaders(204, -1);
+        } catch (RuntimeException bad) {
+            ex.sendResponseHeaders(400, -1);
+        }
+        ex.close();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body, String etag) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/rss+xml");
+        if (etag != null) ex.getResponseHeaders().add("ETag", etag);
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

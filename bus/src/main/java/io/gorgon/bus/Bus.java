@@ -44,6 +44,12 @@ public interface Bus extends AutoCloseable {
      */
     CompletableFuture<JsonElement> request(String queue, String type, Object body, DeliveryOptions delivery);
 
+    /**
+     * {@link #request} completing with the reply body as the JSON text that arrived, not parsed: for a caller that only
+     * passes it on (web hands it to its HTTP client as it is).
+     */
+    CompletableFuture<String> requestJson(String queue, String type, Object body, DeliveryOptions delivery);
+
     /** Fan-out: every subscribing role receives each message once, shared among that role's instances. */
     CompletableFuture<Void> publish(String topic, String type, Object body);
 

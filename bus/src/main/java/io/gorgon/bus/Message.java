@@ -34,6 +34,12 @@ public interface Message {
     void reply(Object body);
 
     /**
+     * {@link #reply} with a body that is JSON text already (e.g. read from a cache), sent as it is, never parsed or
+     * re-serialised on the way. The caller guarantees it is valid JSON.
+     */
+    void replyJson(String json);
+
+    /**
      * Passes the request on to another queue keeping its reply address, so the next handler answers the original
      * requester. Adds or replaces headers; a null value removes one (e.g. a credential the next hop must not see). If no instance consumes {@code queue}, the requester is answered
      * NO_CONSUMER at once.

@@ -184,11 +184,17 @@ final class EnvelopeCodec {
 
     /** A successful reply to the request with correlation id {@code corr}. */
     static String okReply(String corr, JsonElement body) {
-        JsonObject o = new JsonObject();
-        o.addProperty("corr", corr);
-        o.addProperty("ok", true);
-        o.add("body", body == null ? JsonNull.INSTANCE : body);
-        return GSON.toJson(o);
+        return okReplyJson(corr, GSON.toJson(body == null ? JsonNull.INSTANCE : body));
+    }
+
+    private static final String OK_BODY = "\",\"ok\":true,\"body\":";
+
+    /**
+     * A successful reply whose body is JSON text, written as it is (never parsed here): corr and ok come first, so
+     * {@link #decodeReply} finds the body without reading it.
+     */
+    static String okReplyJson(String corr, String bodyJson) {
+        return "{\"corr\":" + GSON.toJson(corr) + ",\"ok\":true,\"body\":" + bodyJson + "}";
     }
 
     /** A failed reply: the requester's future fails with a BusException of this failure, code and text. */
@@ -202,15 +208,29 @@ final class EnvelopeCodec {
         return GSON.toJson(o);
     }
 
-    /** A decoded reply: its correlation id and either a body or the failure to raise. */
-    record Reply(String corr, JsonElement body, BusException failure) {}
+    /** A decoded reply: its correlation id and either a body (JSON text, as received) or the failure to raise. */
+    record Reply(String corr, String bodyJson, BusException failure) {
+        JsonElement body() {
+            return bodyJson == null ? null : JsonParser.parseString(bodyJson);
+        }
+    }
 
-    /** Reads a reply; a failure name from a newer peer reads as HANDLER_FAILED. */
+    /**
+     * Reads a reply; a failure name from a newer peer reads as HANDLER_FAILED. An ok reply as {@link #okReplyJson}
+     * writes it is not parsed: its body is the text between the header and the closing brace.
+     */
     static Reply decodeReply(String json) throws Malformed {
+        if (json != null && json.startsWith("{\"corr\":\"") && json.endsWith("}")) {
+            int close = json.indexOf('"', 9);
+            if (close > 0 && json.lastIndexOf('\\', close) < 9 && json.startsWith(OK_BODY, close)) {
+                int from = close + OK_BODY.length();
+                if (from < json.length() - 1) return new Reply(json.substring(9, close), json.substring(from, json.length() - 1), null);
+            }
+        }
         try {
             JsonObject o = JsonParser.parseString(json).getAsJsonObject();
             String corr = o.has("corr") && !o.get("corr").isJsonNull() ? o.get("corr").getAsString() : null;
-            if (o.has("ok") && o.get("ok").getAsBoolean()) return new Reply(corr, o.get("body"), null);
+            if (o.has("ok") && o.get("ok").getAsBoolean()) return new Reply(corr, GSON.toJson(o.get("body")), null);
             Failure failure = Failure.HANDLER_FAILED;
             try {
                 failure = Failure.valueOf(o.get("failure").getAsString());

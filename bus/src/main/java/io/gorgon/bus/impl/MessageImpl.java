@@ -3,18 +3,25 @@ package io.gorgon.bus.impl;
 import com.google.gson.JsonElement;
 import io.gorgon.bus.Failure;
 import io.gorgon.bus.Message;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** A delivered message; remembers what the handler sent so the ack waits until that is safely in Redis. */
+/**
+ * A delivered message. What the handler answers (a reply, a forward, or a failure) is held until the handler returns
+ * and then written together with the ack, as one step ({@link HopWrites}): a handler that throws after answering
+ * sends nothing, and its retry cannot duplicate the answer.
+ */
 final class MessageImpl implements Message {
     private final RedisBus bus;
     private final Envelope envelope;
     private final long deliveries;
-    private final List<CompletableFuture<?>> outputs = new ArrayList<>(1);
+    /** The reply to push (ok or failure), or null. */
+    private String reply;
+    /** The forward's queue and encoded envelope, or null. */
+    private String forwardQueue;
+    private String forwardJson;
     private boolean answered;
 
     MessageImpl(RedisBus bus, Envelope envelope, long deliveries) {
@@ -63,7 +70,14 @@ final class MessageImpl implements Message {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
         JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
-        outputs.add(bus.sendReply(envelope, EnvelopeCodec.okReply(envelope.corr(), json)));
+        reply = EnvelopeCodec.okReply(envelope.corr(), json);
+    }
+
+    @Override
+    public synchronized void replyJson(String json) {
+        if (!envelope.expectsReply() || answered) return;
+        answered = true;
+        reply = EnvelopeCodec.okReplyJson(envelope.corr(), json);
     }
 
     @Override
@@ -75,25 +89,52 @@ final class MessageImpl implements Message {
             if (v == null) headers.remove(k); else headers.put(k, v);
         });
         Envelope next = bus.envelope(queue, type, body, headers, envelope.replyTo(), envelope.corr(), envelope.deadline());
-        CompletableFuture<Object> sent = bus.enqueueIfConsumed(queue, EnvelopeCodec.encode(next), bus.sendTimeoutMs());
-        outputs.add(sent.thenCompose(id -> {
-            if (id != null) {
-                bus.metrics.sent(queue);
-                return CompletableFuture.completedFuture(id);
-            }
-            if (!envelope.expectsReply()) return CompletableFuture.completedFuture(null);
-            return bus.sendReply(envelope, EnvelopeCodec.failureReply(envelope.corr(), Failure.NO_CONSUMER, 503, "no live instance consumes " + queue));
-        }));
+        forwardQueue = queue;
+        forwardJson = EnvelopeCodec.encode(next);
     }
 
     synchronized void fail(int code, String text) {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
-        outputs.add(bus.sendReply(envelope, EnvelopeCodec.failureReply(envelope.corr(), Failure.HANDLER_FAILED, code, text)));
+        reply = failureReply(Failure.HANDLER_FAILED, code, text);
     }
 
-    /** Completes when everything the handler sent is in Redis; fails if any of it failed. */
-    synchronized CompletableFuture<Void> outputsDone() {
-        return CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new));
+    /** The handler threw: what it answered is not sent (the message is retried or dead-lettered). */
+    synchronized void discardAnswer() {
+        answered = false;
+        reply = null;
+        forwardQueue = forwardJson = null;
+    }
+
+    private String failureReply(Failure failure, int code, String text) {
+        return EnvelopeCodec.failureReply(envelope.corr(), failure, code, text);
+    }
+
+    /**
+     * Writes the answer together with the ack of entry {@code entryId}; {@code ack} acknowledges when there is no
+     * answer to write. Completes when both are in Redis.
+     */
+    synchronized CompletableFuture<Object> answerAndAck(String stream, String group, String entryId, Supplier<CompletableFuture<Object>> ack) {
+        long timeout = bus.sendTimeoutMs();
+        if (forwardQueue != null) {
+            String queue = forwardQueue;
+            boolean knownLive = bus.registry.knownLive(queue);
+            return bus.hops.forwardAndAck(bus.keys.stream(queue), bus.keys.consumers(queue), !knownLive, bus.livenessMs(),
+                    forwardJson, stream, group, entryId, timeout).thenCompose(outcome -> {
+                if (outcome == HopWrites.Outcome.FORWARDED) bus.metrics.sent(queue);
+                if (outcome != HopWrites.Outcome.NO_CONSUMER) return CompletableFuture.<Object>completedFuture(null);
+                if (!envelope.expectsReply()) return ack.get();
+                return bus.hops.replyAndAck(envelope.replyTo(), failureReply(Failure.NO_CONSUMER, 503, "no live instance consumes " + queue),
+                        bus.replyTtlMs(), stream, group, entryId, timeout);
+            });
+        }
+        if (reply != null) return bus.hops.replyAndAck(envelope.replyTo(), reply, bus.replyTtlMs(), stream, group, entryId, timeout);
+        return ack.get();
+    }
+
+    /** Sends a failure reply on its own (before the entry is dead-lettered); completes at once if none is due. */
+    synchronized CompletableFuture<Object> sendReplyOnly() {
+        if (reply == null) return CompletableFuture.completedFuture(null);
+        return bus.sendReply(envelope, reply);
     }
 }

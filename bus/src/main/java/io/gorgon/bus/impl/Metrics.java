@@ -38,12 +38,12 @@ final class Metrics implements BusMetrics {
     void expired(String queue) { counters(queue).add(5); }
     void lateReply() { lateReplies.increment(); }
 
-    /** A message finished: handler time and enqueue-to-done time, both in microseconds. */
     /** A message is about to be handled after waiting this long since it was enqueued (microseconds). */
     void waited(String queue, long waitMicros) {
         latency("wait:" + queue).record(waitMicros);
     }
 
+    /** A message finished: handler time (until its answer and ack are in Redis) and enqueue-to-done time, in µs. */
     void processed(String queue, long handlerMicros, long endToEndMicros) {
         counters(queue).add(1);
         processedTotal.increment();

@@ -41,8 +41,9 @@ final class RedisBus implements Bus {
     final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     final ScheduledThreadPoolExecutor scheduler;
     final Registry registry;
+    final HopWrites hops;
     private final ReplyListener replies;
-    private final Map<String, CompletableFuture<JsonElement>> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, List<Consumer<JsonElement>>> controlListeners = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
@@ -57,6 +58,7 @@ final class RedisBus implements Bus {
         this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("gorgon-timer").factory());
         scheduler.setRemoveOnCancelPolicy(true);
         this.registry = new Registry(this);
+        this.hops = new HopWrites(writer, connections);
         this.replies = new ReplyListener(this);
         this.admin = new AdminImpl(keys, connections, options.heartbeat(), options.takeoverAfter());
     }
@@ -85,11 +87,16 @@ final class RedisBus implements Bus {
 
     @Override
     public CompletableFuture<JsonElement> request(String queue, String type, Object body, DeliveryOptions delivery) {
+        return requestJson(queue, type, body, delivery).thenApply(com.google.gson.JsonParser::parseString);
+    }
+
+    @Override
+    public CompletableFuture<String> requestJson(String queue, String type, Object body, DeliveryOptions delivery) {
         long now = System.currentTimeMillis();
         long timeoutMs = timeoutMs(delivery);
         String corr = options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36);
         Envelope e = envelope(queue, type, body, delivery.headers(), keys.replies(options.instanceId()), corr, now + timeoutMs);
-        CompletableFuture<JsonElement> reply = new CompletableFuture<>();
+        CompletableFuture<String> reply = new CompletableFuture<>();
         pending.put(corr, reply);
         var timer = scheduler.schedule(() -> {
             if (pending.remove(corr, reply)) {
@@ -190,10 +197,29 @@ final class RedisBus implements Bus {
                 type, queue, System.currentTimeMillis(), replyTo, corr, deadline, headers, json);
     }
 
+    /**
+     * Enqueues only if the queue has a live consumer, else completes with null. While the registry view knows a live
+     * consumer this is a plain XADD; otherwise a script checks the consumer set in Redis, so NO_CONSUMER is still
+     * answered at once. (A consumer that deregistered within the last heartbeat may still be taken as live: then the
+     * request waits in its queue for the next consumer, or times out.)
+     */
     CompletableFuture<Object> enqueueIfConsumed(String queue, String json, long timeoutMs) {
-        List<String> k = List.of(keys.stream(queue), keys.consumers(queue));
-        List<String> a = List.of(String.valueOf(options.takeoverAfter().toMillis()), json);
-        return writer.submit(k.get(0), p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
+        String stream = keys.stream(queue);
+        if (registry.knownLive(queue)) {
+            return writer.submit(stream, p -> p.xadd(stream, redis.clients.jedis.params.XAddParams.xAddParams(), Map.of("e", json)), timeoutMs)
+                    .thenApply(id -> (Object) id);
+        }
+        List<String> k = List.of(stream, keys.consumers(queue));
+        List<String> a = List.of(String.valueOf(livenessMs()), json);
+        return writer.submit(stream, p -> p.evalsha(Scripts.ENQUEUE_IF_CONSUMED.sha(), k, a), timeoutMs);
+    }
+
+    long livenessMs() {
+        return options.takeoverAfter().toMillis();
+    }
+
+    long replyTtlMs() {
+        return options.replyTtl().toMillis();
     }
 
     /** Sends a reply (encoded by EnvelopeCodec) to a request's reply address; expires there if the requester is gone. */
@@ -208,6 +234,11 @@ final class RedisBus implements Bus {
         }, sendTimeoutMs());
     }
 
+    /** Requests still waiting for their reply. */
+    int awaitingReplies() {
+        return pending.size();
+    }
+
     /** Called by the reply listener for each reply that arrives. */
     void onReply(String payload) {
         EnvelopeCodec.Reply reply;
@@ -217,11 +248,11 @@ final class RedisBus implements Bus {
             log.warn("event=bad_reply cause=\"{}\"", e.getMessage());
             return;
         }
-        CompletableFuture<JsonElement> f = reply.corr() == null ? null : pending.remove(reply.corr());
+        CompletableFuture<String> f = reply.corr() == null ? null : pending.remove(reply.corr());
         if (f == null) {
             metrics.lateReply(); // timed out already, or a duplicate after a redelivery
         } else if (reply.failure() == null) {
-            f.complete(reply.body());
+            f.complete(reply.bodyJson());
         } else {
             f.completeExceptionally(reply.failure());
         }

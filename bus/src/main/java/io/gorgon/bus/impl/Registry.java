@@ -27,6 +27,11 @@ final class Registry {
     private long lastBeatNanos = System.nanoTime();
     private int beats;
     private volatile Map<String, Integer> ports;
+    /**
+     * Queues this instance sends to, and until when (System.nanoTime) each surely has a live consumer: refreshed
+     * each heartbeat from the consumer sets, so a send needs no liveness check in Redis while a consumer is known.
+     */
+    private final Map<String, Long> liveUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     Registry(RedisBus bus) {
         this.bus = bus;
@@ -95,7 +100,35 @@ final class Registry {
             bus.writer.submit(key, p -> p.evalsha(Scripts.TOUCH.sha(), List.of(key), List.of(id)), bus.sendTimeoutMs());
         }
         bus.writer.submit(k.controlVersion(), p -> p.get(k.controlVersion()), bus.sendTimeoutMs()).thenAccept(this::onControlVersion);
+        refreshLiveness();
         return touched;
+    }
+
+    /** True while a consumer of {@code queue} is known live; false (checked in Redis then) until the next refresh. */
+    boolean knownLive(String queue) {
+        Long until = liveUntil.putIfAbsent(queue, 0L);
+        return until != null && System.nanoTime() - until < 0;
+    }
+
+    /**
+     * The newest heartbeat per queue sent to, against Redis's clock: a queue's consumer is live until that beat plus
+     * the liveness window. Judged from Redis's clock as the per-message check was, minus a margin for the time the
+     * answer took to arrive.
+     */
+    private void refreshLiveness() {
+        long window = bus.livenessMs();
+        // One script per queue: a queue's keys share a cluster slot, different queues' keys need not.
+        for (String queue : List.copyOf(liveUntil.keySet())) {
+            String key = bus.keys.consumers(queue);
+            long sentNanos = System.nanoTime();
+            bus.writer.submit(key, p -> p.evalsha(Scripts.NEWEST_HEARTBEATS.sha(), List.of(key), List.of()), bus.sendTimeoutMs()).thenAccept(r -> {
+                if (!(r instanceof List<?> out) || out.size() != 2) return;
+                long now = Long.parseLong(String.valueOf(out.get(0)));
+                long newest = (long) Double.parseDouble(String.valueOf(out.get(1)));
+                long leftMs = newest + window - now - 100;
+                liveUntil.put(queue, leftMs <= 0 ? sentNanos : sentNanos + leftMs * 1_000_000L);
+            });
+        }
     }
 
     private void onControlVersion(String version) {

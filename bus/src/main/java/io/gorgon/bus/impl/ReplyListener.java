@@ -40,7 +40,9 @@ final class ReplyListener implements AutoCloseable {
                 redis.succeeded();
                 if (first == null) continue;
                 bus.onReply(first.getValue());
-                // Drain what else arrived in one round trip: under load replies come in bursts.
+                // Drain what else arrived in one round trip: under load replies come in bursts. With no other
+                // request waiting, no other reply can be there: skip the round trip (one command less per request).
+                if (bus.awaitingReplies() == 0) continue;
                 List<String> more = conn.lpop(key, 256);
                 if (more != null) for (String r : more) bus.onReply(r);
             } catch (JedisConnectionException e) {

@@ -22,6 +22,46 @@ final class Scripts {
             return redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
             """);
 
+    /**
+     * The end of a hop as one step: the forward and the ack of the message it answers. KEYS: next stream, its
+     * consumers, this stream. ARGV: check ('1': enqueue only if a live consumer exists), liveness window ms, envelope,
+     * group, entry id. Returns the new entry's id; false when the check found no consumer (nothing done, nothing
+     * acked); 0 when the entry was acknowledged already (taken over and finished elsewhere, or this same step resent
+     * after a lost connection): then nothing is forwarded, so a handoff is never duplicated.
+     */
+    static final Script FORWARD_ACK = new Script("""
+            if ARGV[1] == '1' then
+            """ + NOW + """
+              if redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[2]), '+inf') == 0 then return false end
+            end
+            if redis.call('XACK', KEYS[3], ARGV[4], ARGV[5]) == 0 then return 0 end
+            return redis.call('XADD', KEYS[1], '*', 'e', ARGV[3])
+            """);
+
+    /**
+     * A reply and the ack of the request it answers, as one step. KEYS: reply list, this stream. ARGV: reply, reply
+     * TTL ms, group, entry id. Returns 1, or 0 (nothing pushed) when the entry was acknowledged already.
+     */
+    static final Script REPLY_ACK = new Script("""
+            if redis.call('XACK', KEYS[2], ARGV[3], ARGV[4]) == 0 then return 0 end
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    /**
+     * KEYS: consumer sets. Returns Redis's now and, per set, the newest heartbeat in it (0 if empty): what a sender
+     * needs to know, without asking per message, until when a queue surely has a live consumer.
+     */
+    static final Script NEWEST_HEARTBEATS = new Script(NOW + """
+            local out = {tostring(now)}
+            for i = 1, #KEYS do
+              local r = redis.call('ZREVRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+              out[#out + 1] = r[2] or '0'
+            end
+            return out
+            """);
+
     /** KEYS: a sorted set. ARGV: member. Sets the member's score to Redis's now (a heartbeat). */
     static final Script TOUCH = new Script(NOW + """
             redis.call('ZADD', KEYS[1], now, ARGV[1])
@@ -66,7 +106,7 @@ final class Scripts {
             return n
             """);
 
-    static final List<Script> ALL = List.of(ENQUEUE_IF_CONSUMED, TOUCH, ALIVE, DEAD_LETTER, REQUEUE);
+    static final List<Script> ALL = List.of(ENQUEUE_IF_CONSUMED, FORWARD_ACK, REPLY_ACK, NEWEST_HEARTBEATS, TOUCH, ALIVE, DEAD_LETTER, REQUEUE);
 
     private Scripts() {}
 

@@ -234,10 +234,11 @@ final class StreamConsumer implements Subscription {
         } catch (Throwable t) {
             bus.metrics.failed(queue);
             if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+            msg.discardAnswer();
             if (deliveries >= opts.maxDeliveries()) {
                 String reason = "handler failed on delivery " + deliveries + ": " + EnvelopeCodec.oneLine(t.toString());
                 msg.fail(500, "processing failed after " + deliveries + " attempts");
-                finishWith(id, msg.outputsDone().handle((v, e) -> null).thenCompose(v -> deadLetter(id, payload, reason, deliveries)));
+                finishWith(id, msg.sendReplyOnly().handle((v, e) -> null).thenCompose(v -> deadLetter(id, payload, reason, deliveries)));
             } else {
                 log.warn("event=handler_failed queue={} id={} type={} delivery={} retryInMs={} cause=\"{}\"", queue, id, env.type(),
                         deliveries, opts.backoff(deliveries).toMillis(), EnvelopeCodec.oneLine(t.toString()));
@@ -245,7 +246,7 @@ final class StreamConsumer implements Subscription {
             }
             return;
         }
-        finishWith(id, msg.outputsDone().thenCompose(v -> ack(id)).thenRun(() -> {
+        finishWith(id, msg.answerAndAck(stream, group, id, () -> ack(id)).thenRun(() -> {
             long now = System.currentTimeMillis();
             bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
         }));

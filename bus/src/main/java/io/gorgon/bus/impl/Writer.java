@@ -37,6 +37,7 @@ final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
     private static final int MAX_BATCH = 1024;
     private static final long WAIT_MS = 1000;
+    private static final long UNROUTABLE_BACKOFF_MS = 250;
 
     @FunctionalInterface
     interface Op<T> {
@@ -99,7 +100,9 @@ final class Writer implements AutoCloseable {
                 failExpired(batch);
                 if (batch.isEmpty()) continue;
                 List<Pending<?>> retry = new ArrayList<>();
-                long backoff = executeAll(byNode(batch, retry), retry);
+                var groups = byNode(batch, retry);
+                // nothing routable (no cluster node or sentinel answered): wait a little before asking again
+                long backoff = Math.max(executeAll(groups, retry), groups.isEmpty() ? UNROUTABLE_BACKOFF_MS : 0);
                 batch.clear();
                 batch.addAll(retry);
                 if (!retry.isEmpty()) {
@@ -128,6 +131,7 @@ final class Writer implements AutoCloseable {
      * spread over three primaries costs about one round trip, not three. Returns the longest backoff asked for.
      */
     private long executeAll(Map<HostAndPort, List<Pending<?>>> groups, List<Pending<?>> retry) throws InterruptedException {
+        if (groups.isEmpty()) return 0;
         if (groups.size() == 1) {
             var only = groups.entrySet().iterator().next();
             return executeOn(only.getKey(), only.getValue(), retry);

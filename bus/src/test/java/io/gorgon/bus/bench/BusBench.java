@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.redis.LocalRedis;
+import io.gorgon.bus.testing.RedisCommandCount;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +71,10 @@ public final class BusBench {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--seconds") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,3}")) {
                 seconds = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--only") && i + 1 < args.length && args[i + 1].matches("oneway|paced|rr|raw")) {
+            } else if (args[i].equals("--only") && i + 1 < args.length && args[i + 1].matches("oneway|paced|rr|raw|hops")) {
                 only = args[++i];
             } else {
-                System.err.println("usage: scripts/bench bus [--seconds N] [--only oneway|paced|rr|raw]");
+                System.err.println("usage: scripts/bench bus [--seconds N] [--only oneway|paced|rr|raw|hops]");
                 System.exit(2);
             }
         }
@@ -115,6 +117,7 @@ public final class BusBench {
         if (runs("paced")) paced();
         if (runs("rr")) requestReply();
         if (runs("raw")) rawRequestReply();
+        if (runs("hops")) hops();
 
         String[] loadAfter = loadAverage();
         json.addProperty("load_after", String.join(" ", loadAfter));
@@ -237,6 +240,55 @@ public final class BusBench {
         json.addProperty("rr_c64_per_s", Math.round(c64.perSecond()));
         json.addProperty("rr_c64_p50_ms", round3(c64.p50()));
         json.addProperty("rr_c64_p99_ms", round3(c64.p99()));
+    }
+
+    // ---- (e) the mesh's GET /info path: web -> auth -> app -> store -> web, as the roles use the bus ----
+
+    /** What the store answers to GET /info: 20 cached items' JSON (about 4 KB). */
+    private static final String INFO_REPLY;
+    static {
+        StringBuilder b = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < 20; i++) {
+            if (i > 0) b.append(',');
+            b.append("{\"id\":\"").append(1_000_000 + i).append("\",\"userid\":\"42\",\"title\":\"a note number ").append(i)
+                    .append("\",\"body\":\"some text that a provider wrote about something, of a typical length\",\"url\":null,")
+                    .append("\"ts\":1764500000000,\"where\":\"here\",\"tags\":[\"random\",\"bench\"],\"extra\":{}}");
+        }
+        INFO_REPLY = b.append("]}").toString();
+    }
+
+    /**
+     * Three hops like GET /info: auth forwards with a principal header, app forwards, store replies with its cached
+     * JSON (as text) and web takes the reply as text. Closed loop at 1 and 4 requesters; then 3 s at 1 requester
+     * under MONITOR to count the commands clients send per request (a script call is one; INFO's total counts each
+     * command a script runs, too).
+     */
+    private void hops() throws Exception {
+        bus("bench-auth").consume("bench.auth_get", ConsumerOptions.defaults(),
+                m -> m.forward("bench.app_get", "app.info", m.body(), Map.of("principal", "42")));
+        bus("bench-app").consume("bench.app_get", ConsumerOptions.defaults(), m -> m.forward("bench.store_get", "store.info", m.body(), Map.of()));
+        bus("bench-store").consume("bench.store_get", ConsumerOptions.defaults(), m -> m.replyJson(INFO_REPLY));
+        Bus web = bus("bench-web");
+        RoundTrip trip = n -> Bus.join(web.requestJson("bench.auth_get", "app.info", new Ping(n, 0, "info"), DeliveryOptions.DEFAULT.withTimeout(Duration.ofSeconds(5))));
+        Result c1 = closedLoop("hops_c1", trip, 1);
+        Result c4 = closedLoop("hops_c4", trip, 4);
+        json.addProperty("hops_c1_p50_ms", round3(c1.p50()));
+        json.addProperty("hops_c1_p99_ms", round3(c1.p99()));
+        json.addProperty("hops_c4_per_s", Math.round(c4.perSecond()));
+        json.addProperty("hops_c4_p50_ms", round3(c4.p50()));
+        json.addProperty("hops_c4_p99_ms", round3(c4.p99()));
+        RedisCommandCount count = new RedisCommandCount(redis.uri());
+        long n = 0, until = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < until) trip.call(n++);
+        final long requests = n;
+        Map<String, Long> counted = count.stop().client();
+        double total = counted.values().stream().mapToLong(Long::longValue).sum() / (double) Math.max(1, requests);
+        json.addProperty("hops_redis_cmds_sent_per_request", Math.round(total * 100) / 100.0);
+        JsonObject by = new JsonObject();
+        counted.forEach((k, v) -> by.addProperty(k, Math.round(v * 100.0 / Math.max(1, requests)) / 100.0));
+        json.add("hops_redis_cmds_sent_by_command", by);
+        System.out.printf(Locale.ROOT, "bus bench: hops: c1 p50 %.3f ms, c4 %.0f/s p50 %.3f ms; Redis commands sent per request %.2f %s%n",
+                c1.p50(), c4.perSecond(), c4.p50(), total, by);
     }
 
     // ---- (d) the same round trip as bare Redis commands ----

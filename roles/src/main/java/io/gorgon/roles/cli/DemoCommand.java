@@ -63,6 +63,15 @@ final class DemoCommand implements Callable<Integer> {
             }
         }, "demo-stop-mesh");
         Runtime.getRuntime().addShutdownHook(hangup);
+        try {
+            return runAndStop(cfg, sim, mesh, simulator, stop, hangup, supervisorLog, out);
+        } finally {
+            stop.holdIfKilling(); // also when the run failed because the second Ctrl-C killed the mesh under it
+        }
+    }
+
+    private int runAndStop(GorgonConfig cfg, SimulatorOptions sim, DetachedMesh mesh, Simulator simulator, Interrupts stop,
+                           Thread hangup, Path supervisorLog, PrintStream out) throws InterruptedException {
         int code = Gorgon.FAILED;
         if (mesh.awaitReady(cfg, stop::requested, System.err, supervisorLog.toString())) {
             DetachedMesh.printUp(cfg, out);

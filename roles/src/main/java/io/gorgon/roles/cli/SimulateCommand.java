@@ -72,7 +72,7 @@ final class SimulateCommand implements Callable<Integer> {
             sim = new io.gorgon.simulator.FeedSimulation(feeds, feedUsers,
                     SimulatorOptions.parseDuration("--duration", "forever".equals(duration) ? "60s" : duration),
                     SimulatorOptions.parseDuration("--feed-gap", feedGap), chaos, SimulatorOptions.parseDuration("--kill-every", killEvery),
-                    SimulatorOptions.parseDuration("--drain-timeout", drainTimeout), c.redis().uri(), c.namespace());
+                    SimulatorOptions.parseDuration("--drain-timeout", drainTimeout), c.redis().busUri(), c.namespace());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

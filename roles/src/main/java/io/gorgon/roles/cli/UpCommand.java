@@ -53,6 +53,15 @@ final class UpCommand implements Callable<Integer> {
             }
         }, "up-stop-mesh");
         Runtime.getRuntime().addShutdownHook(hangup);
+        try {
+            return awaitAndWait(cfg, mesh, stop, hangup, out);
+        } finally {
+            stop.holdIfKilling(); // also when a wait failed because the second Ctrl-C killed the mesh under it
+        }
+    }
+
+    private static int awaitAndWait(GorgonConfig cfg, DetachedMesh mesh, Interrupts stop, Thread hangup, PrintStream out)
+            throws InterruptedException {
         if (mesh.awaitReady(cfg, stop::requested, System.err, "the supervisor's lines above and " + cfg.logs().dir())) {
             DetachedMesh.printUp(cfg, out);
             out.println("Ctrl-C stops it (drains every instance, then the infrastructure).");

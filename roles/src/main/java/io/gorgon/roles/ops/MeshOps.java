@@ -112,17 +112,19 @@ public final class MeshOps {
      * the control broadcast to drain and exit, and its own supervisor decides what follows.
      */
     public Reply drain(String actor, String instance) {
+        // Any live registry id works without a supervisor (e.g. web-48213-k3j9x1 from 'gorgon role web').
+        if (instance != null && !control.supervisorAlive() && isLive(instance)) return direct(actor, "drain", instance);
         String name = childName(instance);
         if (name == null) return record(actor, "drain", instance, badInstance(instance));
-        if (!control.supervisorAlive() && isLive(instance)) return direct(actor, "drain", instance);
         return supervisor(actor, "drain", name, "stop", one("target", name));
     }
 
     /** SIGKILL of one instance, for drills: the supervisor restarts it (without one, the instance halts itself). */
     public Reply kill(String actor, String instance) {
+        // Any live registry id works without a supervisor (e.g. web-48213-k3j9x1 from 'gorgon role web').
+        if (instance != null && !control.supervisorAlive() && isLive(instance)) return direct(actor, "kill", instance);
         String name = childName(instance);
         if (name == null) return record(actor, "kill", instance, badInstance(instance));
-        if (!control.supervisorAlive() && isLive(instance)) return direct(actor, "kill", instance);
         return supervisor(actor, "kill", name, "kill", one("target", name));
     }
 

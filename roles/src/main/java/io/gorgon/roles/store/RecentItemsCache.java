@@ -160,8 +160,12 @@ public final class RecentItemsCache {
 
     /** What a cached read found. */
     public sealed interface Lookup {
-        /** The page, newest first. */
-        record Hit(List<JsonObject> items) implements Lookup {}
+        /** The page, newest first, each item as the JSON text cached (parsed only by whoever needs a tree). */
+        record Hit(List<String> itemsJson) implements Lookup {
+            public List<JsonObject> items() {
+                return itemsJson.stream().map(j -> JsonParser.parseString(j).getAsJsonObject()).toList();
+            }
+        }
 
         /** The user is not loaded: fill with a snapshot taken after reading this generation. */
         record NotLoaded(String generation) implements Lookup {}
@@ -175,8 +179,8 @@ public final class RecentItemsCache {
         long status = (Long) r.get(0);
         if (status == 0) return new Lookup.NotLoaded(String.valueOf(r.get(1)));
         if (status == 2) return new Lookup.TooDeep();
-        List<JsonObject> items = new ArrayList<>(r.size() - 1);
-        for (int i = 1; i < r.size(); i++) items.add(JsonParser.parseString((String) r.get(i)).getAsJsonObject());
+        List<String> items = new ArrayList<>(r.size() - 1);
+        for (int i = 1; i < r.size(); i++) items.add((String) r.get(i));
         return new Lookup.Hit(items);
     }
 

@@ -162,9 +162,7 @@ public final class StoreRole implements Role {
                 long uid = Valid.wellFormed(() -> UserInput.id(body, "uid"));
                 int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
                 int off = Valid.wellFormed(() -> body.get("off").getAsInt());
-                JsonObject out = new JsonObject();
-                out.add("items", store.info(uid, lim, off));
-                m.reply(out);
+                m.replyJson("{\"items\":" + store.infoJson(uid, lim, off) + "}");
             }
             case Protocol.STORE_TAGS -> {
                 String keyword = Valid.wellFormed(() -> body.get("keyword").getAsString());

@@ -131,6 +131,20 @@ public final class StoreService {
     public JsonArray info(long userid, int lim, int off) {
         RecentItemsCache.Lookup found = recent.read(userid, lim, off);
         if (found instanceof RecentItemsCache.Lookup.Hit hit) return array(hit.items());
+        return infoMiss(found, userid, lim, off);
+    }
+
+    /**
+     * {@link #info} as JSON text: a cache hit is the cached items' JSON joined as they are, never parsed and
+     * re-serialised (the store replies with it, and web hands it to the client as it arrives).
+     */
+    public String infoJson(long userid, int lim, int off) {
+        RecentItemsCache.Lookup found = recent.read(userid, lim, off);
+        if (found instanceof RecentItemsCache.Lookup.Hit hit) return "[" + String.join(",", hit.itemsJson()) + "]";
+        return infoMiss(found, userid, lim, off).toString();
+    }
+
+    private JsonArray infoMiss(RecentItemsCache.Lookup found, long userid, int lim, int off) {
         if (found instanceof RecentItemsCache.Lookup.NotLoaded miss) {
             List<Item> newest = items.recentByUser(userid, recent.capacity(), 0);
             boolean filled = recent.fill(userid, miss.generation(), newest);

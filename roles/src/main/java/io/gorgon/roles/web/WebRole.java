@@ -148,19 +148,22 @@ public final class WebRole implements Role {
     }
 
     /** @param etag the ETag header, for answers that are one item (its version); null otherwise */
-    private record Reply(int status, JsonElement body, String etag) {
-        Reply(int status, JsonElement body) {
+    /** A response: status, body as JSON text (a mesh reply is passed on as the bytes that arrived), ETag or null. */
+    private record Reply(int status, String body, String etag) {
+        Reply(int status, String body) {
             this(status, body, null);
         }
 
-        static Reply item(int status, JsonElement item) {
+        static Reply item(int status, String json) {
+            // One item is small: reading its version costs little, unlike the pages GET /info passes on untouched.
+            JsonElement item = json == null ? null : com.google.gson.JsonParser.parseString(json);
             JsonElement v = item != null && item.isJsonObject() ? item.getAsJsonObject().get("version") : null;
-            return new Reply(status, item, v == null ? null : "\"" + v.getAsLong() + "\"");
+            return new Reply(status, json, v == null ? null : "\"" + v.getAsLong() + "\"");
         }
     }
 
     private static CompletableFuture<Reply> now(int status, JsonElement body) {
-        return CompletableFuture.completedFuture(new Reply(status, body));
+        return CompletableFuture.completedFuture(new Reply(status, body == null ? null : body.toString()));
     }
 
     /** The answer to one request; bad requests throw HttpError at once, without a bus call. */
@@ -263,7 +266,7 @@ public final class WebRole implements Role {
     }
 
     /** One bus request into the mesh; the answer comes back to this instance's own reply address. */
-    private CompletableFuture<JsonElement> call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
+    private CompletableFuture<String> call(HttpServerExchange ex, String type, JsonElement body, boolean needsToken) {
         Map<String, String> headers = new HashMap<>();
         String token = bearer(ex);
         if (needsToken && token == null) throw new HttpError(401, "missing Authorization: Bearer <token>");
@@ -271,7 +274,7 @@ public final class WebRole implements Role {
         headers.put(Protocol.H_REQUEST, requestPrefix + Long.toString(requests.incrementAndGet(), 36));
         headers.put(Protocol.H_CLIENT, ex.getSourceAddress().getAddress().getHostAddress());
         Duration timeout = ctx.requestTimeout();
-        return ctx.bus().request(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
+        return ctx.bus().requestJson(Protocol.AUTH_GET, type, body, new DeliveryOptions(headers, timeout));
     }
 
     private static void requireToken(HttpServerExchange ex) {
@@ -328,14 +331,14 @@ public final class WebRole implements Role {
         send(ex, r.status, r.body);
     }
 
-    private static void send(HttpServerExchange ex, int status, JsonElement body) {
+    private static void send(HttpServerExchange ex, int status, String body) {
         ex.setStatusCode(status);
         if (body == null || status == 204) {
             ex.endExchange();
             return;
         }
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+        ex.getResponseSender().send(body, StandardCharsets.UTF_8);
     }
 
     private static void sendError(HttpServerExchange ex, int status, String message) {
@@ -346,7 +349,7 @@ public final class WebRole implements Role {
         JsonObject e = new JsonObject();
         e.addProperty("error", HttpError.name(status));
         e.addProperty("message", message);
-        send(ex, status, e);
+        send(ex, status, e.toString());
     }
 
     /** 405 with the Allow header. */

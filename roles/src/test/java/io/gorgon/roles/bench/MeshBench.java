@@ -12,6 +12,7 @@ import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
+import io.gorgon.bus.testing.RedisCommandCount;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;
@@ -138,7 +139,7 @@ public final class MeshBench {
         try (RedisClient redis = awaitRedis(redisUri, up)) {
             Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify", "stats");
-            Await.until(Duration.ofSeconds(120), () -> "every role live; " + up.logText(),
+            Await.until(Duration.ofSeconds(400), () -> "every role live; " + up.logText(),
                     () -> admin.instances().stream().filter(i -> i.status().equals("live")).map(InstanceInfo::role)
                             .collect(java.util.stream.Collectors.toSet()).containsAll(roles));
             System.out.println("mesh bench: every role is live");
@@ -195,14 +196,19 @@ public final class MeshBench {
             // Latency at low concurrency: with 64 closed-loop clients, Little's law ties p50 to 64 / throughput (3,000
             // req/s means ~21 ms on average), so the p50 <= 3 ms can only be read at a few clients.
             if (a.latencyClients() > 0) {
+                long lowFrom = System.currentTimeMillis() + 5000; // after the warm-up
                 JsonObject low = simulate(base.withScale(a.users(), 0).withPhases(false, true)
                         .withLoad(a.latencyClients(), 0, Duration.ofSeconds(20)).withWarmup(Duration.ofSeconds(5)), dir.resolve("low.json"));
+                JsonObject hops = HopBreakdown.read(redis, NS, lowFrom, System.currentTimeMillis());
+                json.add("low_hops", hops);
+                System.out.print("mesh bench: per hop at " + a.latencyClients() + " clients (wait = enqueue to handler start)\n" + HopBreakdown.format(hops));
                 json.addProperty("low_concurrency_clients", a.latencyClients());
                 json.addProperty("low_info_per_s", Math.round(low.get("info_per_s").getAsDouble()));
                 json.addProperty("low_info_p50_ms", low.get("info_p50_ms").getAsDouble());
                 json.addProperty("low_info_p99_ms", low.get("info_p99_ms").getAsDouble());
             }
 
+            countCommands(a, cfg, base);
             if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
@@ -226,6 +232,43 @@ public final class MeshBench {
             System.err.println("mesh bench: logs kept in " + dir.resolve("logs"));
         }
         return exit;
+    }
+
+    /**
+     * Redis commands per {@code GET /info}, inserts excluded: the provider is scaled to 0, then 10 s of info-only load
+     * at the low client count, counting (MONITOR) the commands on the request path's keys.
+     */
+    private void countCommands(Args a, GorgonConfig cfg, SimulatorOptions base) throws Exception {
+        JsonObject counts = new JsonObject();
+        counts.addProperty("provider", 0);
+        JsonObject args = new JsonObject();
+        args.add("counts", counts);
+        Reply r = new ControlClient(cfg).send("scale", args, Duration.ofSeconds(30));
+        if (!r.ok()) throw new IllegalStateException("scale provider=0 failed: " + r.message());
+        Admin admin = Admin.connect(cfg.redis().uri(), NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        Await.until(Duration.ofSeconds(60), () -> "provider stopped",
+                () -> admin.instances().stream().noneMatch(i -> i.role().equals("provider") && i.status().equals("live")));
+        Thread.sleep(2000);
+        // Only the GET /info path's keys: its three queues (and their consumer sets), the reply lists, the token and
+        // the per-user cache. Whatever else runs meanwhile (a store_put backlog, stats, heartbeats) is not counted.
+        List<String> path = List.of(":q:{auth_get}", ":q:{app_get}", ":q:{store_get}", ":r:{", ":token:", ":u:{");
+        RedisCommandCount loadCount = new RedisCommandCount(cfg.redis().uri(), path);
+        JsonObject load = simulate(base.withScale(a.users(), 0).withPhases(false, true)
+                .withLoad(Math.max(1, a.latencyClients()), 0, Duration.ofSeconds(10)).withWarmup(Duration.ZERO), Path.of(
+                        System.getProperty("java.io.tmpdir"), "gorgon-meshbench-count-" + ProcessHandle.current().pid() + ".json"));
+        RedisCommandCount.Counts busy = loadCount.stop();
+        double n = load.get("info_ok").getAsDouble();
+        Map<String, Double> client = RedisCommandCount.perRequest(busy.client(), 1, Map.of(), 1, n);
+        Map<String, Double> executed = RedisCommandCount.perRequest(busy.executedOnKeys(), 1, Map.of(), 1, n);
+        double clientTotal = client.values().stream().mapToDouble(Double::doubleValue).sum();
+        double executedTotal = executed.values().stream().mapToDouble(Double::doubleValue).sum();
+        json.addProperty("redis_cmds_per_info", Math.round(clientTotal * 10) / 10.0);
+        json.addProperty("redis_cmds_per_info_incl_script_calls", Math.round(executedTotal * 10) / 10.0);
+        json.addProperty("redis_usec_per_info_incl_background", Math.round(busy.usec() / Math.max(1, n) * 10) / 10.0);
+        json.add("redis_cmds_per_info_by_command", new GsonBuilder().create().toJsonTree(client));
+        json.add("redis_executed_per_info_by_command", new GsonBuilder().create().toJsonTree(executed));
+        System.out.printf(Locale.ROOT, "mesh bench: Redis commands per GET /info (provider off, %.0f requests, on the path's keys): sent by clients %.1f %s;"
+                + " executed incl. inside scripts %.1f %s%n", n, clientTotal, client, executedTotal, executed);
     }
 
     /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */
@@ -332,7 +375,9 @@ public final class MeshBench {
             row("low_info_p50_ms", "≤ 3", json, "low_info_p50_ms", 3, false);
             row("low_info_p99_ms", "≤ 20", json, "low_info_p99_ms", 20, false);
         }
+        if (json.has("redis_cmds_per_info")) row("redis_cmds_per_info", "≤ 8", json, "redis_cmds_per_info", 8, false);
         if (json.has("direct_info_per_s")) {
+            json.addProperty("mesh_direct_ratio", Math.round(100 * json.get("info_per_s").getAsDouble() / json.get("direct_info_per_s").getAsDouble()) / 100.0);
             rows.add(new String[] {"direct_info_per_s", fmt(json.get("direct_info_per_s").getAsDouble()), "(no bus)",
                     "mesh/direct " + ratio(json.get("info_per_s").getAsDouble(), json.get("direct_info_per_s").getAsDouble())});
             rows.add(new String[] {"direct_info_p50_ms", fmt(json.get("direct_info_p50_ms").getAsDouble()), "(no bus)",

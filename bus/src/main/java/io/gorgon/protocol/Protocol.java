@@ -73,6 +73,8 @@ public final class Protocol {
     public static final String STORE_TAGS = "store.tags";
     public static final String STORE_USER_CREATE = "store.user.create";
     public static final String STORE_USER_BY_EMAIL = "store.user.byEmail";
+    /** {@code {id, old, passhash}}: replaces a user's password hash if it is still {@code old} (a rehash at login). */
+    public static final String STORE_USER_REHASH = "store.user.rehash";
     /** Body {id}; reply {user: internal user JSON or null}. */
     public static final String STORE_USER_BY_ID = "store.user.byId";
     /** store_put, body {id, passhash}: replaces a user's password hash (idempotent); 404 if no such user. */
@@ -95,6 +97,8 @@ public final class Protocol {
     public static final String H_TOKEN = "token";
     /** The authenticated user id, set by auth. */
     public static final String H_PRINCIPAL = "principal";
+    /** Auth's HMAC over the principal and the request ({@link PrincipalSignature}), when a mesh key is configured. */
+    public static final String H_PRINCIPAL_SIG = "principal-sig";
     /** The HTTP client's address, for rate limits. */
     public static final String H_CLIENT = "client";
     public static final String H_TRACE = "trace";

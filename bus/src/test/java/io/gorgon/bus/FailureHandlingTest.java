@@ -8,6 +8,8 @@ import io.gorgon.bus.testing.RedisTestBase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +56,24 @@ class FailureHandlingTest extends RedisTestBase {
         assertEquals(1, worker.admin().requeue("fragile", 10));
         Await.until(Duration.ofSeconds(5), "requeued message processed", () -> ok.get() == 1);
         assertEquals(0, queue(worker, "fragile").deadLetters());
+    }
+
+    @Test
+    void aHugeDeadLetterStreamIsRequeuedInPagesNotOneBlockingScript() {
+        // Issue 12 #11: 'dlq requeue' of a huge stream ran as one Lua call, blocking Redis for everyone meanwhile.
+        Bus worker = buses.bus("worker");
+        String dlq = new Keys(buses.namespace()).deadLetters("paged");
+        try (Jedis j = new Jedis(java.net.URI.create(redis.uri()))) {
+            for (int i = 0; i < 1_200; i++) j.xadd(dlq, StreamEntryID.NEW_ENTRY, Map.of("e", "{}", "reason", "test"));
+            j.configResetStat();
+            assertEquals(1_200, worker.admin().requeue("paged", Integer.MAX_VALUE));
+            assertEquals(0, j.xlen(dlq));
+            assertEquals(1_200, j.xlen(new Keys(buses.namespace()).stream("paged")));
+            String stats = j.info("commandstats");
+            long evals = java.util.regex.Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(stats).results()
+                    .mapToLong(r -> Long.parseLong(r.group(1))).sum();
+            assertTrue(evals >= 1_200 / 500, "one script per page, not one for the whole stream: " + stats);
+        }
     }
 
     @Test

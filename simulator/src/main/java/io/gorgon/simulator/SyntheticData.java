@@ -23,7 +23,7 @@ import javax.crypto.spec.PBEKeySpec;
  */
 final class SyntheticData {
     static final String PASSWORD = "gorgon-simulated-user";
-    static final int PBKDF2_ITERATIONS = 210_000;
+    static final int PBKDF2_ITERATIONS = 600_000; // as auth's default, so synthetic users are not rehashed at their first login
     static final String EMAIL_DOMAIN = "sim.gorgon.test";
 
     private static final String[] WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "

@@ -81,7 +81,7 @@ class SimRunTest extends RedisTestBase {
         assertEquals(20, db.getCollection("users").countDocuments());
         assertEquals(600, db.getCollection("items").countDocuments());
         Document user = db.getCollection("users").find().first();
-        assertTrue(user.getString("passhash").startsWith("pbkdf2-sha256$210000$"), user.toJson());
+        assertTrue(user.getString("passhash").startsWith("pbkdf2-sha256$600000$"), user.toJson());
         assertTrue(user.getString("email").endsWith("@" + SyntheticData.EMAIL_DOMAIN));
         assertTrue(r.out().contains("seed items 600/600 (100%)"), r.out());
         Document item = db.getCollection("items").find().first();

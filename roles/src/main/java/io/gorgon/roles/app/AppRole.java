@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
+import io.gorgon.protocol.PrincipalSignature;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
@@ -23,6 +24,7 @@ import java.util.Map;
  * is, with the principal, to whatever role consumes its queue. A type with no route is answered 404.
  */
 public final class AppRole implements Role {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppRole.class);
     private final RoleContext ctx;
     private final CreationIds creationIds;
     private volatile Map<String, String> routes;
@@ -104,13 +106,27 @@ public final class AppRole implements Role {
         }
     }
 
-    private static long principal(Message m) {
+    private long principal(Message m) {
         String p = m.header(Protocol.H_PRINCIPAL);
         if (p == null) throw new HandlerFailure(401, "unauthenticated request");
+        String key = ctx.config().auth().principalKey();
+        if (!key.isEmpty() && !PrincipalSignature.verify(key, m.header(Protocol.H_PRINCIPAL_SIG), p, m.header(Protocol.H_REQUEST),
+                m.type(), String.valueOf(m.body()))) {
+            // Not auth's: someone wrote to Redis directly. Not an answer but a failure, so it ends in the dead letters.
+            log.warn("event=forged_principal message={} type={} principal={}", m.id(), m.type(), p);
+            throw new ForgedPrincipal(m.id());
+        }
         try {
             return Long.parseLong(p);
         } catch (NumberFormatException e) {
             throw new HandlerFailure(401, "bad principal");
+        }
+    }
+
+    /** A principal header without auth's valid signature. */
+    static final class ForgedPrincipal extends RuntimeException {
+        ForgedPrincipal(String messageId) {
+            super("principal header not signed by auth (message " + messageId + ")", null, false, false);
         }
     }
 

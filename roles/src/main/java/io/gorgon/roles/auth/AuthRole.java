@@ -8,6 +8,7 @@ import io.gorgon.bus.Failure;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
+import io.gorgon.protocol.PrincipalSignature;
 import io.gorgon.protocol.TokenDigest;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
@@ -67,6 +68,11 @@ public final class AuthRole implements Role {
             Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
             Map<String, String> headers = new HashMap<>();
             headers.put(Protocol.H_PRINCIPAL, Long.toString(p.userid()));
+            String key = ctx.config().auth().principalKey();
+            if (!key.isEmpty()) {
+                headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(key, Long.toString(p.userid()), m.header(Protocol.H_REQUEST),
+                        type, String.valueOf(m.body())));
+            }
             headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
             m.forward(Protocol.APP_GET, type, m.body(), headers);
             return;
@@ -198,6 +204,16 @@ public final class AuthRole implements Role {
                 if (e.failure() == Failure.HANDLER_FAILED && e.code() == 409) return new CreateUserResult.DuplicateEmail(user.email());
                 throw e;
             }
+        }
+
+        @Override
+        public boolean rehash(User user, String passhash) {
+            JsonObject body = new JsonObject();
+            body.addProperty("id", Long.toString(user.id()));
+            body.addProperty("old", user.passhash());
+            body.addProperty("passhash", passhash);
+            JsonElement r = Bus.join(bus.request(Protocol.STORE_PUT, Protocol.STORE_USER_REHASH, body, timeout));
+            return r.getAsJsonObject().get("replaced").getAsBoolean();
         }
 
         @Override

@@ -123,9 +123,24 @@ public final class AuthService {
             log.info("event=login_failed addr={}", clientAddress);
             return new LoginResult.BadCredentials();
         }
+        rehashIfWeak(user.get(), password);
         TokenService.Issued t = tokens.issue(user.get().id(), addr.isEmpty() ? null : addr);
         log.info("event=login user={} addr={}", user.get().id(), clientAddress);
         return new LoginResult.LoggedIn(t);
+    }
+
+    /**
+     * A login that proved the password upgrades a hash made with other parameters (e.g. before the iteration count was
+     * raised) to the current ones. Best effort: a failure leaves the old hash, which still verifies.
+     */
+    private void rehashIfWeak(User user, String password) {
+        if (!hasher.needsRehash(user.passhash())) return;
+        try {
+            boolean done = users.rehash(user, hasher.hash(password));
+            log.info("event=password_rehashed user={} replaced={}", user.id(), done);
+        } catch (RuntimeException e) {
+            log.warn("event=password_rehash_failed user={} cause=\"{}\"", user.id(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+        }
     }
 
     public sealed interface PasswordResult {

@@ -15,7 +15,7 @@ import java.util.concurrent.Semaphore;
  * {@code auth.pbkdf2Iterations} later does not lock out existing users ({@link #needsRehash} tells when to upgrade).
  */
 public final class PasswordHasher {
-    public static final int DEFAULT_ITERATIONS = 210_000;
+    public static final int DEFAULT_ITERATIONS = 600_000; // OWASP 2023 for PBKDF2-HMAC-SHA256
     private static final String PREFIX = "pbkdf2-sha256";
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;

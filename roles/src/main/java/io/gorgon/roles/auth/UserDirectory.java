@@ -11,6 +11,11 @@ public interface UserDirectory {
 
     Optional<User> byEmail(String email);
 
+    /** Replaces {@code user}'s hash by {@code passhash} if it is unchanged; a directory may not support it (false). */
+    default boolean rehash(User user, String passhash) {
+        return false;
+    }
+
     /** Needed by password changes only; directories for other uses may leave it out. */
     default Optional<User> byId(long id) {
         throw new UnsupportedOperationException("this user directory has no lookup by id");

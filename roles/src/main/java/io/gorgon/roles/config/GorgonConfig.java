@@ -97,8 +97,20 @@ public record GorgonConfig(
 
     public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
-    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute) {
-        static final Auth DEFAULT = new Auth(210_000, 86_400, 10, 10);
+    /**
+     * @param principalKey the mesh key auth signs the principal header with and app checks it with ("" = unsigned);
+     *                     a secret: give it through the environment ({@code GORGON_SET_AUTH_PRINCIPALKEY}), it is
+     *                     never written to Redis
+     */
+    public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute,
+                       String principalKey) {
+        static final Auth DEFAULT = new Auth(600_000, 86_400, 10, 10, "");
+
+        @Override
+        public String toString() {
+            return "Auth[pbkdf2Iterations=" + pbkdf2Iterations + ", tokenTtlSeconds=" + tokenTtlSeconds + ", loginAttemptsPerMinute="
+                    + loginAttemptsPerMinute + ", registrationsPerMinute=" + registrationsPerMinute + ", principalKey=***]";
+        }
     }
 
     public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
@@ -253,6 +265,7 @@ public record GorgonConfig(
         tree.getAsJsonObject("redis").addProperty("uri", redact(redis.uri));
         if (!redis.password.isEmpty()) tree.getAsJsonObject("redis").addProperty("password", "***");
         tree.getAsJsonObject("mongo").addProperty("uri", redact(mongo.uri));
+        if (!auth.principalKey().isEmpty()) tree.getAsJsonObject("auth").addProperty("principalKey", "***");
         if (!stats.operatorToken.isEmpty()) tree.getAsJsonObject("stats").addProperty("operatorToken", "***");
         return tree.toString();
     }
@@ -266,6 +279,8 @@ public record GorgonConfig(
         JsonObject own = local.toJsonTree();
         tree.add("redis", own.get("redis"));
         tree.add("mongo", own.get("mongo"));
+        tree.getAsJsonObject("auth").add("principalKey", own.getAsJsonObject("auth").get("principalKey"));
+        tree.getAsJsonObject("stats").add("operatorToken", own.getAsJsonObject("stats").get("operatorToken"));
         return ConfigLoader.fromJson(tree.toString(), "config document");
     }
 

@@ -90,6 +90,14 @@ public final class StoreRole implements Role {
                     case CreateUserResult.DuplicateEmail d -> throw new HandlerFailure(409, "email already registered: " + d.email());
                 }
             }
+            case Protocol.STORE_USER_REHASH -> {
+                long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
+                String old = Valid.wellFormed(() -> body.get("old").getAsString());
+                String hash = Valid.wellFormed(() -> body.get("passhash").getAsString());
+                JsonObject out = new JsonObject();
+                out.addProperty("replaced", store.rehashUser(id, old, hash));
+                m.reply(out);
+            }
             case Protocol.STORE_USER_PASSWORD -> {
                 long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
                 String passhash = Valid.wellFormed(() -> body.get("passhash").getAsString());

@@ -203,6 +203,11 @@ public final class StoreService {
         return r;
     }
 
+    /** A stronger hash for a user whose login just proved the password (compare-and-set on the old hash). */
+    public boolean rehashUser(long id, String old, String passhash) {
+        return users.rehash(id, old, passhash);
+    }
+
     public Optional<User> userByEmail(String email) {
         return users.byEmail(email);
     }

@@ -37,6 +37,12 @@ public final class UserStore {
     /** The outcome of a bulk upsert: ids that were new, and users skipped because another user has their email. */
     public record Upserted(List<Long> newIds, List<Long> duplicateEmailIds) {}
 
+    /** Replaces the password hash of user {@code id} if it is still {@code old}; true if it was replaced. */
+    public boolean rehash(long id, String old, String passhash) {
+        return users.updateOne(com.mongodb.client.model.Filters.and(com.mongodb.client.model.Filters.eq("_id", id),
+                com.mongodb.client.model.Filters.eq("passhash", old)), new Document("$set", new Document("passhash", passhash))).getModifiedCount() == 1;
+    }
+
     public CreateUserResult create(User u) {
         try {
             users.insertOne(Documents.of(u));

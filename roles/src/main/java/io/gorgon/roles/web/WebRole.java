@@ -222,6 +222,7 @@ public final class WebRole implements Role {
             body.addProperty("id", p[2]);
             if (method.equals("GET")) return call(ex, Protocol.APP_ITEM_GET, body, true).thenApply(b -> Reply.item(200, b));
             if (method.equals("PATCH")) {
+                requireToken(ex); // 401 before anything about the body
                 body.add("patch", jsonBody(ex));
                 String ifMatch = ex.getRequestHeaders().getFirst(Headers.IF_MATCH);
                 if (ifMatch != null) body.addProperty("ifMatch", ifMatch);
@@ -235,6 +236,7 @@ public final class WebRole implements Role {
             if (method.equals("GET")) {
                 return call(ex, feeds ? Protocol.APP_FEED_LIST : Protocol.APP_WEBHOOK_LIST, new JsonObject(), true).thenApply(b -> new Reply(200, b));
             }
+            requireToken(ex); // 401 before anything about the body
             return call(ex, feeds ? Protocol.APP_FEED_FOLLOW : Protocol.APP_WEBHOOK_CREATE, jsonBody(ex), true).thenApply(b -> new Reply(201, b));
         }
         if (p.length == 3 && (p[1].equals("feeds") || p[1].equals("webhooks")) && !p[2].isEmpty()) {

@@ -53,6 +53,11 @@ class AuthServiceTest extends InfraTestBase {
             public java.util.Optional<User> byEmail(String email) {
                 return store.userByEmail(email);
             }
+
+            @Override
+            public boolean rehash(User user, String passhash) {
+                return store.rehashUser(user.id(), user.passhash(), passhash);
+            }
         };
     }
 
@@ -165,6 +170,19 @@ class AuthServiceTest extends InfraTestBase {
         assertTrue(r.retryAfterSeconds() >= 1 && r.retryAfterSeconds() <= 60);
         assertTrue(store.userByEmail("u9@example.org").isEmpty());
         assertInstanceOf(AuthService.RegisterResult.Registered.class, auth.register("U", "u9@example.org", "correct horse", "10.0.0.10"));
+    }
+
+    @Test
+    void aGoodLoginRedoesAHashMadeWithAnotherIterationCount() {
+        // Issue 12 #11: 210,000 iterations is below OWASP's 600,000; raising the count must upgrade existing users.
+        register("ann@example.org");
+        AuthService stronger = new AuthService(direct(store), new PasswordHasher(2_000), tokens,
+                new RateLimiter(infra.redis, "strong" + counter, 3, Duration.ofMinutes(1)), 3, new Ids(3));
+        assertInstanceOf(AuthService.LoginResult.BadCredentials.class, stronger.login("ann@example.org", "wrong horse", "a"));
+        assertTrue(store.userByEmail("ann@example.org").orElseThrow().passhash().startsWith("pbkdf2-sha256$1000$"), "not on a failed login");
+        assertInstanceOf(AuthService.LoginResult.LoggedIn.class, stronger.login("ann@example.org", "correct horse", "a"));
+        assertTrue(store.userByEmail("ann@example.org").orElseThrow().passhash().startsWith("pbkdf2-sha256$2000$"));
+        assertInstanceOf(AuthService.LoginResult.LoggedIn.class, stronger.login("ann@example.org", "correct horse", "b"));
     }
 
     @Test

@@ -45,7 +45,7 @@ class ConfigTest {
         assertEquals(7, c.instances().size());
         assertEquals(8080, c.web().port());
         assertEquals(65536, c.web().maxBodyBytes());
-        assertEquals(210000, c.auth().pbkdf2Iterations());
+        assertEquals(600000, c.auth().pbkdf2Iterations());
         assertEquals(List.of("random"), c.provider().plugins());
         assertEquals(8082, c.notifier().port());
         assertEquals(8081, c.stats().port());

@@ -169,4 +169,22 @@ class StatsServerTest {
             }
         }
     }
+
+    @Test
+    void liveStreamsAreCappedAndTheDashboardIsLoopbackByDefault() throws Exception {
+        // Issue 12 #10: SSE clients were unbounded, and the page answered anyone on all interfaces.
+        assertEquals("127.0.0.1", io.gorgon.roles.config.GorgonConfig.defaults().stats().host());
+        Clock clock = Clock.systemUTC();
+        try (StatsServer capped = new StatsServer("127.0.0.1", 0, new StatsReader(redis, "t", clock), mesh, clock)
+                .limits(io.gorgon.roles.config.GorgonConfig.Http.DEFAULT, 1).start()) {
+            URI stream = URI.create("http://127.0.0.1:" + capped.port() + "/api/stream");
+            HttpResponse<java.io.InputStream> first = http.send(HttpRequest.newBuilder(stream).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream open = first.body()) {
+                assertEquals(200, first.statusCode());
+                HttpResponse<String> second = http.send(HttpRequest.newBuilder(stream).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                jsonError(second, 503, "unavailable");
+            }
+        }
+    }
 }

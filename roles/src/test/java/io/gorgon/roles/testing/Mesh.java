@@ -50,7 +50,8 @@ public final class Mesh implements AutoCloseable {
         config.add("notify", obj("port", LocalRedis.freePort()));
         config.add("stats", obj("port", LocalRedis.freePort()));
         // Tests don't need 210,000 PBKDF2 iterations per login; the hasher's own test covers the default.
-        config.add("auth", obj("pbkdf2Iterations", 1000, "loginAttemptsPerMinute", 12));
+        config.add("auth", obj("pbkdf2Iterations", 1000, "loginAttemptsPerMinute", 12, "registrationsPerMinute", 100,
+                "principalKey", "e2e-mesh-key")); // every hop signs and checks
         config.add("bus", obj("heartbeatMs", 500, "takeoverAfterMs", 2000, "requestTimeoutMs", 5000));
         overrides.forEach((path, value) -> set(path, value));
         this.configFile = dir.resolve("gorgon.json");

@@ -81,12 +81,15 @@ class FailoverDrillTest {
             Set<Integer> acked = ConcurrentHashMap.newKeySet();
             AtomicInteger unacked = new AtomicInteger();
             AtomicInteger next = new AtomicInteger();
+            AtomicInteger outstanding = new AtomicInteger();
             AtomicBoolean producing = new AtomicBoolean(true);
             Thread load = Thread.ofPlatform().name("drill-load").start(() -> {
                 while (producing.get()) {
                     int k = next.getAndIncrement();
+                    outstanding.incrementAndGet();
                     producer.sendAsync(QUEUE, "job", Map.of("n", k)).whenComplete((ok, err) -> {
                         if (err == null) acked.add(k); else unacked.incrementAndGet();
+                        outstanding.decrementAndGet();
                     });
                     if (k % 20 == 0) Await.pause(Duration.ofMillis(10)); // ~2000 sends/s
                 }
@@ -104,6 +107,8 @@ class FailoverDrillTest {
             double recovery = (System.nanoTime() - killedAt) / 1e9;
             producing.set(false);
             joinQuietly(load);
+            // Every send settles (acknowledged or failed) before counting, so the acknowledged set no longer grows.
+            Await.until(Duration.ofSeconds(30), "every send settled", () -> outstanding.get() == 0);
 
             // Reply listeners found the new primary too: a request round trip works (NO_CONSUMER is possible for a
             // heartbeat or two, while the consumers' registry entries are re-stamped on the promoted node).

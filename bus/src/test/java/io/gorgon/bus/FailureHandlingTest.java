@@ -14,9 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.StreamEntryID;
 
 /** Retries, dead letters, malformed input, takeover rules and bounded memory — against a real redis-server. */
 class FailureHandlingTest extends RedisTestBase {
@@ -63,16 +61,21 @@ class FailureHandlingTest extends RedisTestBase {
         // Issue 12 #11: 'dlq requeue' of a huge stream ran as one Lua call, blocking Redis for everyone meanwhile.
         Bus worker = buses.bus("worker");
         String dlq = new Keys(buses.namespace()).deadLetters("paged");
-        try (Jedis j = new Jedis(java.net.URI.create(redis.uri()))) {
+        try (UnifiedJedis j = redis.client()) {
             for (int i = 0; i < 1_200; i++) j.xadd(dlq, StreamEntryID.NEW_ENTRY, Map.of("e", "{}", "reason", "test"));
-            j.configResetStat();
-            assertEquals(1_200, worker.admin().requeue("paged", Integer.MAX_VALUE));
-            assertEquals(0, j.xlen(dlq));
-            assertEquals(1_200, j.xlen(new Keys(buses.namespace()).stream("paged")));
-            String stats = j.info("commandstats");
-            long evals = java.util.regex.Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(stats).results()
-                    .mapToLong(r -> Long.parseLong(r.group(1))).sum();
-            assertTrue(evals >= 1_200 / 500, "one script per page, not one for the whole stream: " + stats);
+            // Script calls are counted on one redis-server; on a cluster the paging is the same code, checked by counts.
+            try (Jedis stats = redis.cluster() ? null : new Jedis(java.net.URI.create(redis.uri()))) {
+                if (stats != null) stats.configResetStat();
+                assertEquals(1_200, worker.admin().requeue("paged", Integer.MAX_VALUE));
+                assertEquals(0, j.xlen(dlq));
+                assertEquals(1_200, j.xlen(new Keys(buses.namespace()).stream("paged")));
+                if (stats != null) {
+                    String info = stats.info("commandstats");
+                    long evals = java.util.regex.Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+)").matcher(info).results()
+                            .mapToLong(r -> Long.parseLong(r.group(1))).sum();
+                    assertTrue(evals >= 1_200 / 500, "one script per page, not one for the whole stream: " + info);
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.DeliveryOptions;
 import io.gorgon.bus.Keys;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
@@ -19,14 +20,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Issue 12 #4: a hop upstream of app (auth) that forwards a create and crashes before its ack has the request redone;
- * the app must give the redone create the same item id, so the store's idempotent insert stores the note once.
+ * Issue 12 #4: a create redone upstream of app (a hop that forwarded it and crashed before its ack) must get the same
+ * item id from app, so the store's idempotent insert stores the note once.
  */
 class AppIdempotentCreateTest {
     @TempDir
@@ -46,22 +46,22 @@ class AppIdempotentCreateTest {
                 stored.add(item.get("id").getAsString() + "@" + item.get("ts").getAsString());
                 m.reply(item);
             });
-            // Stands in for auth: forwards with the principal, then "crashes" (throws) before its ack on delivery 1.
-            AtomicInteger deliveries = new AtomicInteger();
-            buses.bus("auth").consume("hop_q", ConsumerOptions.defaults(), m -> {
-                m.forward(Protocol.APP_GET, Protocol.APP_ITEM_CREATE, m.body(), Map.of(Protocol.H_PRINCIPAL, "42"));
-                if (deliveries.incrementAndGet() == 1) throw new IllegalStateException("crash after forward");
-            });
+            // The same create handed to app twice, as by an upstream hop that forwarded it and died before its ack. On one
+            // redis-server a hop's forward and ack are one script, but on a cluster they are two steps, and a client's
+            // web instance may die after sending: the request header web set is what names the request either way.
             Bus web = buses.bus("web");
             JsonObject body = new JsonObject();
             JsonObject note = new JsonObject();
             note.addProperty("title", "once");
             body.add("item", note);
-            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_REQUEST, "w1.1"), Duration.ofSeconds(10))).join();
+            Map<String, String> first = Map.of(Protocol.H_PRINCIPAL, "42", Protocol.H_REQUEST, "w1.1");
+            web.request(Protocol.APP_GET, Protocol.APP_ITEM_CREATE, body, new DeliveryOptions(first, Duration.ofSeconds(10))).join();
+            web.request(Protocol.APP_GET, Protocol.APP_ITEM_CREATE, body, new DeliveryOptions(first, Duration.ofSeconds(10))).join();
             Await.until(Duration.ofSeconds(15), () -> "the redone create reached the store: " + stored, () -> stored.size() >= 2);
             assertEquals(stored.get(0), stored.get(1), "same id and ts on both deliveries");
 
-            web.request("hop_q", Protocol.APP_ITEM_CREATE, body, new io.gorgon.bus.DeliveryOptions(Map.of(Protocol.H_REQUEST, "w1.2"), Duration.ofSeconds(10))).join();
+            web.request(Protocol.APP_GET, Protocol.APP_ITEM_CREATE, body,
+                    new DeliveryOptions(Map.of(Protocol.H_PRINCIPAL, "42", Protocol.H_REQUEST, "w1.2"), Duration.ofSeconds(10))).join();
             Await.until(Duration.ofSeconds(5), () -> "third create", () -> stored.size() >= 3);
             assertEquals(false, stored.get(2).equals(stored.get(0)), "a new request is a new item");
         }

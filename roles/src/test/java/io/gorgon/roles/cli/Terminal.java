@@ -35,9 +35,15 @@ final class Terminal implements AutoCloseable {
         return Files.isExecutable(SCRIPT) && DetachedMesh.setsid() != null;
     }
 
-    /** Runs {@code command} (a shell command line) in a new pty; its stdin stays open so nothing sees an EOF. */
+    /**
+     * Runs {@code command} (a shell command line) in a new pty; its stdin stays open so nothing sees an EOF. The
+     * command replaces the shell {@code script} starts ({@code exec}): that shell is {@code $SHELL}, or dash when
+     * SHELL is unset (as under CI), and dash, seeing the ^C too, exits 130 after its child even when the child
+     * handled it and exited 0. SHELL is pinned to /bin/sh so this runs the same here and there.
+     */
     static Terminal run(String command, Map<String, String> env) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qfec", command, "/dev/null").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qfec", "exec " + command, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("SHELL", "/bin/sh");
         pb.environment().putAll(env);
         return new Terminal(pb.start());
     }

@@ -71,11 +71,11 @@ class SupervisorTest {
         return up;
     }
 
-    /** The supervisor's status document, or null while there is none. */
+    /** The (one) supervisor's status document, or null while there is none. */
     private static JsonObject status(int redisPort) {
-        try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
-            String s = j.get(new ControlKeys(NS).children());
-            return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
+        try (redis.clients.jedis.UnifiedJedis j = io.gorgon.roles.infra.RedisConnections.client("redis://127.0.0.1:" + redisPort)) {
+            Map<String, String> all = new MeshState(NS).statuses(j);
+            return all.isEmpty() ? null : JsonParser.parseString(all.values().iterator().next()).getAsJsonObject();
         } catch (RuntimeException notUpYet) {
             return null;
         }

@@ -63,17 +63,17 @@ class MultiHostDrillTest {
             Path alphaConfig = config("alpha", "127.0.0.2", redis.uri(), m.getPort(), webPort);
             Path betaConfig = config("beta", "127.0.0.3", redis.uri(), m.getPort(), webPort);
             ChildJvm alpha = up(alphaConfig, "alpha");
-            Await.until(LIMIT, () -> "alpha runs web-1 and auth-1; " + children() + "\n" + alpha.logText(),
-                    () -> running("alpha").containsAll(List.of("web-1", "auth-1")));
+            long started = System.nanoTime();
+            Await.until(LIMIT, () -> "alpha runs web-1; " + children() + "\n" + alpha.logText(),
+                    () -> running("alpha").contains("web-1"));
             ChildJvm beta = up(betaConfig, "beta");
             Await.until(LIMIT, () -> "beta joins; " + children() + "\n" + beta.logText(), () -> children().containsKey("beta"));
             assertEquals(Set.of(), running("beta"), "a joining host takes nothing that runs elsewhere");
 
-            // One mesh-wide count: beta gets the webs alpha lacks, balanced 2 and 2.
+            // One mesh-wide count: the new webs go to the host with fewer, ties to the first name: 2 and 2.
             assertEquals("scaled web 1 -> 4\n", gorgon(0, "scale", "web=4", "--config", betaConfig.toString()));
             Await.until(LIMIT, () -> "webs spread; " + children(),
-                    () -> running("alpha").equals(Set.of("auth-1", "web-1", "web-4"))
-                            && running("beta").equals(Set.of("web-2", "web-3")));
+                    () -> running("alpha").equals(Set.of("web-1", "web-3")) && running("beta").equals(Set.of("web-2", "web-4")));
             assertOneHostPerSlot();
             // Each host's first web listens on the same port, on its own address.
             Await.until(LIMIT, "web on 127.0.0.3:" + webPort + " answers", () -> health("127.0.0.3", webPort) == 200);
@@ -86,18 +86,20 @@ class MultiHostDrillTest {
             assertEquals(List.of("alpha", "beta"), hosts.asList().stream().map(h -> h.getAsJsonObject().get("host").getAsString()).toList());
 
             // beta dies whole: its supervisor and its children, SIGKILL, no goodbye.
+            System.out.println("multihost drill: two hosts up and web=4 spread after " + (System.nanoTime() - started) / 1_000_000 + " ms");
             List<Long> betaPids = new ArrayList<>(List.of(beta.pid()));
             for (JsonElement c : children().get("beta").getAsJsonArray("children")) betaPids.add(c.getAsJsonObject().get("pid").getAsLong());
             long killedAt = System.nanoTime();
             betaPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             Await.until(LIMIT, () -> "alpha runs everything; " + children() + "\n" + alpha.logText(),
-                    () -> running("alpha").equals(Set.of("auth-1", "web-1", "web-2", "web-3", "web-4")));
+                    () -> running("alpha").equals(Set.of("web-1", "web-2", "web-3", "web-4")));
             long tookOverMs = (System.nanoTime() - killedAt) / 1_000_000;
-            System.out.println("multihost drill: beta's web-2 and web-3 running again on alpha " + tookOverMs + " ms after the kill");
+            System.out.println("multihost drill: beta's web-2 and web-4 running again on alpha " + tookOverMs + " ms after the kill");
             assertTrue(tookOverMs < 20_000, "took over in " + tookOverMs + " ms");
             assertEquals(List.of("alpha"), List.copyOf(children().keySet()));
             String after = gorgon(0, "status", "--config", alphaConfig.toString());
-            assertTrue(after.contains("HOST alpha (127.0.0.2)") && !after.contains("HOST beta"), after);
+            // beta's instances stay listed as gone under a host without supervisor until the registry forgets them.
+            assertTrue(after.contains("HOST alpha (127.0.0.2)") && after.contains("HOST beta  no supervisor"), after);
 
             assertEquals(0, alpha.terminate(60), alpha.logText());
             for (long pid : pids) assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "pid " + pid + " left running");
@@ -112,9 +114,8 @@ class MultiHostDrillTest {
                  "host": {"name": "%s", "address": "%s"},
                  "redis": {"uri": "%s", "embedded": false},
                  "mongo": {"uri": "mongodb://127.0.0.1:%d", "embedded": false},
-                 "instances": {"web": 1, "auth": 1, "app": 0, "store": 0, "provider": 0, "notify": 0, "stats": 0},
+                 "instances": {"web": 1, "auth": 0, "app": 0, "store": 0, "provider": 0, "notify": 0, "stats": 0},
                  "web": {"port": %d}, "stats": {"port": 0}, "notify": {"port": 0},
-                 "auth": {"pbkdf2Iterations": 1000},
                  "bus": {"heartbeatMs": 500, "takeoverAfterMs": 2000},
                  "logs": {"dir": "%s"}}
                 """.formatted(NS, host, address, redisUri, mongoPort, webPort, tmp.resolve("logs-" + host));

@@ -229,12 +229,7 @@ public record GorgonConfig(
 
         /** {@link #name}, or the machine's host name when it is empty. */
         public String effectiveName() {
-            if (!name.isEmpty()) return name;
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                return "unknown";
-            }
+            return name.isEmpty() ? io.gorgon.bus.BusOptions.localHost() : name;
         }
 
         /** Where web and notify listen: {@link #address}, or every interface. */

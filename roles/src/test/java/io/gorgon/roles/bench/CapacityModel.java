@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * The mesh's capacity on paper (issue 13), from what one {@code scripts/bench mesh} run measured:
  * <ul>
- *   <li>CPU per {@code GET /info} of each role and of Redis and MongoDB, over the loaded window, the provider's
- *       inserts included at the run's ratio (inserts per info = provider rate / info rate);</li>
+ *   <li>CPU per {@code GET /info} of each role and of Redis and MongoDB over the loaded window, the provider's inserts
+ *       taken out, plus CPU per insert (measured while seeding) at the scenario's ratio of inserts to reads;</li>
  *   <li>the share of Redis's work on the hottest queue (commands on its key / commands on the path's keys), since a
  *       queue is one stream in one slot: one Redis core, whatever the number of primaries;</li>
  *   <li>the embedded store's bulk ceiling (one MongoDB process, one writer).</li>
@@ -18,25 +18,28 @@ import java.util.TreeMap;
  * Assumptions: CPU per request stays what it is here at any scale (roles and Redis scale out linearly: more instances,
  * more primaries, each queue's slot on one primary); cores are used to 100% (no headroom); one Redis primary is one
  * core; network round trips between hosts cost latency, not CPU, beyond the loopback's kernel share measured here.
- * Self-check: at the CPU this mesh could get on this box (cores minus what other processes used meanwhile) the model's
- * throughput, {@code available cores / CPU per info}, must be within 25% of the throughput measured in the same window.
+ * Self-check: the CPU per info of the main load predicts a second load run's throughput from the CPU this mesh could
+ * get in it (cores minus what other processes used meanwhile): {@code available cores / CPU per info}, within 25%.
  */
 final class CapacityModel {
     private CapacityModel() {}
 
     /**
-     * @param cpuUsPerInfo   per process (web-1, auth-1, …, redis, mongo, and the load generator) CPU µs per info
+     * @param cpuUsPerInfo   per process (web-1, auth-1, …, redis, mongo, and the load generator) CPU µs per info, inserts
+     *                       taken out
+     * @param cpuUsPerInsert per process, CPU µs per insert (measured while seeding)
      * @param hotQueue       the queue with the largest share of Redis's path work, and that share (0..1)
      * @param insertsPerInfo the scenario's inserts per GET /info
      * @param storeCeiling   the embedded store's bulk inserts per second
      */
-    static JsonObject table(Map<String, Double> cpuUsPerInfo, String hotQueue, double hotShare, double insertsPerInfo,
-                            double storeCeiling) {
+    static JsonObject table(Map<String, Double> cpuUsPerInfo, Map<String, Double> cpuUsPerInsert, String hotQueue, double hotShare,
+                            double insertsPerInfo, double storeCeiling) {
         Map<String, Double> byRole = new TreeMap<>();
         cpuUsPerInfo.forEach((name, us) -> {
             if (name.startsWith("bench-jvm")) return; // the load generator is the clients, not the mesh
             byRole.merge(name.replaceFirst("-\\d+$", ""), us, Double::sum);
         });
+        cpuUsPerInsert.forEach((name, us) -> byRole.merge(name.replaceFirst("-\\d+$", ""), us * insertsPerInfo, Double::sum));
         double redisUs = byRole.getOrDefault("redis", 0.0);
         double hotQueueLimit = redisUs * hotShare > 0 ? 1e6 / (redisUs * hotShare) : Double.POSITIVE_INFINITY;
         double storeLimit = insertsPerInfo > 0 && storeCeiling > 0 ? storeCeiling / insertsPerInfo : Double.POSITIVE_INFINITY;
@@ -89,8 +92,9 @@ final class CapacityModel {
     }
 
     /**
-     * Predicted throughput on this box: the CPU the mesh and its clients could use (cores minus other processes'
-     * use in the same window) over their CPU per info, load generator included since it shares the cores.
+     * Predicted throughput of a load run on this box: the CPU the mesh and its clients could use in it (cores minus
+     * other processes' use in the same window) over their CPU per info measured before, load generator included
+     * since it shares the cores.
      */
     static JsonObject selfCheck(int cores, double machineBusyCoreSeconds, double ourCpuSeconds, double seconds,
                                 double totalCpuUsPerInfo, double measuredInfoPerS) {

@@ -60,6 +60,7 @@ final class ConfigRules {
             range("auth.loginAttemptsPerMinute", 1, 1_000_000),
             range("auth.registrationsPerMinute", 1, 1_000_000),
             range("store.recentCacheSize", 0, 1_000_000),
+            oneOf("store.queues", false, "all", "reads", "writes"),
             range("provider.ratePerSecond", 0, 10_000_000),
             range("provider.users", 0, 100_000_000),
             nonEmpty("provider.plugins"),

@@ -114,7 +114,12 @@ public record GorgonConfig(
         }
     }
 
-    public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
+    /**
+     * @param queues which queues this instance consumes: "all", "reads" (store_get) or "writes" (store_put), so reads
+     *               and writes can run on separate instances (each with its own config) and a flood of inserts
+     *               cannot take the read instances' CPU
+     */
+    public record Store(int recentCacheSize, String queues) { static final Store DEFAULT = new Store(200, "all"); }
 
     /**
      * @param limit  stop after this many items (0 = run until stopped)

@@ -32,6 +32,8 @@ final class ProcSampler implements AutoCloseable {
     private Thread thread;
     private long beganAt;
     private double seconds;
+    private long machineBusyAtBegin;
+    private double machineBusySeconds;
 
     ProcSampler(UnifiedJedis redis, String namespace) {
         this.redis = redis;
@@ -52,6 +54,7 @@ final class ProcSampler implements AutoCloseable {
             });
         }
         beganAt = System.nanoTime();
+        machineBusyAtBegin = machineBusyTicks();
         running = true;
         thread = Thread.ofPlatform().daemon().name("proc-sampler").start(() -> {
             while (running) {
@@ -70,6 +73,7 @@ final class ProcSampler implements AutoCloseable {
         thread.interrupt();
         thread.join();
         seconds = (System.nanoTime() - beganAt) / 1e9;
+        machineBusySeconds = (machineBusyTicks() - machineBusyAtBegin) / CLOCK_TICKS;
         synchronized (this) {
             pids.forEach((name, pid) -> {
                 Long t0 = cpuTicksAtBegin.get(name);
@@ -79,6 +83,28 @@ final class ProcSampler implements AutoCloseable {
                 long s1 = sysTicks(pid);
                 if (s0 != null && s0 >= 0 && s1 >= 0) sysSeconds.put(name, (s1 - s0) / CLOCK_TICKS);
             });
+        }
+    }
+
+    /** Wall seconds between begin and end. */
+    double seconds() {
+        return seconds;
+    }
+
+    /** CPU seconds the whole machine was busy between begin and end (every process, this mesh's and others'). */
+    double machineBusySeconds() {
+        return machineBusySeconds;
+    }
+
+    /** Busy ticks of all cores since boot, from /proc/stat's cpu line (everything but idle and iowait). */
+    static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) if (i != 4 && i != 5) busy += Long.parseLong(f[i]);
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

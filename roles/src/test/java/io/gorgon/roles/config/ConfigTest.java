@@ -38,6 +38,7 @@ class ConfigTest {
         assertEquals("redis://127.0.0.1:6390", c.redis().uri());
         assertTrue(c.redis().embedded());
         assertEquals("everysec", c.redis().appendFsync());
+        assertEquals("all", c.store().queues());
         assertEquals("mongodb://127.0.0.1:27117", c.mongo().uri());
         assertEquals(3000, c.bus().takeoverAfterMs());
         assertEquals(64, c.bus().concurrency());
@@ -88,6 +89,7 @@ class ConfigTest {
         assertEquals("instances.store: must be 0..64, got -1", setError("instances.store=-1"));
         assertEquals("bus.maxDeliveries: must be 1..1000, got 0", setError("bus.maxDeliveries=0"));
         assertEquals("redis.appendFsync: must be one of always|everysec|no, got \"sometimes\"", setError("redis.appendFsync=sometimes"));
+        assertEquals("store.queues: must be one of all|reads|writes, got \"both\"", setError("store.queues=both"));
         assertEquals("redis.uri: must start with redis:// or rediss://, got \"http://127.0.0.1:6390\"", setError("redis.uri=http://127.0.0.1:6390"));
         assertTrue(setError("mongo.uri=postgres://x").startsWith("mongo.uri: "), setError("mongo.uri=postgres://x"));
         assertEquals("stats.port: port 8080 is already used by web.port", setError("stats.port=8080"));

@@ -99,18 +99,34 @@ public record GorgonConfig(
     public record Web(int port, int maxBodyBytes) { static final Web DEFAULT = new Web(8080, 65536); }
 
     /**
-     * @param principalKey the mesh key auth signs the principal header with and app checks it with ("" = unsigned);
-     *                     a secret: give it through the environment ({@code GORGON_SET_AUTH_PRINCIPALKEY}), it is
-     *                     never written to Redis
+     * @param principalKey       the mesh key auth signs the principal header with and app and provider check it with;
+     *                           a secret: give it through the environment ({@code GORGON_SET_AUTH_PRINCIPALKEY}), it
+     *                           is never written to Redis. Empty with an embedded Redis: generated in its data
+     *                           directory ({@link EmbeddedSecrets}). Empty with an external Redis: auth, app and
+     *                           provider refuse to start, unless {@code unsignedPrincipals}
+     * @param unsignedPrincipals the explicit opt-out: no key, and whoever can write to Redis can act as any user
      */
     public record Auth(int pbkdf2Iterations, long tokenTtlSeconds, int loginAttemptsPerMinute, int registrationsPerMinute,
-                       String principalKey) {
-        static final Auth DEFAULT = new Auth(600_000, 86_400, 10, 10, "");
+                       String principalKey, boolean unsignedPrincipals) {
+        static final Auth DEFAULT = new Auth(600_000, 86_400, 10, 10, "", false);
+
+        /**
+         * The key to sign or check the principal header with, or "" when the config opts out; throws
+         * {@link ConfigException} when there is neither a key nor the opt-out (fail closed, not open).
+         */
+        public String signingKey() {
+            if (!principalKey.isEmpty()) return principalKey;
+            if (unsignedPrincipals) return "";
+            throw new ConfigException("auth.principalKey: not set; auth signs the principal header and app and provider check it,"
+                    + " so give every auth, app and provider process the same secret (GORGON_SET_AUTH_PRINCIPALKEY=...),"
+                    + " or set auth.unsignedPrincipals=true to trust anyone who can write to Redis");
+        }
 
         @Override
         public String toString() {
             return "Auth[pbkdf2Iterations=" + pbkdf2Iterations + ", tokenTtlSeconds=" + tokenTtlSeconds + ", loginAttemptsPerMinute="
-                    + loginAttemptsPerMinute + ", registrationsPerMinute=" + registrationsPerMinute + ", principalKey=***]";
+                    + loginAttemptsPerMinute + ", registrationsPerMinute=" + registrationsPerMinute + ", principalKey=***"
+                    + ", unsignedPrincipals=" + unsignedPrincipals + "]";
         }
     }
 

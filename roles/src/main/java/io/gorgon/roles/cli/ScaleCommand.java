@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Command(name = "scale", mixinStandardHelpOptions = true,
-        description = "Change how many instances of roles the running supervisor keeps, e.g. 'gorgon scale web=2 store=3'.")
+        description = "Change how many instances of roles the mesh keeps, spread over its live hosts, e.g. 'gorgon scale web=2 store=3'.")
 final class ScaleCommand implements Callable<Integer> {
     private static final Pattern TARGET = Pattern.compile("([^=]+)=(.*)");
 

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the embedded Redis and MongoDB (if configured) and every role, and keep them running.",
                 "Ctrl-C or SIGTERM drains the instances (up to 20 s), then stops the infrastructure.",
-                "Control it from another terminal with 'gorgon scale', 'gorgon stop', 'gorgon kill'."})
+                "Control it from another terminal with 'gorgon scale', 'gorgon stop', 'gorgon kill'.",
+                "On another machine, with the same external Redis and MongoDB and its own host.name, it joins the mesh."})
 final class UpCommand implements Callable<Integer> {
     /** Set on the detached supervisor process so it does not detach again. */
     static final String ENV_DETACHED = "GORGON_DETACHED";

@@ -3,7 +3,7 @@ package io.gorgon.roles.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.gorgon.roles.supervisor.ControlKeys;
+import io.gorgon.roles.supervisor.MeshState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ final class ProcSampler implements AutoCloseable {
     private static final double CLOCK_TICKS = 100.0; // USER_HZ on Linux
 
     private final UnifiedJedis redis;
-    private final ControlKeys keys;
+    private final MeshState mesh;
     private final Map<String, Long> pids = new TreeMap<>();
     private final Map<String, Long> peakRssKb = new TreeMap<>();
     private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
@@ -37,7 +37,7 @@ final class ProcSampler implements AutoCloseable {
 
     ProcSampler(UnifiedJedis redis, String namespace) {
         this.redis = redis;
-        this.keys = new ControlKeys(namespace);
+        this.mesh = new MeshState(namespace);
     }
 
     void begin() {
@@ -154,21 +154,22 @@ final class ProcSampler implements AutoCloseable {
     }
 
     private void refreshPids() {
-        String status;
+        Map<String, String> statuses;
         try {
-            status = redis.get(keys.children());
+            statuses = mesh.statuses(redis);
         } catch (RuntimeException e) {
             return;
         }
-        if (status == null) return;
-        JsonObject o = JsonParser.parseString(status).getAsJsonObject();
         Map<String, Long> found = new TreeMap<>();
-        for (JsonElement c : o.getAsJsonArray("children")) {
-            JsonObject child = c.getAsJsonObject();
-            if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
-        }
-        if (o.has("infra")) {
-            o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+        for (String status : statuses.values()) {
+            JsonObject o = JsonParser.parseString(status).getAsJsonObject();
+            for (JsonElement c : o.getAsJsonArray("children")) {
+                JsonObject child = c.getAsJsonObject();
+                if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
+            }
+            if (o.has("infra")) {
+                o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+            }
         }
         synchronized (this) {
             pids.putAll(found);

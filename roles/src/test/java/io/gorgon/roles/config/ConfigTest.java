@@ -65,7 +65,7 @@ class ConfigTest {
 
     @Test
     void unknownKeysAreRejectedWithTheirPath() throws IOException {
-        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app, http",
+        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app, http, host",
                 error(file("{\"wbe\": {}}"), List.of(), Map.of()));
         assertTrue(error(file("{\"web\": {\"prot\": 1}}"), List.of(), Map.of()).startsWith("web.prot: unknown key in web; known keys: port, maxBodyBytes"));
         assertEquals("instances.mailer: unknown role; roles are web, auth, app, store, provider, notify, stats",

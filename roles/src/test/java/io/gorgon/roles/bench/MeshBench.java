@@ -214,7 +214,7 @@ public final class MeshBench {
             json.addProperty("load_during_mesh", loadAverage());
             System.out.println("mesh bench: peak RSS MB " + rss);
             System.out.println("mesh bench: CPU % of one core during the load " + cpu);
-            modelCheck(a, base, redis, total + selfCpuSeconds * 1e6 / requests, dir.resolve("check.json"));
+            Map<String, Double> warmReadsOnly = modelCheck(a, base, redis, perInsert, dir);
 
             // Latency at low concurrency: with 64 closed-loop clients, Little's law ties p50 to 64 / throughput (3,000
             // req/s means ~21 ms on average), so the p50 <= 3 ms can only be read at a few clients.
@@ -238,7 +238,7 @@ public final class MeshBench {
             probes.countCommandsAtLoad();
             if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
             // The seed scenario's mix: the provider's 1,000 inserts/s beside the 3,000 GET /info/s the bench aims at.
-            json.add("capacity", CapacityModel.table(readsOnly, perInsert, probes.hotQueue(), probes.hotShare(), 1000.0 / 3000.0, ceiling));
+            json.add("capacity", CapacityModel.table(warmReadsOnly, perInsert, probes.hotQueue(), probes.hotShare(), 1000.0 / 3000.0, ceiling));
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
             exit = 1;
@@ -264,22 +264,44 @@ public final class MeshBench {
     }
 
     /**
-     * The capacity model's check on this box: the CPU per info just measured (clients included, they share the cores)
-     * predicts the throughput of a second load run at the same concurrency, from the CPU this mesh could get in it:
-     * the cores minus what other processes on the machine used meanwhile. On a box shared with other work the
-     * prediction is only as good as the CPU per request is stable and the mesh CPU-bound, which is what it tests.
+     * The capacity model's check on this box, with the JIT warm: a calibration load run gives the CPU per info
+     * (clients included: they share the cores), which predicts the throughput of the next run at the same
+     * concurrency from the CPU this mesh could get in it: the cores minus what other processes used meanwhile. On a
+     * shared box that tests that the CPU per request is stable and the mesh CPU-bound. Returns the calibration run's
+     * CPU per info of each process without the provider's inserts, for the capacity table.
      */
-    private void modelCheck(Args a, SimulatorOptions base, RedisClient redis, double cpuUsPerInfo, Path report) throws Exception {
+    private Map<String, Double> modelCheck(Args a, SimulatorOptions base, RedisClient redis, Map<String, Double> perInsert, Path dir)
+            throws Exception {
+        Duration length = Duration.ofSeconds(Math.max(10, (a.seconds() - a.warmup()) / 2));
+        double[] calib = new double[4]; // requests, our CPU seconds, machine busy seconds, wall seconds
+        Map<String, Double> cpu = loadSampled(a, base, redis, length, dir.resolve("calibrate.json"), calib);
+        Map<String, Double> readsOnly = new java.util.TreeMap<>();
+        cpu.forEach((k, v) -> readsOnly.put(k, (double) Math.max(0,
+                Math.round((v * 1e6 - perInsert.getOrDefault(k, 0.0) * a.rate() * calib[3]) / calib[0]))));
+        json.add("cpu_us_per_info_warm_reads_only", new GsonBuilder().create().toJsonTree(readsOnly));
+        double[] run = new double[4];
+        loadSampled(a, base, redis, length, dir.resolve("check.json"), run);
+        json.add("model_check", CapacityModel.selfCheck(Runtime.getRuntime().availableProcessors(), run[2], run[1], run[3],
+                calib[1] * 1e6 / calib[0], run[0] / run[3]));
+        return readsOnly;
+    }
+
+    /** A load run at the full client count, every process's CPU sampled; {@code out} gets requests, our CPU s, machine busy s, wall s. */
+    private static Map<String, Double> loadSampled(Args a, SimulatorOptions base, RedisClient redis, Duration length, Path report,
+                                                   double[] out) throws Exception {
         ProcSampler procs = new ProcSampler(redis, NS);
         long self0 = ProcSampler.cpuTicks(ProcessHandle.current().pid());
         procs.begin();
         JsonObject run = simulate(base.withScale(a.users(), 0).withPhases(false, true)
-                .withLoad(a.clients(), 0, Duration.ofSeconds(Math.max(10, (a.seconds() - a.warmup()) / 2))).withWarmup(Duration.ZERO), report);
+                .withLoad(a.clients(), 0, length).withWarmup(Duration.ZERO), report);
         procs.end();
-        double ours = procs.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum()
-                + (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - self0) / 100.0;
-        json.add("model_check", CapacityModel.selfCheck(Runtime.getRuntime().availableProcessors(), procs.machineBusySeconds(), ours,
-                procs.seconds(), cpuUsPerInfo, run.get("info_ok").getAsDouble() / procs.seconds()));
+        Map<String, Double> cpu = procs.cpuSeconds();
+        cpu.put("bench-jvm (simulator)", (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - self0) / 100.0);
+        out[0] = Math.max(1, run.get("info_ok").getAsDouble());
+        out[1] = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        out[2] = procs.machineBusySeconds();
+        out[3] = procs.seconds();
+        return cpu;
     }
 
     /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */

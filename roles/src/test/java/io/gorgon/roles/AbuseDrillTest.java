@@ -25,18 +25,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12's abuse drill: normal clients read and write through the whole mesh (roles as processes) for a baseline
- * phase, then again while attackers flood registrations, send notes the store cannot hold, hold slow connections and
- * storm notify with resumes. The normal clients must see no error, every abuser must get a clear answer, and every
- * role must stay alive and under its memory limit. About a minute and a half.
+ * Issue 12's abuse drill: normal clients read and write through the whole mesh (roles as processes, with the
+ * supervisor's production heap) for a baseline phase, then again while attackers flood registrations, send notes the
+ * store cannot hold, hold slow connections and storm notify with resumes, then once more after the abuse. The normal
+ * clients must see no error in any phase, every abuser must get a clear answer, and every role must stay alive with
+ * its peak resident memory (the kernel's high-water mark, VmHWM: no sampling gaps) under the 256 MB limit.
  *
- * <p>The p99 of both phases is printed, not asserted: the project keeps timings out of asserting tests, and on a
- * shared 2-core box the drill's own attackers compete with the mesh for the same CPU (runs measured the abused p99 at
- * 1.9x and 2.5x of the baseline). {@code scripts/bench} is the place for that comparison.
+ * <p>Latency: the p99 ratio abused / baseline is printed ({@code event=abuse_drill}); the assertion is a looser guard,
+ * {@link #P99_GUARD}x the slower of the two quiet phases. A 2x assert is not stable here: the attackers run in this
+ * JVM on the same 2 shared cores as the mesh and the rest of the suite, so part of what slows the normal clients is
+ * the drill's own CPU, not the mesh letting abuse through (runs measured 1.9x and 2.5x). What the guard catches is
+ * the failure that matters: abuse taking the capacity normal requests need (a register flood holding auth's slots
+ * made them wait for seconds, or time out, which the zero-error assertion catches too).
  */
 class AbuseDrillTest {
     private static final Duration PHASE = Duration.ofSeconds(8);
     private static final long RSS_LIMIT_KB = 256 * 1024;
+    /** The supervisor's heap for a role (Launcher.ROLE_HEAP): the limit holds for the JVMs 'gorgon up' runs. */
+    private static final String ROLE_HEAP = "-Xmx160m";
+    /** Abused p99 may be at most this many times the quiet phases' p99 (see the class comment for why not 2). */
+    static final double P99_GUARD = 5;
+    private static final List<String> ROLES = List.of("store-1", "auth-1", "app-1", "web-1", "notify-1");
 
     @TempDir
     Path dir;
@@ -51,8 +60,8 @@ class AbuseDrillTest {
 
     @Test
     void normalClientsDoNotNoticeTheAbuse() throws Exception {
-        try (Mesh mesh = new Mesh(dir, Map.of())) {
-            mesh.startAll("store-1", "auth-1", "app-1", "web-1", "notify-1");
+        try (Mesh mesh = new Mesh(dir, Map.of()).withRoleJvmArgs(ROLE_HEAP)) {
+            ROLES.forEach(mesh::start);
             mesh.awaitReady(Duration.ofSeconds(60));
             Http http = mesh.http();
             String web = mesh.webUrl();
@@ -130,19 +139,28 @@ class AbuseDrillTest {
             Phase abused = load(http, web, normal, abusing);
             for (Thread t : attackers) t.join(15_000);
             for (Socket s : slow) s.close();
+            Phase after = load(http, web, normal, null); // quiet again: the box's noise level now, and recovery
 
             assertEquals(Map.of(), plain(baseline.errors()), "baseline errors");
             assertEquals(Map.of(), plain(abused.errors()), "normal clients' errors under abuse; logs:\n" + mesh.logs());
+            assertEquals(Map.of(), plain(after.errors()), "normal clients' errors after the abuse");
             assertEquals(0, registerOutcomes500.get(), "a register answered other than 201 or 429");
             assertTrue(badNotes400.get() > 0 && resumes.get() > 0, "the abuse ran: bad notes " + badNotes400 + ", resumes " + resumes);
-            System.out.printf("event=abuse_drill p99_baseline_ms=%.1f p99_abused_ms=%.1f ratio=%.2f requests_baseline=%d requests_abused=%d"
-                            + " bad_notes=%d resumes=%d%n", baseline.p99(), abused.p99(), abused.p99() / Math.max(1e-3, baseline.p99()),
-                    baseline.latenciesMs().size(), abused.latenciesMs().size(), badNotes400.get(), resumes.get());
-            for (String role : List.of("store-1", "auth-1", "app-1", "web-1", "notify-1")) {
-                long rss = rssKb(mesh.process(role).pid());
-                assertTrue(rss < RSS_LIMIT_KB, role + " resident " + rss + " kB");
+            StringBuilder peaks = new StringBuilder();
+            for (String role : ROLES) {
+                long peak = statusKb(mesh.process(role).pid(), "VmHWM:");
+                peaks.append(' ').append(role).append("_peak_rss_mb=").append(peak / 1024);
+                assertTrue(peak < RSS_LIMIT_KB, role + " peak resident " + peak + " kB, limit " + RSS_LIMIT_KB);
                 assertTrue(mesh.process(role).isAlive(), role + " died");
             }
+            double quiet = Math.max(baseline.p99(), after.p99());
+            System.out.printf("event=abuse_drill p99_baseline_ms=%.1f p99_abused_ms=%.1f p99_after_ms=%.1f ratio=%.2f"
+                            + " ratio_to_slower_quiet=%.2f requests_baseline=%d requests_abused=%d bad_notes=%d resumes=%d%s%n",
+                    baseline.p99(), abused.p99(), after.p99(), abused.p99() / Math.max(1e-3, baseline.p99()),
+                    abused.p99() / Math.max(1e-3, quiet), baseline.latenciesMs().size(), abused.latenciesMs().size(),
+                    badNotes400.get(), resumes.get(), peaks);
+            assertTrue(abused.p99() <= P99_GUARD * Math.max(quiet, 5), "normal clients' p99 under abuse " + abused.p99()
+                    + " ms, quiet phases " + baseline.p99() + " / " + after.p99() + " ms");
         }
     }
 
@@ -190,10 +208,11 @@ class AbuseDrillTest {
         return out;
     }
 
-    private static long rssKb(long pid) throws Exception {
+    /** A kB field of /proc/PID/status, e.g. VmHWM (peak resident set). */
+    private static long statusKb(long pid, String field) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            if (line.startsWith(field)) return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
-        return 0;
+        throw new AssertionError("no " + field + " for pid " + pid);
     }
 }

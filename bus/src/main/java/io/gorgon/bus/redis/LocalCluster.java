@@ -21,11 +21,13 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Path dir;
     private final boolean removeDir;
+    private final String password;
     private final List<LocalRedis> nodes = new ArrayList<>();
 
-    private LocalCluster(Path dir, boolean removeDir) {
+    private LocalCluster(Path dir, boolean removeDir, String password) {
         this.dir = dir;
         this.removeDir = removeDir;
+        this.password = password;
     }
 
     /** A 3-primary, 3-replica cluster on free ports in a temp dir that {@link #close()} deletes. */
@@ -52,12 +54,17 @@ public final class LocalCluster implements AutoCloseable {
      * formed cluster (node-N/nodes.conf from an earlier run) restarts it with its data instead of creating it.
      */
     public static LocalCluster start(Path dir, List<Integer> ports, int replicas, boolean removeDir) {
-        LocalCluster c = new LocalCluster(dir, removeDir);
+        return start(dir, ports, replicas, removeDir, null);
+    }
+
+    /** The same, every node requiring {@code password} (null = none), replicas authenticating to their primary. */
+    public static LocalCluster start(Path dir, List<Integer> ports, int replicas, boolean removeDir, String password) {
+        LocalCluster c = new LocalCluster(dir, removeDir, password);
         try {
             for (int i = 0; i < ports.size(); i++) {
                 int port = ports.get(i);
                 c.nodes.add(LocalRedis.builder().dir(dir.resolve("node-" + i)).port(port)
-                        .appendOnly(true).appendFsync("everysec")
+                        .appendOnly(true).appendFsync("everysec").password(password)
                         .arg("--cluster-enabled", "yes").arg("--cluster-config-file", "nodes.conf")
                         .arg("--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS))
                         // a replica that lost its primary takes over at once, however stale its replication offset
@@ -74,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private boolean formed() {
-        try (Jedis j = new Jedis("127.0.0.1", nodes.get(0).port())) {
+        try (Jedis j = connect(nodes.get(0).port())) {
             return j.clusterInfo().contains("cluster_slots_assigned:16384");
         }
     }
@@ -84,8 +91,10 @@ public final class LocalCluster implements AutoCloseable {
         for (LocalRedis r : nodes) cmd.add("127.0.0.1:" + r.port());
         cmd.addAll(List.of("--cluster-replicas", String.valueOf(replicas), "--cluster-yes"));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("cluster-create.log").toFile());
+            if (password != null) pb.environment().put("REDISCLI_AUTH", password); // not -a: that shows in ps
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("redis-cli --cluster create hung; see " + dir.resolve("cluster-create.log"));
@@ -109,7 +118,7 @@ public final class LocalCluster implements AutoCloseable {
             boolean ok = true;
             for (LocalRedis r : nodes) {
                 if (!r.isRunning()) continue;
-                try (Jedis j = new Jedis("127.0.0.1", r.port())) {
+                try (Jedis j = connect(r.port())) {
                     String info = j.clusterInfo();
                     String repl = j.info("replication");
                     boolean linked = !repl.contains("role:slave") || repl.contains("master_link_status:up");
@@ -128,6 +137,13 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("cluster not healthy within " + timeout.toSeconds() + "s: " + last);
     }
 
+    /** A plain connection to one node, authenticated when the cluster has a password. */
+    public Jedis connect(int port) {
+        Jedis j = new Jedis("127.0.0.1", port);
+        if (password != null) j.auth(password);
+        return j;
+    }
+
     /** "127.0.0.1:port" of every node, primaries and replicas: any of them works as a seed. */
     public List<String> seeds() {
         return nodes.stream().map(r -> "127.0.0.1:" + r.port()).toList();
@@ -142,7 +158,7 @@ public final class LocalCluster implements AutoCloseable {
         int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(key);
         for (LocalRedis r : nodes) {
             if (!r.isRunning()) continue;
-            try (Jedis j = new Jedis("127.0.0.1", r.port())) {
+            try (Jedis j = connect(r.port())) {
                 if (!j.info("replication").contains("role:master")) continue;
                 for (Object o : j.clusterSlots()) {
                     List<?> range = (List<?>) o;

@@ -30,6 +30,7 @@ public final class LocalRedis implements AutoCloseable {
     private final boolean appendOnly;
     private final String appendFsync;
     private final List<String> extraArgs;
+    private final String password;
     private int port;
     private Process process;
 
@@ -38,6 +39,7 @@ public final class LocalRedis implements AutoCloseable {
         this.appendOnly = b.appendOnly;
         this.appendFsync = b.appendFsync;
         this.extraArgs = List.copyOf(b.extraArgs);
+        this.password = b.password;
         this.port = b.port;
     }
 
@@ -51,8 +53,9 @@ public final class LocalRedis implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             if (port == 0) port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(binary().toString(),
-                    "--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toAbsolutePath().toString(),
+            List<String> cmd = new ArrayList<>(List.of(binary().toString()));
+            if (password != null) cmd.add(authConfig().toString()); // a config file must be the first argument
+            cmd.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toAbsolutePath().toString(),
                     "--save", "", "--protected-mode", "no", "--daemonize", "no",
                     "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", appendFsync,
                     "--logfile", "redis.log"));
@@ -97,8 +100,24 @@ public final class LocalRedis implements AutoCloseable {
         return dir;
     }
 
+    /** {@code redis://127.0.0.1:PORT}, with {@code :password@} when the server requires one. */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+    }
+
+    /**
+     * The password goes in a config file only its owner can read ({@code auth.conf} in the data directory), not on
+     * the command line, where every local user could read it in {@code ps}. {@code masterauth} too, so a replica of
+     * a password-protected primary can follow it.
+     */
+    private Path authConfig() throws IOException {
+        Path conf = dir.resolve("auth.conf");
+        Path tmp = dir.resolve("auth.conf.part");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, "requirepass \"" + password + "\"\nmasterauth \"" + password + "\"\n");
+        Files.move(tmp, conf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return conf.toAbsolutePath();
     }
 
     public long pid() {
@@ -125,14 +144,22 @@ public final class LocalRedis implements AutoCloseable {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 OutputStream out = s.getOutputStream();
-                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                // AUTH is allowed while loading; without it a protected server answers PING with -NOAUTH.
+                String probe = (password == null ? "" : "AUTH \"" + password + "\"\r\n") + "PING\r\n";
+                out.write(probe.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 s.setSoTimeout(500);
                 InputStream in = s.getInputStream();
-                byte[] buf = new byte[64];
-                int n = in.read(buf);
+                byte[] buf = new byte[256];
+                StringBuilder got = new StringBuilder();
+                int lines = password == null ? 1 : 2;
+                while (got.chars().filter(c -> c == '\n').count() < lines) {
+                    int n = in.read(buf);
+                    if (n < 0) break;
+                    got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+                }
                 // "-LOADING" while the AOF is replayed: keep waiting until it is "+PONG".
-                if (n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) return;
+                if (got.toString().endsWith("+PONG\r\n")) return;
             } catch (IOException notYet) {
                 // not listening yet
             }
@@ -184,6 +211,7 @@ public final class LocalRedis implements AutoCloseable {
         private int port;
         private boolean appendOnly;
         private String appendFsync = "everysec";
+        private String password;
         private final List<String> extraArgs = new ArrayList<>();
 
         public Builder port(int port) { this.port = port; return this; }
@@ -192,6 +220,12 @@ public final class LocalRedis implements AutoCloseable {
         /** "always", "everysec" or "no": what a crash may lose; see the README's guarantees. */
         public Builder appendFsync(String mode) { this.appendFsync = mode; return this; }
         public Builder arg(String name, String value) { extraArgs.add(name); extraArgs.add(value); return this; }
+        /** Clients must AUTH with this (printable ASCII without quotes or spaces, e.g. a generated token). */
+        public Builder password(String password) {
+            if (password != null && !password.matches("[!#-~&&[^\"\\\\]]+")) throw new IllegalArgumentException("password: printable ASCII without quotes, spaces or backslashes");
+            this.password = password;
+            return this;
+        }
 
         public LocalRedis build() {
             if (dir == null) {

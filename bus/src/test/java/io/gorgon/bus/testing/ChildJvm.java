@@ -29,11 +29,17 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> main, List<String> args, Map<String, String> env, Path log) {
+        return start(main, List.of(), args, env, log);
+    }
+
+    /** @param jvmArgs after the defaults, so they win (e.g. a role's production heap, {@code -Xmx160m}) */
+    public static ChildJvm start(Class<?> main, List<String> jvmArgs, List<String> args, Map<String, String> env, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());

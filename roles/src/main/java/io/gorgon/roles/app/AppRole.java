@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
-import io.gorgon.protocol.PrincipalSignature;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
@@ -26,11 +25,13 @@ import java.util.Map;
 public final class AppRole implements Role {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AppRole.class);
     private final RoleContext ctx;
+    private final io.gorgon.roles.SignedPrincipal principals;
     private final CreationIds creationIds;
     private volatile Map<String, String> routes;
 
     public AppRole(RoleContext ctx) {
         this.ctx = ctx;
+        this.principals = new io.gorgon.roles.SignedPrincipal(ctx.config().auth().signingKey()); // fails closed without a key
         this.routes = ctx.config().app().routes();
         this.creationIds = new CreationIds(ctx.redis(), ctx.keys(), Ids.fromRedis(ctx.redis(), ctx.config().namespace()),
                 ctx.requestTimeout());
@@ -47,7 +48,7 @@ public final class AppRole implements Role {
     }
 
     void handle(Message m) {
-        long principal = principal(m);
+        long principal = principals.of(m); // auth's signature checked: Redis writers cannot pose as a user
         String queue = routes.get(m.type());
         if (queue == null) throw new HandlerFailure(404, "no route for " + m.type());
         JsonObject in = Valid.body(m);
@@ -103,30 +104,6 @@ public final class AppRole implements Role {
                 m.forward(queue, Protocol.STORE_TAGS, out, Map.of());
             }
             default -> m.forward(queue, m.type(), m.body(), Map.of()); // a routed type this role has no logic for
-        }
-    }
-
-    private long principal(Message m) {
-        String p = m.header(Protocol.H_PRINCIPAL);
-        if (p == null) throw new HandlerFailure(401, "unauthenticated request");
-        String key = ctx.config().auth().principalKey();
-        if (!key.isEmpty() && !PrincipalSignature.verify(key, m.header(Protocol.H_PRINCIPAL_SIG), p, m.header(Protocol.H_REQUEST),
-                m.type(), String.valueOf(m.body()))) {
-            // Not auth's: someone wrote to Redis directly. Not an answer but a failure, so it ends in the dead letters.
-            log.warn("event=forged_principal message={} type={} principal={}", m.id(), m.type(), p);
-            throw new ForgedPrincipal(m.id());
-        }
-        try {
-            return Long.parseLong(p);
-        } catch (NumberFormatException e) {
-            throw new HandlerFailure(401, "bad principal");
-        }
-    }
-
-    /** A principal header without auth's valid signature. */
-    static final class ForgedPrincipal extends RuntimeException {
-        ForgedPrincipal(String messageId) {
-            super("principal header not signed by auth (message " + messageId + ")", null, false, false);
         }
     }
 

@@ -41,10 +41,13 @@ public final class AuthRole implements Role {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthRole.class);
     private final AuthService auth;
     private final TokenService tokens;
+    /** Signs the principal header so app and provider can tell auth's envelopes from forged ones ("" = opted out). */
+    private final String principalKey;
 
     public AuthRole(RoleContext ctx) {
         this.ctx = ctx;
         var cfg = ctx.config();
+        this.principalKey = cfg.auth().signingKey(); // fails closed: no key and no explicit opt-out is a startup error
         this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
         String ns = cfg.namespace();
         tokens = new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds()));
@@ -68,13 +71,12 @@ public final class AuthRole implements Role {
             Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
             Map<String, String> headers = new HashMap<>();
             headers.put(Protocol.H_PRINCIPAL, Long.toString(p.userid()));
-            String key = ctx.config().auth().principalKey();
-            if (!key.isEmpty()) {
-                headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(key, Long.toString(p.userid()), m.header(Protocol.H_REQUEST),
+            if (!principalKey.isEmpty()) {
+                headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(principalKey, Long.toString(p.userid()), m.header(Protocol.H_REQUEST),
                         type, String.valueOf(m.body())));
             }
             headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
-            m.forward(Protocol.APP_GET, type, m.body(), headers);
+            m.forward(Protocol.APP_GET, type, headers); // the body as it came: auth never parses it (unless it signs it)
             return;
         }
         JsonObject body = Valid.body(m);

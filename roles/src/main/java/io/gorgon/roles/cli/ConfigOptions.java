@@ -36,8 +36,23 @@ public final class ConfigOptions {
         return List.copyOf(sets);
     }
 
-    /** Loads and validates; a problem is a ConfigException, which the CLI prints as one line with exit code 2. */
+    /**
+     * Loads and validates; a problem is a ConfigException, which the CLI prints as one line with exit code 2. With an
+     * embedded Redis, its generated password and principal key are filled in once 'up' has made them (every command
+     * and role finds them).
+     */
     public GorgonConfig load() {
-        return ConfigLoader.load(file(), sets, Gorgon.env(mixee));
+        return io.gorgon.roles.config.EmbeddedSecrets.apply(ConfigLoader.load(file(), sets, Gorgon.env(mixee)), false);
+    }
+
+    /**
+     * {@link #load()} for a command that runs the mesh (up, demo): a config that gives auth, app or provider instances
+     * no principal key (and does not opt out) is refused here, once, rather than by every child in a restart loop.
+     */
+    public GorgonConfig loadForMesh() {
+        // The first start generates the embedded Redis' secrets; its children and later commands read them.
+        GorgonConfig c = io.gorgon.roles.config.EmbeddedSecrets.apply(ConfigLoader.load(file(), sets, Gorgon.env(mixee)), true);
+        if (c.instances("auth") + c.instances("app") + c.instances("provider") > 0) c.auth().signingKey();
+        return c;
     }
 }

@@ -30,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GorgonConfig cfg = config.load();
+        GorgonConfig cfg = config.loadForMesh();
         SimulatorOptions sim;
         try {
             sim = SimulatorOptions.defaults().withScale(users, items)

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "A message-bus service mesh: stateless roles over persistent Redis queues.",
         subcommands = {RoleCommand.class, UpCommand.class, ScaleCommand.class, StatusCommand.class, StopCommand.class,
                 KillCommand.class, DlqCommand.class, PauseCommand.Pause.class, PauseCommand.Resume.class,
-                OperatorTokenCommand.class, ConfigCommand.class, SimulateCommand.class, DemoCommand.class, InfraCommand.class})
+                OperatorTokenCommand.class, ConfigCommand.class, AclCommand.class, SimulateCommand.class, DemoCommand.class, InfraCommand.class})
 public final class Gorgon implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;

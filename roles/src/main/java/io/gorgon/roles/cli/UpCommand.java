@@ -28,7 +28,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GorgonConfig cfg = config.load();
+        GorgonConfig cfg = config.loadForMesh();
         Map<String, String> env = Gorgon.env(spec);
         Path setsid = DetachedMesh.setsid();
         if (!"1".equals(env.get(ENV_DETACHED)) && setsid != null) return detached(cfg, setsid, env);

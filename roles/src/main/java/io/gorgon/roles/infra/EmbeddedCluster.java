@@ -30,7 +30,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
         }
         Path dir = Path.of(config.redis().dir()).resolve("cluster");
-        LocalCluster c = LocalCluster.start(dir, ports, 1, false);
+        LocalCluster c = LocalCluster.start(dir, ports, 1, false, io.gorgon.bus.RedisTopology.parse(config.redis().busUri()).password());
         log.info("event=redis_cluster_started nodes={} dir={}", c.seeds(), dir);
         return new EmbeddedCluster(c);
     }

@@ -49,6 +49,8 @@ public final class EmbeddedInfra implements AutoCloseable {
         MongoChild mongo = null;
         List<Integer> ports = new ArrayList<>();
         EmbeddedCluster cluster = null;
+        // Idempotent: the caller has normally applied them already (its own clients need the password).
+        config = io.gorgon.roles.config.EmbeddedSecrets.apply(config, true);
         try {
             cleanStale(config, line -> log.warn("event=stale_run_cleaned {}", line));
             if (config.redis().embedded() && config.redis().cluster()) {
@@ -61,8 +63,8 @@ public final class EmbeddedInfra implements AutoCloseable {
                 freeRedisPort(config, port, dir);
                 LocalRedis.Builder b = LocalRedis.builder().port(port).dir(dir).appendOnly(true)
                         .appendFsync(config.redis().appendFsync());
-                String password = password(uri);
-                if (password != null) b.arg("--requirepass", password);
+                // Generated into the data dir by EmbeddedSecrets unless the config gives one: never an open Redis.
+                b.password(io.gorgon.bus.RedisTopology.parse(config.redis().busUri()).password());
                 redis = b.build().start();
                 DataDirOwner.claim(dir, redis.pid());
                 ports.add(port);
@@ -150,7 +152,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     private static void freeRedisPort(GorgonConfig config, int port, Path dir) {
         if (Ports.isFree(port)) return;
         String leftover = null;
-        try (Jedis j = RedisConnections.open(config.redis().uri())) {
+        try (Jedis j = RedisConnections.open(config.redis().busUri())) { // with the password
             Map<String, String> d = j.configGet("dir");
             String theirs = d.get("dir");
             if (theirs != null && Path.of(theirs).toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
@@ -184,14 +186,6 @@ public final class EmbeddedInfra implements AutoCloseable {
             if (line.startsWith(field + ":")) return line.substring(field.length() + 1).trim();
         }
         return "?";
-    }
-
-    private static String password(URI uri) {
-        String userInfo = uri.getUserInfo();
-        if (userInfo == null || userInfo.isEmpty()) return null;
-        int colon = userInfo.indexOf(':');
-        String pw = colon < 0 ? userInfo : userInfo.substring(colon + 1);
-        return pw.isEmpty() ? null : pw;
     }
 
     static int mongoPort(String uri) {

@@ -26,8 +26,11 @@ final class ProviderApi {
     private final WebhookRegistry webhooks;
     private final UrlGuard feedUrls, webhookUrls;
     private final Ids ids;
+    private final io.gorgon.roles.SignedPrincipal principals;
 
-    ProviderApi(FeedRegistry feeds, WebhookRegistry webhooks, UrlGuard feedUrls, UrlGuard webhookUrls, Ids ids) {
+    ProviderApi(FeedRegistry feeds, WebhookRegistry webhooks, UrlGuard feedUrls, UrlGuard webhookUrls, Ids ids,
+                io.gorgon.roles.SignedPrincipal principals) {
+        this.principals = principals;
         this.feeds = feeds;
         this.webhooks = webhooks;
         this.feedUrls = feedUrls;
@@ -36,7 +39,7 @@ final class ProviderApi {
     }
 
     void handle(Message m) {
-        long caller = principal(m);
+        long caller = principals.of(m); // signed by auth, or dead-lettered as forged
         JsonObject in = m.body() != null && m.body().isJsonObject() ? m.body().getAsJsonObject() : new JsonObject();
         switch (m.type()) {
             case Protocol.APP_FEED_FOLLOW -> {
@@ -134,11 +137,5 @@ final class ProviderApi {
         JsonElement e = o.get(field);
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw new HandlerFailure(400, field + " must be a string");
         return e.getAsString();
-    }
-
-    private static long principal(Message m) {
-        String p = m.header(Protocol.H_PRINCIPAL);
-        if (p == null || !p.matches("[1-9][0-9]{0,18}")) throw new HandlerFailure(401, "unauthenticated request");
-        return Long.parseLong(p);
     }
 }

@@ -30,7 +30,9 @@ final class ThirdParties {
         WebhookRegistry webhooks = new WebhookRegistry(ctx.redis(), ns);
         UrlGuard feedUrls = new UrlGuard(cfg.feeds().allowPrivate());
         UrlGuard webhookUrls = new UrlGuard(cfg.webhooks().allowPrivate());
-        this.api = new ProviderApi(feeds, webhooks, feedUrls, webhookUrls, ids);
+        // Checks auth's signature on the principal header; fails closed (startup error) without a key or the opt-out.
+        this.api = new ProviderApi(feeds, webhooks, feedUrls, webhookUrls, ids,
+                new io.gorgon.roles.SignedPrincipal(ctx.config().auth().signingKey()));
         this.ingest = new FeedIngest(feeds, ctx.bus(), ids);
         this.fetcher = new FeedFetcher(cfg.feeds(), feedUrls);
         this.poller = new FeedPoller(feeds, fetcher, cfg.feeds(), ctx.bus(), ctx.instance());

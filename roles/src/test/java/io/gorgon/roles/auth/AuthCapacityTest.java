@@ -33,7 +33,7 @@ class AuthCapacityTest {
     @Test
     void aRegistrationFloodNeverTakesTheSlotsTokenChecksNeed() throws Exception {
         GorgonConfig cfg = ConfigLoader.load(null, List.of("bus.concurrency=8", "auth.pbkdf2Iterations=400000",
-                "auth.registrationsPerMinute=1000"), Map.of());
+                "auth.registrationsPerMinute=1000", "auth.principalKey=capacity-test-key"), Map.of());
         try (LocalRedis redis = LocalRedis.builder().build().start(); TestBuses buses = new TestBuses(redis.uri());
              RedisClient client = RedisClient.create(redis.uri())) {
             // Stand-in store: no user exists, every create succeeds.

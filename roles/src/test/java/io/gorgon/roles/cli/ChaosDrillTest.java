@@ -49,7 +49,7 @@ class ChaosDrillTest {
                      "mongo": {"uri": "mongodb://127.0.0.1:%d", "embedded": false},
                      "instances": {"web": 2, "auth": 1, "app": 1, "store": 1, "provider": 0, "notify": 0, "stats": 0},
                      "web": {"port": %d}, "stats": {"port": %d}, "notify": {"port": %d},
-                     "auth": {"pbkdf2Iterations": 1000},
+                     "auth": {"pbkdf2Iterations": 1000, "principalKey": "chaos-drill-key"},
                      "bus": {"heartbeatMs": 500, "takeoverAfterMs": 2000, "requestTimeoutMs": 8000},
                      "logs": {"dir": "%s"}}
                     """.formatted(ns, redis.uri(), m.getPort(), LocalRedis.freePort(), LocalRedis.freePort(), LocalRedis.freePort(),

@@ -73,7 +73,7 @@ class NotifyRoleTest {
     private void startAuth() {
         try {
             GorgonConfig config = GorgonConfig.defaults().with("redis.uri=" + redisServer.uri(), "namespace=" + ns,
-                    "auth.pbkdf2Iterations=1000");
+                    "auth.pbkdf2Iterations=1000", "auth.principalKey=notify-test-key");
             auth = RoleMain.start("auth", "auth-" + ns, config);
             cleanup.push(auth::stop);
         } catch (Exception e) {

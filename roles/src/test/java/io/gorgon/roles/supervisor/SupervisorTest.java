@@ -10,6 +10,7 @@ import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;
+import io.gorgon.roles.config.EmbeddedSecrets;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.infra.Ports;
 import org.bson.Document;
@@ -71,14 +72,33 @@ class SupervisorTest {
         return up;
     }
 
-    /** The supervisor's status document, or null while there is none. */
-    private static JsonObject status(int redisPort) {
-        try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
-            String s = j.get(new ControlKeys(NS).children());
-            return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
+    /** The (one) supervisor's status document, or null while there is none. */
+    private JsonObject status(int redisPort) {
+        String uri = "redis://:" + java.net.URLEncoder.encode(redisPassword(), java.nio.charset.StandardCharsets.UTF_8)
+                + "@127.0.0.1:" + redisPort;
+        try (redis.clients.jedis.UnifiedJedis j = io.gorgon.roles.infra.RedisConnections.client(uri)) {
+            Map<String, String> all = new MeshState(NS).statuses(j);
+            return all.isEmpty() ? null : JsonParser.parseString(all.values().iterator().next()).getAsJsonObject();
         } catch (RuntimeException notUpYet) {
             return null;
         }
+    }
+
+    /** A connection to the embedded redis, with the password 'up' generated into its data directory. */
+    private Jedis jedis(int redisPort) {
+        Jedis j = new Jedis("127.0.0.1", redisPort);
+        j.auth(redisPassword());
+        return j;
+    }
+
+    private String redisPassword() {
+        java.util.Properties secrets = new java.util.Properties();
+        try (var in = Files.newBufferedReader(tmp.resolve("redis").resolve(EmbeddedSecrets.FILE))) {
+            secrets.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return secrets.getProperty("redis.password");
     }
 
     /** Live children by name, from the status document. */
@@ -198,9 +218,12 @@ class SupervisorTest {
         assertNotEquals(up.pid(), supervisorPid, "the supervisor runs detached from the launcher");
 
         // The effective config is published; the embedded mongo answers the real driver.
-        try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
-            GorgonConfig published = GorgonConfig.parse(j.get(new ControlKeys(NS).config()));
-            assertEquals(ConfigLoader.load(config, List.of(), Map.of()), published);
+        // Secrets (the generated Redis password and principal key) are masked in it.
+        try (Jedis j = jedis(redisPort)) {
+            String doc = j.get(new ControlKeys(NS).config());
+            GorgonConfig own = EmbeddedSecrets.apply(ConfigLoader.load(config, List.of(), Map.of()), false);
+            assertEquals(GorgonConfig.parse(own.toRedactedJson()), GorgonConfig.parse(doc));
+            assertFalse(doc.contains(own.redis().password()) || doc.contains(own.auth().principalKey()), doc);
         }
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + mongoPort + "/?serverSelectionTimeoutMS=3000")) {
             client.getDatabase("gorgon").getCollection("probe").insertOne(new Document("_id", 1));

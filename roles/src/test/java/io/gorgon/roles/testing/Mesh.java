@@ -35,6 +35,7 @@ public final class Mesh implements AutoCloseable {
     private final List<ChildJvm> all = new ArrayList<>();
     private final Http http = new Http();
     private int generation;
+    private List<String> roleJvmArgs = List.of();
 
     public Mesh(Path dir, Map<String, Object> overrides) throws IOException {
         this.dir = dir;
@@ -74,12 +75,18 @@ public final class Mesh implements AutoCloseable {
         return o;
     }
 
+    /** JVM flags for the role processes started from now on, e.g. the supervisor's production heap ({@code -Xmx160m}). */
+    public Mesh withRoleJvmArgs(String... flags) {
+        roleJvmArgs = List.of(flags);
+        return this;
+    }
+
     /** Starts a role process; {@code name} is its instance name (e.g. "store-1"), the role is the part before '-'. */
     public ChildJvm start(String name, String... extraArgs) {
         String role = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
         List<String> args = new ArrayList<>(List.of("role", role, "--config", configFile.toString()));
         args.addAll(List.of(extraArgs));
-        ChildJvm p = ChildJvm.start(Gorgon.class, args, Map.of("GORGON_INSTANCE_NAME", name),
+        ChildJvm p = ChildJvm.start(Gorgon.class, roleJvmArgs, args, Map.of("GORGON_INSTANCE_NAME", name),
                 dir.resolve("logs").resolve(name + "." + (generation++) + ".log"));
         roles.put(name, p);
         all.add(p);

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -22,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The simulator's own third parties on one local HTTP server: {@code /feed/<i>} serves N synthetic RSS feeds whose
  * entries appear over time (conditional GET with ETags; some feeds slow, some failing with Retry-After, some
- * hostile), and {@code /hook} is a webhook receiver that records every event id and item id it is sent.
+ * hostile), and {@code /hook} is a webhook receiver that records every event id and item id it is sent. Tests use
+ * its named feeds, {@code /named/<name>}: entries a test puts and changes, a {@link Mode} (failing with Retry-After,
+ * hostile, slow first answer), 304s on conditional GETs, and the most requests for one feed ever in flight at once.
  */
-final class FeedSimServer implements AutoCloseable {
+public final class FeedSimServer implements AutoCloseable {
     static final int WINDOW = 100; // entries a feed document keeps, newest first
     enum Kind { NORMAL, SLOW, FAILING, HOSTILE }
 
@@ -69,6 +73,36 @@ final class FeedSimServer implements AutoCloseable {
 
     record Hit(String eventId, String itemId, String userid) {}
 
+    /** How a named feed answers. */
+    public enum Mode { OK, FAIL_503, HOSTILE, SLOW_FIRST }
+
+    /** A named feed whose entries a test sets; counts requests, 304s and concurrent requests (must stay 1). */
+    public static final class Named {
+        private final List<String[]> entries = new ArrayList<>(); // guid, title, body
+        public volatile Mode mode = Mode.OK;
+        public final AtomicInteger requests = new AtomicInteger(), notModified = new AtomicInteger();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile int maxInFlight;
+
+        /** Adds the entry, or replaces the one with this guid (an edit), newest first. */
+        public synchronized void put(String guid, String title, String body) {
+            entries.removeIf(e -> e[0].equals(guid));
+            entries.add(0, new String[] {guid, title, body});
+        }
+
+        synchronized String xml() {
+            StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
+                    + "<link>http://example.org/</link><description>d</description>");
+            for (String[] e : entries) {
+                b.append("<item><guid>").append(e[0]).append("</guid><title>").append(e[1]).append("</title><description>")
+                        .append(e[2]).append("</description></item>");
+            }
+            return b.append("</channel></rss>").toString();
+        }
+    }
+
+    private final Map<String, Named> named = new ConcurrentHashMap<>();
+
     private final HttpServer server;
     final Feed[] feeds;
     final Set<Hit> hooked = ConcurrentHashMap.newKeySet();
@@ -96,7 +130,27 @@ final class FeedSimServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/feed/", this::serveFeed);
         server.createContext("/hook", this::serveHook);
+        server.createContext("/named/", this::serveNamed);
         server.start();
+    }
+
+    /** A server with named feeds only (for tests). */
+    public FeedSimServer() throws IOException {
+        this(0, true, 1);
+    }
+
+    public Named named(String name) {
+        return named.computeIfAbsent(name, n -> new Named());
+    }
+
+    public String namedUrl(String name) {
+        named(name);
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/named/" + name;
+    }
+
+    /** The most requests for one named feed that were ever in flight at once. */
+    public int maxInFlight() {
+        return named.values().stream().mapToInt(f -> f.maxInFlight).max().orElse(0);
     }
 
     String url(int i) {
@@ -165,6 +219,49 @@ final class FeedSimServer implements AutoCloseable {
             return;
         }
         send(ex, 200, body, etag);
+    }
+
+    private void serveNamed(HttpExchange ex) throws IOException {
+        Named f = named.get(ex.getRequestURI().getPath().substring("/named/".length()));
+        if (f == null) {
+            send(ex, 404, "no such feed", null);
+            return;
+        }
+        int n = f.requests.incrementAndGet();
+        int inFlight = f.inFlight.incrementAndGet();
+        synchronized (f) {
+            f.maxInFlight = Math.max(f.maxInFlight, inFlight);
+        }
+        try {
+            switch (f.mode) {
+                case FAIL_503 -> {
+                    ex.getResponseHeaders().add("Retry-After", "2");
+                    send(ex, 503, "busy", null);
+                    return;
+                }
+                case HOSTILE -> {
+                    send(ex, 200, "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                            + "<rss version=\"2.0\"><channel><title>&x;</title></channel></rss>", null);
+                    return;
+                }
+                case SLOW_FIRST -> {
+                    if (n == 1) sleep(3000);
+                }
+                case OK -> { }
+            }
+            String body = f.xml();
+            String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+            if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                f.notModified.incrementAndGet();
+                ex.getResponseHeaders().add("ETag", etag);
+                ex.sendResponseHeaders(304, -1);
+                ex.close();
+                return;
+            }
+            send(ex, 200, body, etag);
+        } finally {
+            f.inFlight.decrementAndGet();
+        }
     }
 
     private void serveHook(HttpExchange ex) throws IOException {

@@ -97,7 +97,7 @@ public final class FeedBench {
                  "mongo": {"uri": "mongodb://127.0.0.1:%d", "embedded": true, "dir": "%s"},
                  "instances": {"web": 1, "auth": 1, "app": 1, "store": 1, "provider": 1, "notify": 1, "stats": 0},
                  "web": {"port": %d}, "stats": {"port": %d}, "notify": {"port": %d},
-                 "auth": {"pbkdf2Iterations": 1000, "loginAttemptsPerMinute": 100000, "registrationsPerMinute": 100000},
+                 "auth": {"pbkdf2Iterations": 1000, "loginAttemptsPerMinute": 100000, "registrationsPerMinute": 100000, "principalKey": "feed-bench-key"},
                  "provider": {"plugins": [], "feeds": {"allowPrivate": true, "minIntervalMs": %d, "maxIntervalMs": %d, "pollers": %d},
                               "webhooks": {"allowPrivate": true}},
                  "logs": {"dir": "%s"}}

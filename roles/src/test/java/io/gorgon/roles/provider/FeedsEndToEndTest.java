@@ -10,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.roles.testing.ApiUser;
+import io.gorgon.simulator.FeedSimServer;
 import io.gorgon.roles.testing.Http;
 import io.gorgon.roles.testing.Mesh;
 import io.gorgon.roles.testing.NotifySocket;
@@ -33,7 +34,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Feeds in and webhooks out through real processes: two provider instances polling real HTTP feeds (a local
- * {@link FeedServer}) and delivering to a real {@link WebhookReceiver}, with the rest of the mesh between them.
+ * {@link FeedSimServer}'s named feeds) and delivering to a real {@link WebhookReceiver}, with the rest of the mesh between them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,13 +44,13 @@ class FeedsEndToEndTest {
     Mesh mesh;
     Http http;
     String web;
-    FeedServer feeds;
+    FeedSimServer feeds;
     WebhookReceiver hooks;
     UnifiedJedis redis;
 
     @BeforeAll
     void start() throws Exception {
-        feeds = new FeedServer();
+        feeds = new FeedSimServer();
         hooks = new WebhookReceiver();
         mesh = new Mesh(dir, Map.ofEntries(
                 Map.entry("provider.plugins", List.of()),
@@ -99,7 +100,7 @@ class FeedsEndToEndTest {
     @Order(1)
     void followListUnfollowAndOneIdPerUrl() {
         ApiUser a = ApiUser.register(http, web, "fa@example.com"), b = ApiUser.register(http, web, "fb@example.com");
-        String url = feeds.url("shared");
+        String url = feeds.namedUrl("shared");
         String id = follow(a, url);
         assertEquals(id, follow(b, url), "the same URL, by anyone, is the same feed");
         assertEquals(id, follow(a, url), "following twice is idempotent");
@@ -121,11 +122,11 @@ class FeedsEndToEndTest {
     @Order(2)
     void entriesBecomeItemsOnceAndAChangedEntryBecomesAnEdit() throws Exception {
         ApiUser u = ApiUser.register(http, web, "fc@example.com");
-        FeedServer.Feed f = feeds.feed("news");
+        FeedSimServer.Named f = feeds.named("news");
         f.put("g1", "one", "first");
         f.put("g2", "two", "second");
         f.put("g3", "three", "third");
-        String feedId = follow(u, feeds.url("news"));
+        String feedId = follow(u, feeds.namedUrl("news"));
         try (NotifySocket ws = new NotifySocket(mesh.notifyPort(), u.token())) {
             // The first poll may beat the subscribe: resume from the start of the retention window ("0-0").
             ws.send("{\"op\":\"subscribe\",\"users\":[\"" + feedId + "\"],\"lastEventId\":\"0-0\"}");
@@ -167,11 +168,11 @@ class FeedsEndToEndTest {
     void pollsAreWeightedByFollowers() throws Exception {
         ApiUser[] users = {ApiUser.register(http, web, "w1@example.com"), ApiUser.register(http, web, "w2@example.com"),
                 ApiUser.register(http, web, "w3@example.com")};
-        FeedServer.Feed popular = feeds.feed("popular"), niche = feeds.feed("niche");
+        FeedSimServer.Named popular = feeds.named("popular"), niche = feeds.named("niche");
         popular.put("p", "p", "p");
         niche.put("n", "n", "n");
-        for (ApiUser u : users) follow(u, feeds.url("popular"));
-        follow(users[0], feeds.url("niche"));
+        for (ApiUser u : users) follow(u, feeds.namedUrl("popular"));
+        follow(users[0], feeds.namedUrl("niche"));
         int p0 = popular.requests.get(), n0 = niche.requests.get();
         Thread.sleep(12_000);
         int p = popular.requests.get() - p0, n = niche.requests.get() - n0;
@@ -183,16 +184,16 @@ class FeedsEndToEndTest {
     @Order(4)
     void aFailingFeedBacksOffHonouringRetryAfterAndAHostileOneIsOnlyAnError() throws Exception {
         ApiUser u = ApiUser.register(http, web, "fd@example.com");
-        feeds.feed("down").mode = FeedServer.Mode.FAIL_503;
-        feeds.feed("evil").mode = FeedServer.Mode.HOSTILE;
-        String down = follow(u, feeds.url("down")), evil = follow(u, feeds.url("evil"));
+        feeds.named("down").mode = FeedSimServer.Mode.FAIL_503;
+        feeds.named("evil").mode = FeedSimServer.Mode.HOSTILE;
+        String down = follow(u, feeds.namedUrl("down")), evil = follow(u, feeds.namedUrl("evil"));
         Await.until(Duration.ofSeconds(20), "both failed", () -> status(u, down).has("lastError") && status(u, evil).has("lastError"));
         JsonObject s = status(u, down);
         assertEquals("HTTP 503", s.get("lastError").getAsString());
         assertTrue(s.get("interval").getAsLong() >= 2000, "Retry-After: 2 is honoured: " + s);
-        int before = feeds.feed("down").requests.get();
+        int before = feeds.named("down").requests.get();
         Thread.sleep(3000);
-        assertTrue(feeds.feed("down").requests.get() - before <= 2, "backs off, no hammering");
+        assertTrue(feeds.named("down").requests.get() - before <= 2, "backs off, no hammering");
         assertTrue(status(u, evil).get("lastError").getAsString().startsWith("not a readable RSS/Atom feed"), status(u, evil).toString());
         assertEquals(0, items(u, evil).size());
         assertEquals(200, http.get(web + "/feeds", u.token()).status(), "the mesh is fine");
@@ -245,10 +246,10 @@ class FeedsEndToEndTest {
     @Order(6)
     void aKilledPollersFeedIsTakenOverAndNoFeedIsPolledTwiceAtOnce() throws Exception {
         ApiUser u = ApiUser.register(http, web, "tk@example.com");
-        FeedServer.Feed slow = feeds.feed("slow");
-        slow.mode = FeedServer.Mode.SLOW_FIRST;
+        FeedSimServer.Named slow = feeds.named("slow");
+        slow.mode = FeedSimServer.Mode.SLOW_FIRST;
         slow.put("s1", "slow one", "body");
-        String id = follow(u, feeds.url("slow"));
+        String id = follow(u, feeds.namedUrl("slow"));
         String leaseKey = mesh.namespace() + ":{feeds}:f:" + id;
         Await.until(Duration.ofSeconds(10), "a poller holds the slow feed", () -> slow.requests.get() == 1 && redis.hget(leaseKey, "lease") != null);
         String holder = redis.hget(leaseKey, "lease");

@@ -23,7 +23,7 @@
     mesh: { queues: [], instances: [], deadLetters: {}, generatedAt: 0, meshError: null },
     knownSeries: new Set(),
     knownQueues: new Set(),
-    events: 0, lastEventAt: 0, heatCells: 0, tpPoints: 0, lastTime: 0, fetchSeq: 0, refetchTimer: null,
+    events: 0, lastEventAt: 0, heatCells: 0, freshCells: 0, feedPoints: 0, tpPoints: 0, lastTime: 0, fetchSeq: 0, refetchTimer: null,
   };
 
   const axisStyle = {
@@ -39,7 +39,9 @@
   const itemsChart = echarts.init($('items'));
   const deadChart = echarts.init($('dead'));
   const latChart = echarts.init($('latency'));
-  window.addEventListener('resize', () => [heatChart, tpChart, itemsChart, deadChart, latChart].forEach((c) => c.resize()));
+  const feedsChart = echarts.init($('feeds'));
+  const freshChart = echarts.init($('freshness'));
+  window.addEventListener('resize', () => [heatChart, tpChart, itemsChart, deadChart, latChart, feedsChart, freshChart].forEach((c) => c.resize()));
   const ops = () => window.gorgonOps || { queueActions: () => '', instanceActions: () => '', syncQueues() {} };
 
   // ---------- data ----------
@@ -172,7 +174,11 @@
     const sel = $('heat-series');
     const series = [...state.knownSeries].sort((a, b) => (a === 'http' ? -1 : b === 'http' ? 1 : a.localeCompare(b)));
     syncSelect(sel, series.length ? series : ['http']);
-    const s = sel.value || 'http';
+    state.heatCells = drawHeat(heatChart, v, sel.value || 'http', $('heat-hint'));
+  }
+
+  /** A latency heatmap of one series onto chart, its quantiles into hint; returns the number of cells drawn. */
+  function drawHeat(chart, v, s, hint) {
     const cells = [];
     let lo = Infinity, hi = -Infinity, max = 0;
     v.rows.forEach((r, i) => {
@@ -189,14 +195,13 @@
     while (hi - lo < 7) { if (lo > 0) lo--; if (hi - lo < 7 && hi < nb - 1) hi++; if (lo === 0 && hi === nb - 1) break; }
     const yLabels = state.buckets.slice(lo, hi + 1);
     const data = cells.map(([i, b, c]) => [i, b - lo, Math.log10(1 + c / v.res), c]);
-    state.heatCells = cells.length;
     const counts = bucketSums(v.rows, s);
     const p50 = quantile(counts, 0.5), p90 = quantile(counts, 0.9), p99 = quantile(counts, 0.99);
-    $('heat-hint').textContent = p50
+    hint.textContent = p50
       ? `${fmtInt(counts.reduce((a, b) => a + b, 0))} samples · p50 ${p50} · p90 ${p90} · p99 ${p99}`
       : 'no samples in this window';
     const logMax = Math.max(Math.log10(1 + max), 0.3);
-    heatChart.setOption({
+    chart.setOption({
       animation: false,
       grid: { left: 70, right: 90, top: 10, bottom: 28 },
       tooltip: {
@@ -217,6 +222,43 @@
       series: [{ type: 'heatmap', data, progressive: 0, itemStyle: { borderColor: '#161d26', borderWidth: v.times.length > 400 ? 0 : 0.5 },
         emphasis: { itemStyle: { borderColor: '#fff', borderWidth: 1 } } }],
     }, { replaceMerge: ['series'] });
+    return cells.length;
+  }
+
+  // The provider publishes every poll's fetch time as the latency series feed.fetch (and the 304s and failures
+  // alone as feed.fetch.304 / feed.fetch.error): a series' sample count per second is a rate.
+  const FEED_LINES = [['feed.fetch', 'polls', '#5aa9ff'], ['feed.fetch.304', '304 not modified', '#22c55e'],
+    ['feed.fetch.error', 'errors', '#ef4444']];
+  const sampleCount = (row, series) => Object.values(row.h[series] || {}).reduce((a, b) => a + b, 0);
+
+  function renderFeeds(v) {
+    const rates = FEED_LINES.map(([s]) => v.rows.map((r) => sampleCount(r, s) / v.res));
+    state.feedPoints = rates[0].filter((x) => x > 0).length;
+    feedsChart.setOption({
+      animation: false,
+      grid: { left: 44, right: 12, top: 34, bottom: 28 },
+      legend: { top: 0, textStyle: { color: '#b8c2d0' }, itemWidth: 14, itemHeight: 8 },
+      tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => fmtRate(x) + '/s' },
+      xAxis: { type: 'category', boundaryGap: false, data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle,
+        splitLine: { show: false }, axisLabel: { ...axisStyle.axisLabel, hideOverlap: true } },
+      yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: fmtAxis } },
+      series: FEED_LINES.map(([, name, color], k) => ({ name, type: 'line', showSymbol: false, sampling: 'lttb', color,
+        lineStyle: { width: k === 0 ? 2 : 1.5 }, areaStyle: k === 0 ? { opacity: 0.12 } : undefined, data: rates[k] })),
+    });
+    state.freshCells = drawHeat(freshChart, v, 'feed.freshness', $('fresh-hint'));
+  }
+
+  /** The feed tiles: the last 10 complete seconds. */
+  function renderFeedTiles() {
+    const rows = recent(10);
+    const [polls, notModified, errors] = FEED_LINES.map(([s]) => rows.reduce((a, r) => a + sampleCount(r, s), 0));
+    const set = (id, text, cls) => { const el = $(id); el.textContent = text; el.className = 'value' + (cls ? ' ' + cls : ''); };
+    set('t-feed-polls', fmtRate(polls / rows.length));
+    set('t-feed-304', polls ? Math.round(100 * notModified / polls) + '%' : '–');
+    set('t-feed-errors', fmtRate(errors / rows.length), errors ? 'bad' : '');
+    const fresh = bucketSums(state.window === '5m' ? [...state.sec.values()] : (state.win ? state.win.rows : []), 'feed.freshness');
+    const p50 = quantileMs(fresh, 0.5), p99 = quantileMs(fresh, 0.99);
+    set('t-feed-fresh', p50 == null ? '–' : `${fmtDur(p50)} / ${fmtDur(p99)}`);
   }
 
   function queueTotals(row, queue) {
@@ -406,8 +448,10 @@
       renderThroughput(v);
       renderItems(v);
       renderLatency(v);
+      renderFeeds(v);
     }
     renderDead();
+    renderFeedTiles();
     renderQueues();
     renderInstances();
     renderTiles();
@@ -477,6 +521,8 @@
   // For browser tests and curious operators.
   window.gorgonStats = {
     heatmapCellCount: () => state.heatCells,
+    freshnessCellCount: () => state.freshCells,
+    feedPollPoints: () => state.feedPoints,
     throughputPoints: () => state.tpPoints,
     lastTime: () => state.lastTime,
     events: () => state.events,

@@ -45,4 +45,10 @@ public interface Message {
      * NO_CONSUMER at once.
      */
     void forward(String queue, String type, Object body, Map<String, String> extraHeaders);
+
+    /**
+     * {@link #forward} with this message's body as it arrived: a hop that routes on headers alone never parses the
+     * body nor re-serialises it.
+     */
+    void forward(String queue, String type, Map<String, String> extraHeaders);
 }

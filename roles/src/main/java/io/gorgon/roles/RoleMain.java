@@ -62,7 +62,7 @@ public final class RoleMain {
     /** Starts a role in this JVM (tests run roles in-process too): build, start, then advertise the bound ports. */
     public static Running start(String role, String instance, GorgonConfig config) throws Exception {
         Roles kind = Roles.named(role).orElseThrow(() -> new ConfigException("unknown role '" + role + "'"));
-        BusOptions options = new BusOptions(config.redis().busUri(), config.namespace(), role, instance, BusOptions.localHost(), Map.of(),
+        BusOptions options = new BusOptions(config.redis().busUri(), config.namespace(), role, instance, config.host().effectiveName(), Map.of(),
                 Duration.ofMillis(config.bus().heartbeatMs()), Duration.ofMillis(config.bus().takeoverAfterMs()),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 100_000, config.redis().replicaAcks());
         UnifiedJedis redis = redisClient(config);

@@ -75,12 +75,22 @@ final class FeedSimServer implements AutoCloseable {
     final AtomicInteger hookRequests = new AtomicInteger();
     private final Random random = new Random(42);
 
-    FeedSimServer(int n) throws IOException {
+    /** Which feeds publish at all (the rest stay unchanged: a 304 on every poll), spread evenly over the ranks. */
+    private final boolean[] changing;
+
+    /**
+     * @param plain    all feeds well-behaved (no slow, failing or hostile ones: the benchmark's setting)
+     * @param changing share of the feeds that publish entries (1 = all)
+     */
+    FeedSimServer(int n, boolean plain, double changing) throws IOException {
         feeds = new Feed[n];
+        this.changing = new boolean[n];
         for (int i = 0; i < n; i++) {
             // Every 20th feed slow, every 25th failing half the time, every 50th hostile; never the most followed one.
-            Kind k = i == 0 ? Kind.NORMAL : i % 50 == 7 ? Kind.HOSTILE : i % 25 == 3 ? Kind.FAILING : i % 20 == 5 ? Kind.SLOW : Kind.NORMAL;
+            Kind k = plain || i == 0 ? Kind.NORMAL : i % 50 == 7 ? Kind.HOSTILE : i % 25 == 3 ? Kind.FAILING : i % 20 == 5 ? Kind.SLOW : Kind.NORMAL;
             feeds[i] = new Feed(i, k);
+            // Fibonacci hashing spreads the publishing feeds over all follower ranks, not just the top ones.
+            this.changing[i] = changing >= 1 || Math.floorMod(i * 2654435761L, 1L << 32) < changing * (1L << 32);
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -97,9 +107,23 @@ final class FeedSimServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    /** One tick of publishing: each non-hostile feed publishes with probability {@code p}. */
+    /** One tick of publishing: each publishing, non-hostile feed publishes with probability {@code p}. */
     void tick(double p, long now) {
-        for (Feed f : feeds) if (f.kind != Kind.HOSTILE && random.nextDouble() < p) f.publish(now);
+        for (Feed f : feeds) if (f.kind != Kind.HOSTILE && changing[f.index] && random.nextDouble() < p) f.publish(now);
+    }
+
+    boolean changing(int i) {
+        return changing[i];
+    }
+
+    /** Requests and 304s so far, all feeds together. */
+    long[] totals() {
+        long requests = 0, notModified = 0;
+        for (Feed f : feeds) {
+            requests += f.requests.get();
+            notModified += f.notModified.get();
+        }
+        return new long[] {requests, notModified};
     }
 
     private void serveFeed(HttpExchange ex) throws IOException {

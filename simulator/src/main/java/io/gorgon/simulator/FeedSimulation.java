@@ -20,7 +20,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,26 +40,57 @@ import org.HdrHistogram.Histogram;
  * at the end a Jepsen-style check: every published entry of a readable feed is exactly one item of its feed, and
  * every item of a feed a webhook covers reached the webhook at least once. Also reported: polls per feed against
  * followers (is the weighting honoured?), the share of 304s, and freshness (entry published → event on a WebSocket).
+ * The feeds benchmark ({@code scripts/bench feeds}) runs the same with {@code plain} feeds, few of them changing.
  *
  * @param users        API users to register (followers are spread over them)
- * @param meanGap      mean time between two entries of one feed
+ * @param meanGap      mean time between two entries of one publishing feed
+ * @param plain        no slow, failing or hostile feeds
+ * @param changing     share of the feeds that publish at all (the others answer 304 forever)
  */
 public record FeedSimulation(int feeds, int users, Duration duration, Duration meanGap, boolean chaos, Duration killEvery,
-                             Duration drainTimeout, String redisUri, String namespace) {
+                             Duration drainTimeout, String redisUri, String namespace, boolean plain, double changing) {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Concurrent API calls while following and checking: enough to keep a mesh busy, few enough for 2 cores. */
+    private static final int API_CONCURRENCY = 16;
 
     public FeedSimulation {
         if (feeds < 1) throw new IllegalArgumentException("--feeds must be >= 1, got " + feeds);
         if (users < 1) throw new IllegalArgumentException("--users must be >= 1, got " + users);
+        if (!(changing > 0 && changing <= 1)) throw new IllegalArgumentException("changing share must be in (0, 1], got " + changing);
+    }
+
+    public FeedSimulation(int feeds, int users, Duration duration, Duration meanGap, boolean chaos, Duration killEvery,
+                          Duration drainTimeout, String redisUri, String namespace) {
+        this(feeds, users, duration, meanGap, chaos, killEvery, drainTimeout, redisUri, namespace, false, 1);
+    }
+
+    /**
+     * What a run found. The load window runs from {@code loadStartMs} (every feed polled once) to {@code loadEndMs}
+     * (publishing stopped); {@code load*} counts are the feed server's within it.
+     *
+     * @param pollsByFollowers followers → {feeds with that many followers, polls per feed in the load window}, over
+     *                         the feeds that never publish when some do (their interval is the followers' alone)
+     */
+    public record Report(long published, long lost, long duplicates, long webhookChecked, long webhookMissing, int kills,
+                         long polls, long notModified, long loadStartMs, long loadEndMs, long loadPolls, long loadNotModified,
+                         long freshnessP50Ms, long freshnessP99Ms, long freshnessMaxMs, long freshnessCount,
+                         SortedMap<Integer, double[]> pollsByFollowers) {
+        public boolean ok() {
+            return lost == 0 && duplicates == 0 && webhookMissing == 0;
+        }
     }
 
     record User(String id, String token) {}
 
     public int run(Chaos chaosOrNull, BooleanSupplier stopped, PrintStream out) throws Exception {
+        return execute(chaosOrNull, stopped, out).ok() ? 0 : 1;
+    }
+
+    public Report execute(Chaos chaosOrNull, BooleanSupplier stopped, PrintStream out) throws Exception {
         String tag = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         Bus bus = Bus.connect(BusOptions.of(redisUri, "simulator").withNamespace(namespace));
         Chaos killer = chaosOrNull != null ? chaosOrNull : Chaos.local(bus);
-        try (FeedSimServer server = new FeedSimServer(feeds)) {
+        try (FeedSimServer server = new FeedSimServer(feeds, plain, changing)) {
             String web = endpoint(bus, "web"), notify = endpoint(bus, "notify").replace("http://", "ws://");
             out.printf("feeds: run=%s feeds=%d users=%d web=%s%n", tag, feeds, users, web);
             List<User> us = new ArrayList<>();
@@ -64,8 +101,12 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
             Map<String, Long> seen = new ConcurrentHashMap<>(); // guid → ms of its first item.added on a socket
             Histogram freshness = new Histogram(3_600_000L, 3);
             List<WebSocket> sockets = sockets(notify, server, us.get(0), seen, freshness);
+            awaitFirstPolls(server, stopped, out);
 
-            long end = System.currentTimeMillis() + duration.toMillis(), nextKill = System.currentTimeMillis() + killEvery.toMillis();
+            long loadStart = System.currentTimeMillis(), end = loadStart + duration.toMillis(), nextKill = loadStart + killEvery.toMillis();
+            long[] atStart = server.totals();
+            int[] perFeedAtStart = new int[feeds];
+            for (int i = 0; i < feeds; i++) perFeedAtStart[i] = server.feeds[i].requests.get();
             double p = Math.min(1, 1000.0 / meanGap.toMillis());
             int kills = 0;
             while (System.currentTimeMillis() < end && !stopped.getAsBoolean()) {
@@ -82,6 +123,9 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
                 }
                 Thread.sleep(1000);
             }
+            long loadEnd = System.currentTimeMillis();
+            long[] atEnd = server.totals();
+            SortedMap<Integer, double[]> weighting = weighting(server, perFeedAtStart);
             long published = 0;
             for (FeedSimServer.Feed f : server.feeds) published += f.published.size();
             out.printf("feeds: publishing stopped: %d entries; waiting up to %ds for them to arrive%n", published, drainTimeout.toSeconds());
@@ -89,15 +133,46 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
             while (System.currentTimeMillis() < drainEnd && !stopped.getAsBoolean() && seen.size() < published) Thread.sleep(500);
             Thread.sleep(3000); // webhook deliveries trail the socket by a little
             sockets.forEach(WebSocket::abort);
-            return report(web, server, us.get(0), covered, seen, freshness, kills, out);
+            return report(web, server, us.get(0), covered, freshness, kills, new long[] {loadStart, loadEnd,
+                    atEnd[0] - atStart[0], atEnd[1] - atStart[1]}, weighting, out);
         } finally {
             bus.close();
         }
     }
 
+    /** The load window starts once every feed was fetched once (its first poll is a full body, not the steady state). */
+    private void awaitFirstPolls(FeedSimServer server, BooleanSupplier stopped, PrintStream out) throws InterruptedException {
+        long until = System.currentTimeMillis() + Math.max(60_000, feeds * 20L);
+        int unpolled = feeds;
+        while (System.currentTimeMillis() < until && !stopped.getAsBoolean()) {
+            unpolled = 0;
+            for (FeedSimServer.Feed f : server.feeds) if (f.requests.get() == 0) unpolled++;
+            if (unpolled == 0) break;
+            Thread.sleep(200);
+        }
+        out.printf("feeds: first polls done (%d feeds never polled yet)%n", unpolled);
+    }
+
+    /** Followers → {feeds, polls per feed in the load window}; over the never-publishing feeds if there are any. */
+    private SortedMap<Integer, double[]> weighting(FeedSimServer server, int[] atStart) {
+        boolean someQuiet = false;
+        for (int i = 0; i < feeds; i++) someQuiet |= !server.changing(i);
+        SortedMap<Integer, double[]> out = new TreeMap<>(java.util.Comparator.reverseOrder());
+        for (int i = 0; i < feeds; i++) {
+            FeedSimServer.Feed f = server.feeds[i];
+            if ((someQuiet && server.changing(i)) || f.kind != FeedSimServer.Kind.NORMAL) continue;
+            double[] b = out.computeIfAbsent(f.followers, k -> new double[2]);
+            b[0]++;
+            b[1] += f.requests.get() - atStart[i];
+        }
+        out.values().forEach(b -> b[1] /= b[0]);
+        return out;
+    }
+
     private void follow(String web, FeedSimServer server, List<User> us, PrintStream out) throws Exception {
-        int follows = 0;
-        for (int r = 0; r < feeds; r++) {
+        AtomicLong follows = new AtomicLong();
+        long t0 = System.nanoTime();
+        parallel(feeds, r -> {
             FeedSimServer.Feed f = server.feeds[r];
             f.followers = Math.max(1, (int) Math.round((double) users / (r + 1)));
             for (int j = 0; j < f.followers; j++) {
@@ -106,10 +181,37 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
                 body.addProperty("url", server.url(r));
                 JsonObject feed = call("POST", web + "/feeds", u.token(), body, 201);
                 f.feedId = feed.get("id").getAsString();
-                follows++;
+                follows.incrementAndGet();
+            }
+        });
+        out.printf("feeds: %d follows in %.1f s (Zipf: the top feed has %d followers)%n", follows.get(), (System.nanoTime() - t0) / 1e9,
+                server.feeds[0].followers);
+    }
+
+    interface Task {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs task(0..n-1), {@link #API_CONCURRENCY} at a time; the first failure is thrown once all have ended. */
+    private static void parallel(int n, Task task) throws Exception {
+        Semaphore permits = new Semaphore(API_CONCURRENCY);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n && failure.get() == null; i++) {
+                permits.acquire();
+                int k = i;
+                pool.execute(() -> {
+                    try {
+                        task.run(k);
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        permits.release();
+                    }
+                });
             }
         }
-        out.printf("feeds: %d follows (Zipf: the top feed has %d followers)%n", follows, server.feeds[0].followers);
+        if (failure.get() != null) throw failure.get();
     }
 
     /** User 0's webhook for item.added of the first (up to 100) readable feeds; returns their feed ids. */
@@ -171,22 +273,17 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
         if (at != null) synchronized (freshness) { freshness.recordValue(Math.max(0, Math.min(3_600_000L, now - at))); }
     }
 
-    private int report(String web, FeedSimServer server, User reader, List<String> covered, Map<String, Long> seen,
-                       Histogram freshness, int kills, PrintStream out) throws Exception {
-        long lost = 0, duplicates = 0, published = 0, requests = 0, notModified = 0;
+    private Report report(String web, FeedSimServer server, User reader, List<String> covered, Histogram freshness, int kills,
+                          long[] load, SortedMap<Integer, double[]> weighting, PrintStream out) throws Exception {
+        AtomicLong lost = new AtomicLong(), duplicates = new AtomicLong(), published = new AtomicLong();
+        AtomicLong webhookMissing = new AtomicLong(), webhookChecked = new AtomicLong();
         Set<String> hookItems = new HashSet<>();
         server.hooked.forEach(h -> hookItems.add(h.itemId()));
         Set<String> coveredSet = new HashSet<>(covered);
-        long webhookMissing = 0, webhookChecked = 0;
-        Map<Integer, long[]> byFollowers = new TreeMap<>(java.util.Comparator.reverseOrder()); // followers → {feeds, polls}
-        for (FeedSimServer.Feed f : server.feeds) {
-            requests += f.requests.get();
-            notModified += f.notModified.get();
-            long[] b = byFollowers.computeIfAbsent(f.followers, k -> new long[2]);
-            b[0]++;
-            b[1] += f.requests.get();
-            if (f.kind == FeedSimServer.Kind.HOSTILE) continue;
-            published += f.published.size();
+        parallel(feeds, i -> {
+            FeedSimServer.Feed f = server.feeds[i];
+            if (f.kind == FeedSimServer.Kind.HOSTILE) return;
+            published.addAndGet(f.published.size());
             Map<String, Integer> guids = new HashMap<>();
             for (int off = 0; ; off += 100) {
                 JsonArray items = call("GET", web + "/info/" + f.feedId + "?lim=100&off=" + off, reader.token(), null, 200).getAsJsonArray("items");
@@ -194,25 +291,28 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
                     JsonObject item = e.getAsJsonObject();
                     guids.merge(item.has("guid") ? item.get("guid").getAsString() : "?", 1, Integer::sum);
                     if (coveredSet.contains(f.feedId)) {
-                        webhookChecked++;
-                        if (!hookItems.contains(item.get("id").getAsString())) webhookMissing++;
+                        webhookChecked.incrementAndGet();
+                        if (!hookItems.contains(item.get("id").getAsString())) webhookMissing.incrementAndGet();
                     }
                 }
                 if (items.size() < 100) break;
             }
-            for (String g : f.published.keySet()) if (!guids.containsKey(g)) lost++;
-            for (int n : guids.values()) duplicates += n - 1;
-        }
-        out.printf("feeds: polls=%d 304s=%d (%.1f%%) provider kills=%d%n", requests, notModified, requests == 0 ? 0 : 100.0 * notModified / requests, kills);
-        StringBuilder w = new StringBuilder("feeds: polls per feed by followers:");
-        byFollowers.forEach((followers, b) -> w.append(String.format(" %d→%.1f", followers, (double) b[1] / b[0])));
+            for (String g : f.published.keySet()) if (!guids.containsKey(g)) lost.incrementAndGet();
+            for (int n : guids.values()) duplicates.addAndGet(n - 1);
+        });
+        long[] totals = server.totals();
+        out.printf("feeds: polls=%d 304s=%d (%.1f%%) provider kills=%d%n", totals[0], totals[1], totals[0] == 0 ? 0 : 100.0 * totals[1] / totals[0], kills);
+        StringBuilder w = new StringBuilder("feeds: polls per feed in the load window by followers:");
+        weighting.forEach((followers, b) -> w.append(String.format(" %d→%.1f", followers, b[1])));
         out.println(w);
         out.printf("feeds: freshness published→WebSocket p50=%dms p99=%dms max=%dms (n=%d of %d)%n", freshness.getValueAtPercentile(50),
-                freshness.getValueAtPercentile(99), freshness.getMaxValue(), freshness.getTotalCount(), published);
+                freshness.getValueAtPercentile(99), freshness.getMaxValue(), freshness.getTotalCount(), published.get());
         long redundant = server.hookRequests.get() - server.hooked.size();
         out.printf("feeds: check published=%d lost=%d duplicates=%d webhook_checked=%d webhook_missing=%d webhook_redeliveries=%d%n",
-                published, lost, duplicates, webhookChecked, webhookMissing, redundant);
-        return lost == 0 && duplicates == 0 && webhookMissing == 0 ? 0 : 1;
+                published.get(), lost.get(), duplicates.get(), webhookChecked.get(), webhookMissing.get(), redundant);
+        return new Report(published.get(), lost.get(), duplicates.get(), webhookChecked.get(), webhookMissing.get(), kills,
+                totals[0], totals[1], load[0], load[1], load[2], load[3], freshness.getValueAtPercentile(50),
+                freshness.getValueAtPercentile(99), freshness.getMaxValue(), freshness.getTotalCount(), weighting);
     }
 
     private static String endpoint(Bus bus, String role) {

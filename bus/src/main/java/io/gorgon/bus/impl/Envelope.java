@@ -15,14 +15,19 @@ import java.util.Map;
  * @param corr     correlation id matching the reply to its request, or null
  * @param deadline ms since the epoch after which nobody waits for the reply (0 = none); consumers skip expired requests
  * @param headers  principal, trace id and the like
- * @param body     the payload
+ * @param body     the payload, parsed only when read
  */
 record Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
-                       long deadline, Map<String, String> headers, JsonElement body) {
+                       long deadline, Map<String, String> headers, Body body) {
     static final int VERSION = 1;
 
     public Envelope {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
+             long deadline, Map<String, String> headers, JsonElement body) {
+        this(v, id, type, queue, ts, replyTo, corr, deadline, headers, Body.of(body));
     }
 
     boolean expectsReply() {

@@ -53,7 +53,9 @@ final class EnvelopeCodec {
                 w.endObject();
             }
             w.name("body");
-            GSON.toJson(e.body() == null ? JsonNull.INSTANCE : e.body(), w);
+            if (e.body() == null) w.nullValue();
+            else if (e.body().raw() != null) w.jsonValue(e.body().raw()); // forwarded as it arrived, never re-serialised
+            else GSON.toJson(e.body().json(), w);
             w.endObject();
             w.flush();
         } catch (IOException impossible) {
@@ -77,7 +79,7 @@ final class EnvelopeCodec {
         Map<String, String> headers = new HashMap<>();
         String badHeader = null;
         boolean headersNotObject = false;
-        JsonElement body = null;
+        boolean hasBody = false;
         try {
             JsonReader r = new JsonReader(new StringReader(json));
             r.setStrictness(Strictness.LENIENT); // as JsonParser.parseString reads
@@ -123,7 +125,10 @@ final class EnvelopeCodec {
                             r.endObject();
                         }
                     }
-                    case "body" -> body = JsonParser.parseReader(r);
+                    case "body" -> {
+                        hasBody = true;
+                        r.skipValue(); // checked to be well-formed; the tree is built only if a handler reads it
+                    }
                     default -> r.skipValue();
                 }
             }
@@ -143,8 +148,30 @@ final class EnvelopeCodec {
         long ldeadline = !hasDeadline ? 0 : (Long) required(deadline, "deadline", "a number");
         if (headersNotObject) throw new Malformed("headers must be an object");
         if (badHeader != null) throw new Malformed("header " + badHeader + " must be a string");
-        if (body == null) throw new Malformed("missing field body");
-        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body);
+        if (!hasBody) throw new Malformed("missing field body");
+        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body(json));
+    }
+
+    /**
+     * The body of an envelope already read as well-formed: its text, found by {@link BodySpan}; if the envelope is
+     * written in a form the scanner does not follow (lenient JSON such as unquoted names), parsed the slow way.
+     */
+    private static Body body(String json) {
+        String raw = BodySpan.find(json);
+        if (raw != null) return Body.ofRaw(raw);
+        JsonReader r = new JsonReader(new StringReader(json));
+        r.setStrictness(Strictness.LENIENT);
+        JsonElement last = JsonNull.INSTANCE;
+        try {
+            r.beginObject();
+            while (r.hasNext()) {
+                if (r.nextName().equals("body")) last = JsonParser.parseReader(r);
+                else r.skipValue();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // read once already without failing
+        }
+        return Body.of(last);
     }
 
     /** A string value, null for JSON null, WRONG_TYPE for anything else. */

@@ -52,7 +52,7 @@ final class MessageImpl implements Message {
 
     @Override
     public JsonElement body() {
-        return envelope.body();
+        return envelope.body().json();
     }
 
     @Override
@@ -62,7 +62,7 @@ final class MessageImpl implements Message {
 
     @Override
     public <T> T body(Class<T> type) {
-        return EnvelopeCodec.GSON.fromJson(envelope.body(), type);
+        return EnvelopeCodec.GSON.fromJson(envelope.body().json(), type);
     }
 
     @Override
@@ -81,7 +81,16 @@ final class MessageImpl implements Message {
     }
 
     @Override
-    public synchronized void forward(String queue, String type, Object body, Map<String, String> extraHeaders) {
+    public void forward(String queue, String type, Object body, Map<String, String> extraHeaders) {
+        forwardBody(queue, type, body instanceof JsonElement je ? Body.of(je) : Body.of(EnvelopeCodec.GSON.toJsonTree(body)), extraHeaders);
+    }
+
+    @Override
+    public void forward(String queue, String type, Map<String, String> extraHeaders) {
+        forwardBody(queue, type, envelope.body(), extraHeaders);
+    }
+
+    private synchronized void forwardBody(String queue, String type, Body body, Map<String, String> extraHeaders) {
         if (answered) throw new IllegalStateException("message already answered");
         answered = true;
         Map<String, String> headers = new HashMap<>(envelope.headers());

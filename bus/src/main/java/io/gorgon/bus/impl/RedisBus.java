@@ -193,6 +193,10 @@ final class RedisBus implements Bus {
 
     Envelope envelope(String queue, String type, Object body, Map<String, String> headers, String replyTo, String corr, long deadline) {
         JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
+        return envelope(queue, type, Body.of(json), headers, replyTo, corr, deadline);
+    }
+
+    Envelope envelope(String queue, String type, Body json, Map<String, String> headers, String replyTo, String corr, long deadline) {
         return new Envelope(Envelope.VERSION, options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36),
                 type, queue, System.currentTimeMillis(), replyTo, corr, deadline, headers, json);
     }

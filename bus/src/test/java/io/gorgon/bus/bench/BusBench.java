@@ -182,23 +182,39 @@ public final class BusBench {
         String queue = "bench.paced";
         Bus producer = bus("bench-producer");
         Recorder recorder = new Recorder(3);
+        // Where the tail comes from: the pacer's own lateness (intended → sendAsync), the producer's write (sendAsync →
+        // XADD answered) and the delivery (sendAsync → handler), each a histogram of its own.
+        Recorder late = new Recorder(3), written = new Recorder(3), delivered = new Recorder(3);
         LongAdder received = new LongAdder();
         for (int i = 0; i < 2; i++) {
             bus("bench-worker").consume(queue, ConsumerOptions.defaults(), m -> {
-                long intended = m.body(Ping.class).t();
-                recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
+                Paced p = m.body(Paced.class);
+                long now = System.nanoTime();
+                recorder.recordValue(Math.max(1, (now - p.t()) / 1000));
+                delivered.recordValue(Math.max(1, (now - p.s()) / 1000));
                 received.increment();
             });
         }
         int rate = 1000;
-        long warm = pace(producer, queue, rate, Math.max(2, seconds / 3));
+        long warm = pace(producer, queue, rate, Math.max(2, seconds / 3), late, written);
         await(() -> received.sum() >= warm, 30);
         recorder.reset();
+        late.reset();
+        written.reset();
+        delivered.reset();
         Cpu cpu0 = cpu();
-        long sentCount = pace(producer, queue, rate, seconds);
+        long sentCount = pace(producer, queue, rate, seconds, late, written);
         cpuUsed("paced", cpu0, sentCount);
         await(() -> received.sum() >= warm + sentCount, 30);
         Histogram h = recorder.getIntervalHistogram();
+        Histogram hl = late.getIntervalHistogram(), hw = written.getIntervalHistogram(), hd = delivered.getIntervalHistogram();
+        json.addProperty("paced_pacer_late_p99_ms", round3(hl.getValueAtPercentile(99) / MS));
+        json.addProperty("paced_write_p99_ms", round3(hw.getValueAtPercentile(99) / MS));
+        json.addProperty("paced_delivery_p99_ms", round3(hd.getValueAtPercentile(99) / MS));
+        json.addProperty("paced_delivery_p50_ms", round3(hd.getValueAtPercentile(50) / MS));
+        System.out.printf(java.util.Locale.ROOT, "paced: p50/p99 ms — pacer late %.3f/%.3f, sendAsync→XADD answered %.3f/%.3f, sendAsync→handler %.3f/%.3f%n",
+                hl.getValueAtPercentile(50) / MS, hl.getValueAtPercentile(99) / MS, hw.getValueAtPercentile(50) / MS, hw.getValueAtPercentile(99) / MS,
+                hd.getValueAtPercentile(50) / MS, hd.getValueAtPercentile(99) / MS);
         double p50 = h.getValueAtPercentile(50) / MS;
         double p99 = h.getValueAtPercentile(99) / MS;
         json.addProperty("paced_p50_ms", round3(p50));
@@ -210,7 +226,7 @@ public final class BusBench {
     }
 
     /** Sends at a fixed rate for the given seconds; each message carries its intended send time. */
-    private static long pace(Bus producer, String queue, int perSecond, int secs) {
+    private static long pace(Bus producer, String queue, int perSecond, int secs, Recorder late, Recorder written) {
         long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
         long total = (long) perSecond * secs;
         long start = System.nanoTime();
@@ -218,10 +234,16 @@ public final class BusBench {
             long intended = start + i * interval;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-            producer.sendAsync(queue, "bench.ping", new Ping(i, intended, "hello"));
+            long sent = System.nanoTime();
+            late.recordValue(Math.max(1, (sent - intended) / 1000));
+            producer.sendAsync(queue, "bench.ping", new Paced(i, intended, sent, "hello"))
+                    .whenComplete((ok, err) -> written.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000)));
         }
         return total;
     }
+
+    /** A paced message: its intended send time {@code t} and when it was actually handed to the bus {@code s} (nanoTime). */
+    public record Paced(long n, long t, long s, String text) {}
 
     // ---- (c) request/reply over the bus ----
 

@@ -16,7 +16,8 @@ import redis.clients.jedis.JedisMonitor;
  */
 public final class RedisCommandCount implements AutoCloseable {
     /** Counts of one window. {@code client} by command name; {@code executed} and {@code usec} from commandstats. */
-    public record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds, Map<String, Long> executedOnKeys) {
+    public record Counts(Map<String, Long> client, Map<String, Long> executed, long usec, double seconds, Map<String, Long> executedOnKeys,
+                         Map<String, Long> executedByFilter) {
         public long clientTotal() {
             return client.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -30,6 +31,7 @@ public final class RedisCommandCount implements AutoCloseable {
     private final Jedis monitor;
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> onKeys = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> byFilter = new ConcurrentHashMap<>();
     private final List<String> keyFilter;
     private final Thread thread;
     private final long started = System.nanoTime();
@@ -61,6 +63,7 @@ public final class RedisCommandCount implements AutoCloseable {
                         int end = line.indexOf('"', b + 3);
                         if (end < 0) return;
                         if (!keyFilter.isEmpty() && keyFilter.stream().noneMatch(line::contains)) return;
+                        for (String f : keyFilter) if (line.contains(f)) byFilter.computeIfAbsent(f, x -> new LongAdder()).increment();
                         String name = line.substring(b + 3, end).toLowerCase(java.util.Locale.ROOT);
                         onKeys.computeIfAbsent(name, k -> new LongAdder()).increment();
                         if (line.regionMatches(b - 3, "lua", 0, 3)) return;
@@ -103,7 +106,9 @@ public final class RedisCommandCount implements AutoCloseable {
         });
         Map<String, Long> k = new TreeMap<>();
         onKeys.forEach((name, v) -> k.put(name, v.sum()));
-        return new Counts(c, executed, usec, seconds, k);
+        Map<String, Long> f = new TreeMap<>();
+        byFilter.forEach((name, v) -> f.put(name, v.sum()));
+        return new Counts(c, executed, usec, seconds, k, f);
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class AuthRole implements Role {
                         type, String.valueOf(m.body())));
             }
             headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
-            m.forward(Protocol.APP_GET, type, m.body(), headers);
+            m.forward(Protocol.APP_GET, type, headers); // the body as it came: auth never parses it (unless it signs it)
             return;
         }
         JsonObject body = Valid.body(m);

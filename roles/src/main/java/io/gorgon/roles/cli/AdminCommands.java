@@ -10,6 +10,8 @@ import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.QueueInfo;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.infra.RedisConnections;
+import io.gorgon.roles.ops.MeshOps;
+import io.gorgon.roles.supervisor.ControlClient;
 import io.gorgon.roles.supervisor.ControlKeys;
 import java.time.Duration;
 import java.util.List;
@@ -31,22 +33,34 @@ public final class AdminCommands {
         return withAdmin(config, "status", err, admin -> {
             List<InstanceInfo> instances = admin.instances();
             List<QueueInfo> queues = admin.queues();
-            JsonObject supervisor = supervisorStatus(config);
+            List<MeshOps.HostGroup> hosts = MeshOps.byHost(instances, new ControlClient(config).hosts());
             if (json) {
                 JsonObject o = new JsonObject();
+                o.add("hosts", GSON.toJsonTree(hosts));
                 o.add("instances", GSON.toJsonTree(instances));
                 o.add("queues", GSON.toJsonTree(queues));
-                o.add("supervisor", supervisor);
                 out.println(GSON.toJson(o));
                 return Gorgon.OK;
             }
             long now = System.currentTimeMillis();
-            out.printf("INSTANCES (%d)%n", instances.size());
-            out.printf("  %-8s %-24s %-6s %-14s %-8s %-12s %-9s %-10s %s%n", "ROLE", "ID", "STATUS", "HOST", "PID", "PORTS", "UPTIME", "HEARTBEAT", "MSG/S");
-            for (InstanceInfo i : instances) {
-                out.printf("  %-8s %-24s %-6s %-14s %-8d %-12s %-9s %-10s %.1f%n", i.role(), i.id(), i.status(), trim(i.host(), 14), i.pid(),
-                        i.ports().isEmpty() ? "-" : i.ports().values().toString(), duration(now - i.startedAt()),
-                        duration(Math.max(0, now - i.lastHeartbeat())) + " ago", i.messagesPerSec());
+            out.printf("INSTANCES (%d) on %d host%s%n", instances.size(), hosts.size(), hosts.size() == 1 ? "" : "s");
+            for (MeshOps.HostGroup h : hosts) {
+                JsonObject sup = h.supervisor();
+                out.printf("%n  HOST %s%s  %s%n", h.host(), h.address().isEmpty() ? "" : " (" + h.address() + ")",
+                        sup == null ? "no supervisor" : "supervisor pid " + sup.get("pid"));
+                out.printf("    %-8s %-24s %-6s %-8s %-12s %-9s %-10s %s%n", "ROLE", "ID", "STATUS", "PID", "PORTS", "UPTIME", "HEARTBEAT", "MSG/S");
+                for (InstanceInfo i : h.instances()) {
+                    out.printf("    %-8s %-24s %-6s %-8d %-12s %-9s %-10s %.1f%n", i.role(), i.id(), i.status(), i.pid(),
+                            i.ports().isEmpty() ? "-" : i.ports().values().toString(), duration(now - i.startedAt()),
+                            duration(Math.max(0, now - i.lastHeartbeat())) + " ago", i.messagesPerSec());
+                }
+                if (sup != null && sup.has("children")) {
+                    for (var c : sup.getAsJsonArray("children")) {
+                        JsonObject ch = c.getAsJsonObject();
+                        out.printf("    child %-12s %-10s pid %-8s restarts %s%n", ch.get("name").getAsString(), ch.get("state").getAsString(),
+                                ch.get("pid"), ch.get("restarts"));
+                    }
+                }
             }
             out.printf("%nQUEUES (%d)%n", queues.size());
             out.printf("  %-14s %-6s %9s %8s %10s %9s %6s %-8s %s%n", "NAME", "KIND", "BACKLOG", "PENDING", "OLDEST", "CONSUMERS", "DEAD", "STATE", "NODE");
@@ -54,14 +68,7 @@ public final class AdminCommands {
                 out.printf("  %-14s %-6s %9d %8d %10s %9d %6d %-8s %s%n", q.name(), q.topic() ? "topic" : "queue", q.backlog(), q.pending(),
                         q.oldestAgeMs() == 0 ? "-" : duration(q.oldestAgeMs()), q.consumers(), q.deadLetters(), q.paused() ? "PAUSED" : "running", q.node());
             }
-            if (supervisor != null && supervisor.has("children")) {
-                out.printf("%nSUPERVISOR pid %s on %s%n", supervisor.get("pid"), supervisor.get("host").getAsString());
-                for (var c : supervisor.getAsJsonArray("children")) {
-                    JsonObject ch = c.getAsJsonObject();
-                    out.printf("  %-12s %-10s pid %-8s restarts %s%n", ch.get("name").getAsString(), ch.get("state").getAsString(),
-                            ch.get("pid"), ch.get("restarts"));
-                }
-            } else {
+            if (hosts.stream().noneMatch(h -> h.supervisor() != null)) {
                 out.printf("%n(no supervisor running: instances were started some other way, or 'gorgon up' is not running)%n");
             }
             return Gorgon.OK;
@@ -128,14 +135,6 @@ public final class AdminCommands {
             err.println("gorgon: " + command + ": cannot reach Redis at " + GorgonConfig.redact(config.redis().busUri()) + ": "
                     + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
             return Gorgon.FAILED;
-        }
-    }
-
-    /** The supervisor's last published status, or null when none is running. */
-    private static JsonObject supervisorStatus(GorgonConfig config) {
-        try (UnifiedJedis j = RedisConnections.client(config)) {
-            String s = j.get(new ControlKeys(config.namespace()).children());
-            return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
         }
     }
 

@@ -5,6 +5,7 @@ import io.gorgon.bus.InstanceInfo;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.infra.EmbeddedInfra;
 import io.gorgon.roles.infra.Jvm;
+import io.gorgon.roles.supervisor.ControlClient;
 import io.gorgon.roles.supervisor.Supervisor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -114,6 +115,7 @@ final class DetachedMesh {
     boolean awaitReady(GorgonConfig cfg, BooleanSupplier cancelled, PrintStream err, String seeLogs) throws InterruptedException {
         Map<String, Integer> wanted = new TreeMap<>();
         for (String r : GorgonConfig.ROLES) if (cfg.instances(r) > 0) wanted.put(r, cfg.instances(r));
+        ControlClient control = new ControlClient(cfg);
         Admin admin = Admin.connect(cfg.redis().busUri(), cfg.namespace(), Duration.ofMillis(cfg.bus().heartbeatMs()),
                 Duration.ofMillis(cfg.bus().takeoverAfterMs()));
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
@@ -124,7 +126,10 @@ final class DetachedMesh {
                 return false;
             }
             try {
-                missing = missing(wanted, admin.instances());
+                // A host joining a running mesh follows the mesh's counts, not its own config's.
+                Map<String, Integer> mesh = new TreeMap<>(control.desiredCounts());
+                mesh.values().removeIf(n -> n == 0);
+                missing = missing(mesh.isEmpty() ? wanted : mesh, admin.instances());
                 if (missing.isEmpty()) return true;
             } catch (RuntimeException notYet) {
                 // Redis is not up yet
@@ -149,12 +154,12 @@ final class DetachedMesh {
 
     /** The lines a user needs once the mesh is up. */
     static void printUp(GorgonConfig cfg, PrintStream out) {
-        String host = "http://127.0.0.1:";
+        String address = cfg.host().address().isEmpty() ? "127.0.0.1" : cfg.host().address();
         out.println();
-        out.println("Gorgon is up.");
-        out.println("  stats page : " + host + cfg.stats().port() + "/");
-        out.println("  HTTP API   : " + host + cfg.web().port() + "/health");
-        out.println("  notify     : ws://127.0.0.1:" + cfg.notifier().port() + "/ws");
+        out.println("Gorgon is up" + (cfg.host().name().isEmpty() ? "." : " on host " + cfg.host().name() + "."));
+        out.println("  stats page : http://" + cfg.stats().host().replace("0.0.0.0", "127.0.0.1") + ":" + cfg.stats().port() + "/");
+        out.println("  HTTP API   : http://" + address + ":" + cfg.web().port() + "/health");
+        out.println("  notify     : ws://" + address + ":" + cfg.notifier().port() + "/ws");
         out.println("  try        : scripts/gorgon status · scripts/gorgon scale web=2 · scripts/gorgon kill store-1");
         out.flush();
     }

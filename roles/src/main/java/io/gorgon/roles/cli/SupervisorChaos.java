@@ -2,42 +2,32 @@ package io.gorgon.roles.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.gorgon.roles.config.GorgonConfig;
-import io.gorgon.roles.infra.RedisConnections;
 import io.gorgon.roles.supervisor.ControlClient;
-import io.gorgon.roles.supervisor.ControlKeys;
 import io.gorgon.roles.supervisor.Reply;
 import io.gorgon.simulator.Chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.UnifiedJedis;
 
 /** Chaos through a running supervisor: kills are SIGKILLs it performs (and then restarts), like 'gorgon kill'. */
 final class SupervisorChaos implements Chaos {
-    private final GorgonConfig config;
     private final ControlClient control;
-    private final ControlKeys keys;
 
     SupervisorChaos(GorgonConfig config) {
-        this.config = config;
         this.control = new ControlClient(config);
-        this.keys = new ControlKeys(config.namespace());
     }
 
     @Override
     public List<String> instances() {
-        try (UnifiedJedis r = RedisConnections.client(config)) {
-            String s = r.get(keys.children());
-            if (s == null) return List.of();
-            List<String> out = new ArrayList<>();
-            for (JsonElement e : JsonParser.parseString(s).getAsJsonObject().getAsJsonArray("children")) {
+        List<String> out = new ArrayList<>();
+        for (JsonObject host : control.hosts()) {
+            for (JsonElement e : host.getAsJsonArray("children")) {
                 JsonObject o = e.getAsJsonObject();
                 if ("running".equals(o.get("state").getAsString())) out.add(o.get("name").getAsString());
             }
-            return out;
         }
+        return out;
     }
 
     @Override

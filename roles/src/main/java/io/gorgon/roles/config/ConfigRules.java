@@ -60,6 +60,7 @@ final class ConfigRules {
             range("auth.loginAttemptsPerMinute", 1, 1_000_000),
             range("auth.registrationsPerMinute", 1, 1_000_000),
             range("store.recentCacheSize", 0, 1_000_000),
+            oneOf("store.queues", false, "all", "reads", "writes"),
             range("provider.ratePerSecond", 0, 10_000_000),
             range("provider.users", 0, 100_000_000),
             nonEmpty("provider.plugins"),
@@ -97,6 +98,9 @@ final class ConfigRules {
             range("http.idleTimeoutMs", 100, 86_400_000L),
             range("http.maxConnections", 1, 1_000_000),
             nonEmpty("logs.dir"),
+            matches("host.name", "|[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
+                    "must be empty (the machine's name) or 1-64 letters, digits, '_', '-' or '.'"),
+            matches("host.address", "|[A-Za-z0-9.:\\[\\]-]{1,253}", "must be empty (every interface) or an IP address or host name"),
             oneOf("logs.level", true, "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
             new Rule("app.routes.*", v -> {
                 if (!v.key().matches("app(\\.[a-z][a-z0-9_]*)+")) {

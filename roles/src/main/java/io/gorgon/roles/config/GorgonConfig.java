@@ -38,7 +38,8 @@ public record GorgonConfig(
         Stats stats,
         Logs logs,
         App app,
-        Http http) {
+        Http http,
+        Host host) {
 
     /** The role names in start order: {@link io.gorgon.roles.Roles} is the one list. */
     public static final List<String> ROLES = io.gorgon.roles.Roles.NAMES;
@@ -47,7 +48,7 @@ public record GorgonConfig(
     static final GorgonConfig DEFAULTS = new GorgonConfig("gorgon", Redis.DEFAULT, Mongo.DEFAULT, Bus.DEFAULT,
             oneEach("web", "auth", "app", "store", "provider", "notify", "stats"), // the document's order: request path first
             Web.DEFAULT, Auth.DEFAULT, Store.DEFAULT, Provider.DEFAULT, Notify.DEFAULT, Stats.DEFAULT, Logs.DEFAULT, App.DEFAULT,
-            Http.DEFAULT);
+            Http.DEFAULT, Host.DEFAULT);
 
     /**
      * Where Redis is: one server ({@code mode} single: {@code uri}), a Redis Cluster ({@code cluster}: {@code nodes}
@@ -129,7 +130,12 @@ public record GorgonConfig(
         }
     }
 
-    public record Store(int recentCacheSize) { static final Store DEFAULT = new Store(200); }
+    /**
+     * @param queues which queues this instance consumes: "all", "reads" (store_get) or "writes" (store_put), so reads
+     *               and writes can run on separate instances (each with its own config) and a flood of inserts
+     *               cannot take the read instances' CPU
+     */
+    public record Store(int recentCacheSize, String queues) { static final Store DEFAULT = new Store(200, "all"); }
 
     /**
      * @param limit  stop after this many items (0 = run until stopped)
@@ -231,6 +237,28 @@ public record GorgonConfig(
         public static final Http DEFAULT = new Http(10_000, 30_000, 60_000, 10_000);
     }
 
+    /**
+     * This machine in a mesh of several (README "Running across machines"): each {@code gorgon up} is one host.
+     *
+     * @param name    the host's name in the mesh, unique per namespace: shown by {@code status}, advertised by its
+     *                instances in the registry ("" = the machine's host name)
+     * @param address the address the host's web and notify instances listen on, and which it advertises ("" = every
+     *                interface, as on one machine); two hosts on one machine need their own (127.0.0.2, 127.0.0.3)
+     */
+    public record Host(String name, String address) {
+        static final Host DEFAULT = new Host("", "");
+
+        /** {@link #name}, or the machine's host name when it is empty. */
+        public String effectiveName() {
+            return name.isEmpty() ? io.gorgon.bus.BusOptions.localHost() : name;
+        }
+
+        /** Where web and notify listen: {@link #address}, or every interface. */
+        public String bindAddress() {
+            return address.isEmpty() ? "0.0.0.0" : address;
+        }
+    }
+
     public GorgonConfig {
         instances = Collections.unmodifiableMap(new LinkedHashMap<>(instances));
     }
@@ -295,6 +323,7 @@ public record GorgonConfig(
         JsonObject own = local.toJsonTree();
         tree.add("redis", own.get("redis"));
         tree.add("mongo", own.get("mongo"));
+        tree.add("host", own.get("host")); // a reload from another host's document keeps this host's name and address
         tree.getAsJsonObject("auth").add("principalKey", own.getAsJsonObject("auth").get("principalKey"));
         tree.getAsJsonObject("stats").add("operatorToken", own.getAsJsonObject("stats").get("operatorToken"));
         return ConfigLoader.fromJson(tree.toString(), "config document");

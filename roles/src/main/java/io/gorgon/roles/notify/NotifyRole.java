@@ -62,7 +62,7 @@ public final class NotifyRole implements Role {
         this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
         TokenCheck tokens = new TokenCheck(ctx.bus(), ctx.requestTimeout());
         Clock clock = Clock.systemUTC();
-        this.server = new NotifyServer("0.0.0.0", ctx.config().notifier().port(), ctx.config().http(), ctx.config().notifier(), tokens, hub,
+        this.server = new NotifyServer(ctx.config().host().bindAddress(), ctx.config().notifier().port(), ctx.config().http(), ctx.config().notifier(), tokens, hub,
                 new ClientProtocol(events, hub, clock, ctx.config().notifier()), this::delivered, clock);
     }
 

@@ -3,13 +3,17 @@ package io.gorgon.roles.ops;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.DeadLetterPage;
+import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.QueueInfo;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.supervisor.ControlClient;
 import io.gorgon.roles.supervisor.Reply;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -155,9 +159,37 @@ public final class MeshOps {
         return supervisor(actor, "scale", counts.toString(), "scale", args);
     }
 
-    /** The counts the supervisor keeps, from its last status; empty when none is running. */
+    /** The counts the mesh keeps (its supervisors follow them); empty when none is running. */
     public Map<String, Integer> desiredCounts() {
         return control.desiredCounts();
+    }
+
+    /**
+     * One host of the mesh: its supervisor's last status (null when its roles run without {@code gorgon up}) and
+     * the live registry instances that advertise its name.
+     */
+    public record HostGroup(String host, String address, JsonObject supervisor, List<InstanceInfo> instances) {}
+
+    /** The mesh's instances grouped by host, hosts by name ({@link #byHost}). */
+    public List<HostGroup> hosts() {
+        return byHost(admin.instances(), control.hosts());
+    }
+
+    /** Registry instances grouped by the host they advertise, with the supervisors' statuses; hosts by name. */
+    public static List<HostGroup> byHost(List<InstanceInfo> instances, List<JsonObject> supervisors) {
+        Map<String, JsonObject> bySupervisor = new TreeMap<>();
+        for (JsonObject s : supervisors) bySupervisor.put(s.get("host").getAsString(), s);
+        Map<String, List<InstanceInfo>> grouped = new TreeMap<>();
+        bySupervisor.keySet().forEach(h -> grouped.put(h, new ArrayList<>()));
+        for (InstanceInfo i : instances) grouped.computeIfAbsent(i.host(), h -> new ArrayList<>()).add(i);
+        List<HostGroup> out = new ArrayList<>();
+        grouped.forEach((host, list) -> {
+            JsonObject s = bySupervisor.get(host);
+            String address = s != null && s.has("address") ? s.get("address").getAsString() : "";
+            list.sort(Comparator.comparing(InstanceInfo::role).thenComparing(InstanceInfo::id));
+            out.add(new HostGroup(host, address, s, List.copyOf(list)));
+        });
+        return out;
     }
 
     private Reply supervisor(String actor, String action, String target, String verb, JsonObject args) {

@@ -51,20 +51,24 @@ final class FeedFetcher implements AutoCloseable {
         long deadline = System.currentTimeMillis() + cfg.timeoutMs();
         URI at = url;
         for (int hop = 0; ; hop++) {
+            PinnedDns.Pin pin;
             try {
-                guard.checkAddress(at.getHost());
+                pin = guard.pin(at.getHost()); // the connect below goes to the addresses checked here, not a new lookup's
             } catch (UrlGuard.Refused e) {
                 return new Result.Failed(e.getMessage(), null, null);
             }
             long left = deadline - System.currentTimeMillis();
-            if (left <= 0) return new Result.Failed("timed out after " + cfg.timeoutMs() + " ms", null, null);
+            if (left <= 0) {
+                pin.close();
+                return new Result.Failed("timed out after " + cfg.timeoutMs() + " ms", null, null);
+            }
             HttpRequest.Builder req = HttpRequest.newBuilder(at).timeout(Duration.ofMillis(left)).GET()
                     .header("User-Agent", USER_AGENT)
                     .header("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1");
             if (etag != null && !etag.isEmpty()) req.header("If-None-Match", etag);
             if (lastModified != null && !lastModified.isEmpty()) req.header("If-Modified-Since", lastModified);
             HttpResponse<InputStream> r;
-            try {
+            try (pin) {
                 r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpTimeoutException e) {
                 return new Result.Failed("timed out after " + cfg.timeoutMs() + " ms", null, null);
@@ -81,7 +85,7 @@ final class FeedFetcher implements AutoCloseable {
                 if (location == null) return new Result.Failed("redirect " + status + " without Location", status, null);
                 if (hop >= cfg.maxRedirects()) return new Result.Failed("more than " + cfg.maxRedirects() + " redirects", status, null);
                 try {
-                    at = guard.check(at.resolve(location).toString());
+                    at = guard.normalise(at.resolve(location).toString()); // checked by the next hop's pin
                 } catch (UrlGuard.Refused | IllegalArgumentException e) {
                     return new Result.Failed("redirect refused: " + e.getMessage(), status, null);
                 }

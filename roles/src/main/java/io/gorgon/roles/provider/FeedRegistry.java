@@ -35,8 +35,17 @@ final class FeedRegistry {
             local f = ARGV[5] .. 'f:' .. id
             local added = redis.call('SADD', f .. ':followers', ARGV[3])
             redis.call('SADD', ARGV[5] .. 'u:' .. ARGV[3], id)
-            if added == 1 then redis.call('HINCRBY', f, 'followers', 1) end
-            if not redis.call('ZSCORE', KEYS[2], id) then redis.call('ZADD', KEYS[2], ARGV[4], id) end
+            local n = 0
+            if added == 1 then n = redis.call('HINCRBY', f, 'followers', 1) end
+            local due = redis.call('ZSCORE', KEYS[2], id)
+            if not due then
+              redis.call('ZADD', KEYS[2], ARGV[4], id)
+            elseif n > 0 and not redis.call('HGET', f, 'lease') then
+              -- one more follower shortens the interval: pull the next poll forward to what the new count warrants
+              local last = tonumber(redis.call('HGET', f, 'lastFetch') or '0')
+              local at = last + math.max(tonumber(ARGV[7]), math.floor(tonumber(ARGV[6]) / n))
+              if at < tonumber(due) then redis.call('ZADD', KEYS[2], math.max(at, tonumber(ARGV[4])), id) end
+            end
             return {id, created}
             """;
     private static final String UNFOLLOW = """
@@ -67,16 +76,24 @@ final class FeedRegistry {
 
     private final UnifiedJedis redis;
     private final String prefix;
+    private final long minIntervalMs, maxIntervalMs;
 
-    FeedRegistry(UnifiedJedis redis, String namespace) {
+    FeedRegistry(UnifiedJedis redis, String namespace, long minIntervalMs, long maxIntervalMs) {
         this.redis = redis;
         this.prefix = namespace + ":{feeds}:";
+        this.minIntervalMs = minIntervalMs;
+        this.maxIntervalMs = maxIntervalMs;
     }
 
-    /** Follows (idempotently); returns the feed id, which is {@code newId} only if the URL was new. */
+    /**
+     * Follows (idempotently); returns the feed id, which is {@code newId} only if the URL was new. A new follower
+     * brings the next poll forward to {@code lastFetch + maxIntervalMs / followers} if that is sooner (the interval
+     * was set at the last poll, by the followers then).
+     */
     long follow(String url, long newId, long userid, long now) {
         List<?> r = (List<?>) redis.eval(FOLLOW, List.of(prefix + "byurl", prefix + "due"),
-                List.of(url, Long.toString(newId), Long.toString(userid), Long.toString(now), prefix));
+                List.of(url, Long.toString(newId), Long.toString(userid), Long.toString(now), prefix,
+                        Long.toString(maxIntervalMs), Long.toString(minIntervalMs)));
         return Long.parseLong(String.valueOf(r.get(0)));
     }
 

@@ -26,7 +26,7 @@ final class ThirdParties {
         GorgonConfig.Provider cfg = ctx.config().provider();
         String ns = ctx.config().namespace();
         Ids ids = Ids.fromRedis(ctx.redis(), ns);
-        FeedRegistry feeds = new FeedRegistry(ctx.redis(), ns);
+        FeedRegistry feeds = new FeedRegistry(ctx.redis(), ns, cfg.feeds().minIntervalMs(), cfg.feeds().maxIntervalMs());
         WebhookRegistry webhooks = new WebhookRegistry(ctx.redis(), ns);
         UrlGuard feedUrls = new UrlGuard(cfg.feeds().allowPrivate());
         UrlGuard webhookUrls = new UrlGuard(cfg.webhooks().allowPrivate());

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,19 +13,38 @@ import java.util.Locale;
  * local config does for the simulator's servers) none whose host resolves to a loopback, private, link-local,
  * carrier-grade NAT, multicast or unspecified address, so a user cannot point the provider at the mesh's own
  * Redis or a cloud metadata endpoint. Checked when a feed or webhook is registered and again before every request
- * and redirect hop. Limit: the HTTP client resolves the name again, so a DNS answer that changes in between
- * (rebinding) is not caught; a production deployment should also firewall the provider's egress.
+ * and redirect hop, by {@link #pin}: the host is resolved once, its addresses checked, and the HTTP client's own
+ * lookup while the request is made answers those same addresses ({@link PinnedDns}), so a DNS answer that changes
+ * between the check and the connect (rebinding) cannot send the request to a private address.
  */
 final class UrlGuard {
     static final int MAX_CHARS = 2048;
     private final boolean allowPrivate;
+    private final Resolver resolver;
+
+    /** A host's addresses (the JDK's lookup in production; a scripted one in tests). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     UrlGuard(boolean allowPrivate) {
+        this(allowPrivate, InetAddress::getAllByName);
+    }
+
+    UrlGuard(boolean allowPrivate, Resolver resolver) {
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
     }
 
     /** The normalised URL (lower-case scheme and host, no fragment), or a Refused with the reason. */
     URI check(String text) throws Refused {
+        URI u = normalise(text);
+        checkAddress(u.getHost());
+        return u;
+    }
+
+    /** {@link #check} without resolving the host: for a redirect, whose hop is then made through {@link #pin}. */
+    URI normalise(String text) throws Refused {
         if (text == null || text.isBlank()) throw new Refused("url is required");
         if (text.length() > MAX_CHARS) throw new Refused("url longer than " + MAX_CHARS + " characters");
         URI u;
@@ -43,21 +63,35 @@ final class UrlGuard {
         } catch (URISyntaxException e) {
             throw new Refused("url is not a valid URI");
         }
-        checkAddress(u.getHost());
         return u;
     }
 
     void checkAddress(String host) throws Refused {
-        if (allowPrivate) return;
+        if (!allowPrivate) checked(host);
+    }
+
+    /**
+     * Resolves {@code host} once, checks every address, and pins them: until the handle is closed the JVM's lookups
+     * of that host answer exactly these addresses. Make the request (connect) inside the handle.
+     */
+    PinnedDns.Pin pin(String host) throws Refused {
+        return PinnedDns.pin(host, List.of(checked(host)));
+    }
+
+    private InetAddress[] checked(String host) throws Refused {
         InetAddress[] all;
         try {
-            all = InetAddress.getAllByName(host);
+            all = resolver.resolve(host);
         } catch (UnknownHostException e) {
             throw new Refused("host " + host + " does not resolve");
         }
+        if (all == null || all.length == 0) throw new Refused("host " + host + " does not resolve");
         for (InetAddress a : all) {
-            if (isPrivate(a)) throw new Refused("host " + host + " resolves to a private or loopback address (" + a.getHostAddress() + ")");
+            if (!allowPrivate && isPrivate(a)) {
+                throw new Refused("host " + host + " resolves to a private or loopback address (" + a.getHostAddress() + ")");
+            }
         }
+        return all;
     }
 
     static boolean isPrivate(InetAddress a) {

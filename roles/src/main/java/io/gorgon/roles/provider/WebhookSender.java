@@ -59,7 +59,6 @@ final class WebhookSender {
         String payload = event.toString();
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         URI url = URI.create(w.url());
-        guard.checkAddress(url.getHost()); // throws Refused (checked): a retry, then a dead letter with the reason
         HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofMillis(cfg.timeoutMs()))
                 .header("Content-Type", "application/json")
                 .header("User-Agent", FeedFetcher.USER_AGENT)
@@ -69,7 +68,8 @@ final class WebhookSender {
                 .header("X-Gorgon-Signature", "sha256=" + sign(w.secret(), ts + "." + payload))
                 .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build();
         HttpResponse<Void> r;
-        try {
+        // pin throws Refused (checked): a retry, then a dead letter with the reason
+        try (PinnedDns.Pin pin = guard.pin(url.getHost())) {
             r = http.send(req, HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             failed.inc();

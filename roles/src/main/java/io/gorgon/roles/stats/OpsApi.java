@@ -64,6 +64,7 @@ final class OpsApi {
             case "/api/ops/whoami" -> reply(ex, 200, StatsJson.GSON.toJson(Map.of("operator", operator.get())));
             case "/api/ops/audit" -> reply(ex, 200, StatsJson.GSON.toJson(Map.of("actions", ops.audit().recent(20))));
             case "/api/ops/scale" -> reply(ex, 200, StatsJson.GSON.toJson(Map.of("counts", ops.desiredCounts())));
+            case "/api/ops/hosts" -> reply(ex, 200, StatsJson.GSON.toJson(Map.of("hosts", ops.hosts())));
             case "/api/ops/dlq" -> deadLetters(ex);
             case "/api/ops/action" -> action(ex, actor);
             default -> reply(ex, 404, StatsJson.error("not_found", "no such path: " + path));

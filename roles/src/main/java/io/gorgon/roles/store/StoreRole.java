@@ -45,10 +45,16 @@ public final class StoreRole implements Role {
 
     @Override
     public void start() {
-        // Writes wait in the batcher for a group commit: allow enough of them in flight to fill batches.
-        ctx.bus().consume(Protocol.STORE_PUT, ctx.consumerOptions().withConcurrency(Math.max(ctx.config().bus().concurrency(), 512))
-                .withBatchSize(500), this::onPut);
-        ctx.bus().consume(Protocol.STORE_GET, ctx.consumerOptions(), this::onGet);
+        // Reads and writes have their own consumers (threads, handler slots); store.queues puts them on separate
+        // instances too, so that inserts cannot take the CPU reads run on.
+        String queues = ctx.config().store().queues();
+        if (!queues.equals("reads")) {
+            // Writes wait in the batcher for a group commit: allow enough of them in flight to fill batches.
+            ctx.bus().consume(Protocol.STORE_PUT, ctx.consumerOptions().withConcurrency(Math.max(ctx.config().bus().concurrency(), 512))
+                    .withBatchSize(500), this::onPut);
+        }
+        if (!queues.equals("writes")) ctx.bus().consume(Protocol.STORE_GET, ctx.consumerOptions(), this::onGet);
+        log.info("event=store_consuming queues={}", queues);
     }
 
     private void onPut(Message m) throws Exception {

@@ -34,8 +34,8 @@ final class Launcher {
         List<String> cmd = Jvm.gorgon(ROLE_HEAP, env, "role", instance.role);
         if (configFile != null) cmd.addAll(List.of("--config", configFile.toString()));
         for (String s : sets) cmd.addAll(List.of("--set", s));
-        // Instance 1 uses the configured port; the others were given their own free port.
-        if (portKey != null && instance.index > 1 && instance.port > 0) {
+        // The supervisor chose the port (the configured one, or the next free one on this host for a sibling).
+        if (portKey != null && instance.port > 0) {
             cmd.addAll(List.of("--set", portKey + "=" + instance.port));
         }
         Files.createDirectories(instance.log.getParent());

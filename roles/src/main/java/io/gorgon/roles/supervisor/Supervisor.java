@@ -1,98 +1,104 @@
 package io.gorgon.roles.supervisor;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.roles.infra.EmbeddedInfra;
-import io.gorgon.roles.infra.Ports;
 import io.gorgon.roles.infra.RedisConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.KeyValue;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code gorgon up}: starts the embedded infrastructure, publishes the effective config, keeps the configured number
- * of instances of every role running as child processes (restarting crashes with {@link Backoff}), obeys control
- * commands arriving through Redis ({@link ControlKeys}), and on {@link #requestStop()} drains the children, then
- * stops the infrastructure.
+ * {@code gorgon up}: one host of the mesh. Starts the embedded infrastructure (if the config has any), joins the
+ * mesh's supervisors in Redis ({@link MeshState}), runs as child processes the instance slots this host owns
+ * ({@link Children}), claims the free slots and those of dead hosts that {@link Placement} gives it, obeys control
+ * commands ({@link ControlKeys}), and on {@link #requestStop()} hands its slots to the other hosts, drains its
+ * children, then stops the infrastructure.
  *
- * <p>One thread does all the work ({@link #run()}), so instance state needs no locks.
+ * <p>The first supervisor of an empty mesh seeds the instance counts from its config; the others join and follow the
+ * mesh's counts ({@code gorgon scale}). One thread does all the work ({@link #run()}), so instance state needs no locks.
  */
 public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     /** How long children get between SIGTERM and SIGKILL; an orchestrator's grace period should be longer. */
     public static final Duration DRAIN = Duration.ofSeconds(20);
-    private static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
+    /** A host whose heartbeat is this old is dead: the others take over its slots. */
+    static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
     private static final long HEARTBEAT_EVERY_MS = 1000;
+    /** A slot left free this long (its planned host does not claim it) may be claimed by any host. */
+    private static final long CLAIM_GRACE_MS = 3000;
     private static final long COMMAND_MAX_AGE_MS = 30_000;
     /** The most instances of one role, as in the config's instances.* range. */
     public static final int MAX_INSTANCES = 64;
 
     private final GorgonConfig config;
     private final Launcher launcher;
+    private final MeshState mesh;
     private final ControlKeys keys;
     private final Path logsDir;
-    private final Map<String, Integer> desired = new LinkedHashMap<>();
-    private final Map<String, Instance> instances = new TreeMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final long startedAtMs = System.currentTimeMillis();
     private final String host;
+    /** When this host first saw each free slot it was not planned to take (for {@link #CLAIM_GRACE_MS}). */
+    private final Map<String, Long> freeSince = new HashMap<>();
     private volatile boolean stopRequested;
     private EmbeddedInfra infra;
+    private Children children;
     private UnifiedJedis redis;
+    private MeshState.View view;
     private long lastHeartbeatMs;
-    private boolean statusDirty = true;
     private boolean published;
 
     public Supervisor(GorgonConfig config, Path configFile, List<String> sets, Map<String, String> env) {
         this.config = config;
         this.launcher = new Launcher(configFile, sets, env);
-        this.keys = new ControlKeys(config.namespace());
+        this.mesh = new MeshState(config.namespace());
+        this.keys = mesh.keys();
         this.logsDir = Path.of(config.logs().dir());
-        this.host = hostName();
-        for (String role : GorgonConfig.ROLES) desired.put(role, config.instances(role));
+        this.host = config.host().effectiveName();
     }
 
     /** Runs until stopped (signal or {@code gorgon stop}); returns the process exit code. */
     public int run() {
         try {
             infra = EmbeddedInfra.start(config, logsDir);
+            children = new Children(config, launcher, logsDir, infra.ports());
             try {
                 redis = connect();
             } catch (JedisException e) {
                 throw new IllegalStateException("cannot reach redis at " + GorgonConfig.redact(config.redis().busUri())
                         + ": " + e.getMessage(), e);
             }
-            // An embedded redis is ours alone; elsewhere a live heartbeat means a second supervisor in this namespace.
-            String other = config.redis().embedded() ? null : redis.get(keys.alive());
-            if (other != null) {
-                throw new IllegalStateException("another supervisor is already running for namespace '"
-                        + config.namespace() + "': " + other);
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (String role : GorgonConfig.ROLES) counts.put(role, config.instances(role));
+            // An embedded redis is ours alone; elsewhere a live heartbeat under our name is another supervisor.
+            String joined = mesh.join(redis, host, HEARTBEAT_TTL.toMillis(), !config.redis().embedded(), counts);
+            if (joined.equals("taken")) {
+                throw new IllegalStateException("another supervisor is already running as host '" + host + "' for namespace '"
+                        + config.namespace() + "' (give this one its own host.name; a killed one's heartbeat expires within "
+                        + HEARTBEAT_TTL.toSeconds() + " s)");
             }
-            redis.set(keys.config(), config.toRedactedJson()); // no passwords in Redis: each host has its own
-            redis.del(keys.commands());
+            published = true;
+            if (joined.equals("founded")) redis.set(keys.config(), config.toRedactedJson()); // no passwords in Redis
+            redis.del(keys.commands(host));
             heartbeat();
-            log.info("supervisor up pid={} namespace={} redis={} instances={}", ProcessHandle.current().pid(),
-                    config.namespace(), GorgonConfig.redact(config.redis().busUri()), desired);
+            log.info("supervisor up pid={} host={} address={} namespace={} redis={} mesh={} instances={}",
+                    ProcessHandle.current().pid(), host, config.host().bindAddress(), config.namespace(),
+                    GorgonConfig.redact(config.redis().busUri()), joined, view == null ? counts : view.counts());
             while (!stopRequested) tick();
             shutdown();
             return 0;
@@ -116,181 +122,94 @@ public final class Supervisor {
     }
 
     private void tick() {
-        reap();
-        reconcile();
-        startDue();
+        children.reap();
         long now = System.currentTimeMillis();
-        if (now - lastHeartbeatMs >= HEARTBEAT_EVERY_MS || statusDirty) heartbeat();
+        if (now - lastHeartbeatMs >= HEARTBEAT_EVERY_MS) {
+            lastHeartbeatMs = now;
+            if (heartbeat()) reconcile();
+        }
+        children.startDue();
+        if (children.takeDirty()) heartbeat(); // the status shows changes at once; reconciling keeps its 1 s pace
         pollCommand();
     }
 
-    /** Notices exits: a stopping instance is done; any other exit is a crash, restarted after a backoff. */
-    private void reap() {
-        long now = System.currentTimeMillis();
-        for (Instance i : new ArrayList<>(instances.values())) {
-            if (i.state == Instance.State.STOPPING && i.process == null) {
-                instances.remove(i.name); // stopped while waiting to restart: nothing to wait for
-                statusDirty = true;
-                continue;
-            }
-            if (i.process == null || i.process.isAlive()) {
-                if (i.state == Instance.State.STOPPING && i.process != null && now >= i.stopDeadlineMs) {
-                    log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
-                    i.process.destroyForcibly();
-                    i.stopDeadlineMs = Long.MAX_VALUE;
-                }
-                continue;
-            }
-            i.lastExit = i.process.exitValue();
-            long pid = i.process.pid();
-            if (i.state == Instance.State.STOPPING) {
-                log.info("instance stopped name={} pid={} exit={}", i.name, pid, i.lastExit);
-                instances.remove(i.name);
-            } else {
-                Duration uptime = Duration.ofMillis(now - i.startedAtMs);
-                i.failures = Backoff.failures(i.failures, uptime);
-                Duration delay = Backoff.delay(i.failures);
-                i.restarts++;
-                i.state = Instance.State.BACKOFF;
-                i.process = null;
-                i.nextStartAtMs = now + delay.toMillis();
-                log.warn("instance exited name={} pid={} exit={} uptimeMs={} restartInMs={} log={}", i.name, pid,
-                        i.lastExit, uptime.toMillis(), delay.toMillis(), i.log);
-            }
-            statusDirty = true;
-        }
-    }
-
-    /** Adds or retires instances until each role has its desired count (retiring the highest numbers first). */
+    /**
+     * Makes this host run exactly the slots the mesh gives it: stops what was retired or taken over by another host
+     * (after a Redis outage longer than the heartbeat TTL), starts what it owns, and claims its share of free slots.
+     */
     private void reconcile() {
-        for (Map.Entry<String, Integer> e : desired.entrySet()) {
-            String role = e.getKey();
-            List<Instance> active = active(role);
-            int want = e.getValue();
-            for (int n = active.size(); n < want; n++) add(role);
-            for (int n = active.size() - 1; n >= want; n--) stop(active.get(n));
+        if (!view.seeded()) {
+            log.warn("event=mesh_state_lost slots={}: putting back the last known ones", view.slots().size());
+            return; // heartbeat() put them back from the previous view; act on the next one
         }
-    }
-
-    private List<Instance> active(String role) {
-        return instances.values().stream()
-                .filter(i -> i.role.equals(role) && i.state != Instance.State.STOPPING)
-                .sorted((a, b) -> Integer.compare(a.index, b.index)).toList();
-    }
-
-    private void add(String role) {
-        Set<Integer> used = new HashSet<>();
-        for (Instance i : instances.values()) if (i.role.equals(role)) used.add(i.index);
-        int index = 1;
-        while (used.contains(index)) index++;
-        Instance i = new Instance(role, index, portFor(role, index), logsDir.resolve(role + "-" + index + ".log"));
-        i.nextStartAtMs = 0;
-        instances.put(i.name, i);
-        statusDirty = true;
-    }
-
-    /** Instance 1 gets the configured port; others the next free port not reserved by the config or a sibling. */
-    private int portFor(String role, int index) {
-        int base = config.portOf(role);
-        if (base <= 0 || index == 1) return base;
-        Set<Integer> taken = new HashSet<>(List.of(config.web().port(), config.stats().port(), config.notifier().port()));
-        taken.addAll(infra.ports());
-        for (Instance i : instances.values()) if (i.port > 0) taken.add(i.port);
-        return Ports.nextFree(base, taken);
-    }
-
-    private void startDue() {
+        Set<String> mine = new TreeSet<>();
+        view.slots().forEach((slot, owner) -> {
+            if (owner.equals(host)) mine.add(slot);
+        });
+        for (Instance i : children.active()) {
+            if (mine.contains(i.name)) continue;
+            String owner = view.slots().get(i.name);
+            log.info("event=slot_released name={} reason={}", i.name, owner == null ? "retired" : "owner=" + owner);
+            children.stop(i);
+        }
+        Map<String, String> plan = Placement.plan(view);
+        freeSince.keySet().retainAll(plan.keySet());
         long now = System.currentTimeMillis();
-        for (Instance i : instances.values()) {
-            if (i.state != Instance.State.BACKOFF || now < i.nextStartAtMs) continue;
-            try {
-                i.process = launcher.start(i, portKey(i.role));
-                i.state = Instance.State.RUNNING;
-                i.startedAtMs = now;
-                log.info("instance started name={} pid={} port={} log={}", i.name, i.pid(), i.port, i.log);
-            } catch (IOException e) {
-                i.failures++;
-                i.nextStartAtMs = now + Backoff.delay(i.failures).toMillis();
-                log.error("instance start failed name={} error={}", i.name, e.getMessage());
+        for (Map.Entry<String, String> e : plan.entrySet()) {
+            String slot = e.getKey();
+            long since = freeSince.computeIfAbsent(slot, s -> now);
+            if (!e.getValue().equals(host) && now - since < CLAIM_GRACE_MS) continue;
+            if (mesh.claim(redis, host, slot)) {
+                String was = view.slots().get(slot);
+                log.info("event=slot_claimed name={} previousOwner=\"{}\"", slot, was);
+                mine.add(slot);
+                freeSince.remove(slot);
             }
-            statusDirty = true;
         }
-    }
-
-    private static String portKey(String role) {
-        return switch (role) {
-            case "web", "stats", "notify" -> role + ".port";
-            default -> null;
-        };
-    }
-
-    private void stop(Instance i) {
-        i.state = Instance.State.STOPPING;
-        i.stopDeadlineMs = System.currentTimeMillis() + DRAIN.toMillis();
-        if (i.alive()) {
-            log.info("instance stopping name={} pid={}", i.name, i.pid());
-            i.process.destroy();
+        for (String slot : mine) {
+            Instance i = children.get(slot);
+            if (i == null) children.add(slot);
         }
-        statusDirty = true;
     }
 
     private void shutdown() {
-        log.info("supervisor stopping: draining instances={} deadlineS={}", instances.size(), DRAIN.toSeconds());
-        desired.replaceAll((role, n) -> 0);
-        for (Instance i : instances.values()) if (i.state != Instance.State.STOPPING) stop(i);
-        long deadline = System.currentTimeMillis() + DRAIN.toMillis();
-        for (Instance i : instances.values()) {
-            if (i.process == null) continue;
+        int n = children == null ? 0 : children.all().size();
+        log.info("supervisor stopping: handing over slots, draining instances={} deadlineS={}", n, DRAIN.toSeconds());
+        if (redis != null && published) {
             try {
-                long left = Math.max(0, deadline - System.currentTimeMillis());
-                if (!i.process.waitFor(left, TimeUnit.MILLISECONDS)) {
-                    log.warn("instance did not stop in time, killing name={} pid={}", i.name, i.pid());
-                    i.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-                log.info("instance stopped name={} pid={} exit={}", i.name, i.pid(),
-                        i.process.isAlive() ? "?" : String.valueOf(i.process.exitValue()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                i.process.destroyForcibly();
-            }
-        }
-        instances.clear();
-        if (redis != null) {
-            try {
-                if (published) redis.del(keys.alive(), keys.children());
+                mesh.leave(redis, host); // the other hosts start our slots while ours drain
             } catch (JedisException e) {
-                log.warn("cannot clear supervisor keys: {}", e.getMessage());
+                log.warn("cannot hand over slots (the others take them when our heartbeat expires): {}", e.getMessage());
             }
-            redis.close();
         }
+        if (children != null) children.drainAll();
+        if (redis != null) redis.close();
         if (infra != null) infra.close();
         log.info("supervisor stopped");
     }
 
-    private void heartbeat() {
-        if (!ensureRedis()) return;
+    /** Publishes this host's heartbeat and status and reads the mesh's view; false if Redis is unreachable. */
+    private boolean heartbeat() {
+        if (!ensureRedis()) return false;
         try {
-            JsonObject alive = new JsonObject();
-            alive.addProperty("pid", ProcessHandle.current().pid());
-            alive.addProperty("host", host);
-            alive.addProperty("startedAt", startedAtMs);
-            SetParams ttl = new SetParams().px(HEARTBEAT_TTL.toMillis());
-            redis.set(keys.alive(), alive.toString(), ttl);
-            JsonObject status = alive.deepCopy();
+            JsonObject status = new JsonObject();
+            status.addProperty("pid", ProcessHandle.current().pid());
+            status.addProperty("host", host);
+            status.addProperty("address", config.host().address());
+            status.addProperty("startedAt", startedAtMs);
             status.addProperty("updatedAt", System.currentTimeMillis());
             JsonObject want = new JsonObject();
-            desired.forEach(want::addProperty);
+            if (view != null) view.counts().forEach(want::addProperty);
             status.add("desired", want);
-            JsonArray children = new JsonArray();
-            instances.values().forEach(i -> children.add(i.toJson()));
-            status.add("children", children);
+            status.add("children", children.toJson());
             if (infra != null) status.add("infra", infra.toJson());
-            redis.set(keys.children(), status.toString(), ttl);
-            lastHeartbeatMs = System.currentTimeMillis();
-            statusDirty = false;
-            published = true;
+            MeshState.View seen = mesh.heartbeat(redis, host, HEARTBEAT_TTL.toMillis(), status.toString());
+            if (!seen.seeded() && view != null && view.seeded()) mesh.reseed(redis, view.slots());
+            if (seen.seeded() || view == null) view = seen;
+            return seen.seeded();
         } catch (JedisException e) {
             dropRedis(e);
+            return false;
         }
     }
 
@@ -302,7 +221,7 @@ public final class Supervisor {
         }
         KeyValue<String, String> popped;
         try {
-            popped = redis.blpop(0.1, keys.commands());
+            popped = redis.blpop(0.1, keys.commands(host));
         } catch (JedisException e) {
             dropRedis(e);
             return;
@@ -337,10 +256,14 @@ public final class Supervisor {
         }
     }
 
+    /** What only this host can do; counts and instance retirement are mesh-wide ({@link ControlClient}). */
     private Reply handle(String verb, JsonObject args) {
         return switch (verb) {
-            case "scale" -> scale(args.getAsJsonObject("counts"));
-            case "stop" -> stopCommand(args.has("target") ? args.get("target").getAsString() : null);
+            case "stop" -> {
+                stopRequested = true;
+                yield new Reply(true, 0, "supervisor pid " + ProcessHandle.current().pid() + " on " + host + " is stopping "
+                        + children.all().size() + " instances, then the infrastructure");
+            }
             case "kill" -> kill(args.get("target").getAsString());
             case "restart-redis" -> restartRedis();
             default -> new Reply(false, 2, "unknown control command '" + verb + "'");
@@ -363,55 +286,15 @@ public final class Supervisor {
         return new Reply(true, 0, "restarting redis");
     }
 
-    private Reply scale(JsonObject counts) {
-        List<String> changes = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> e : counts.entrySet()) {
-            if (!desired.containsKey(e.getKey())) return new Reply(false, 2, "unknown role '" + e.getKey() + "'");
-            int n = e.getValue().getAsInt();
-            if (n < 0 || n > MAX_INSTANCES) return new Reply(false, 2, e.getKey() + ": count must be 0.." + MAX_INSTANCES);
-        }
-        for (Map.Entry<String, JsonElement> e : counts.entrySet()) {
-            int n = e.getValue().getAsInt();
-            int was = desired.put(e.getKey(), n);
-            changes.add(e.getKey() + " " + was + " -> " + n);
-        }
-        statusDirty = true;
-        return new Reply(true, 0, "scaled " + String.join(", ", changes));
-    }
-
-    private Reply stopCommand(String target) {
-        if (target == null) {
-            stopRequested = true;
-            return new Reply(true, 0, "supervisor pid " + ProcessHandle.current().pid() + " is stopping "
-                    + instances.size() + " instances, then the infrastructure");
-        }
-        if (desired.containsKey(target)) {
-            int was = desired.put(target, 0);
-            statusDirty = true;
-            return new Reply(true, 0, "stopping all " + target + " instances (" + was + " -> 0)");
-        }
-        Instance i = instances.get(target);
-        if (i == null || i.state == Instance.State.STOPPING) return noSuchInstance(target);
-        desired.merge(i.role, -1, (a, b) -> Math.max(0, a + b));
-        stop(i);
-        return new Reply(true, 0, "stopping " + i.name + " (pid " + i.pid() + "); " + i.role + " now "
-                + desired.get(i.role));
-    }
-
     private Reply kill(String target) {
-        Instance i = instances.get(target);
-        if (i == null || i.state == Instance.State.STOPPING) return noSuchInstance(target);
+        Instance i = children.get(target);
+        if (i == null || i.state == Instance.State.STOPPING) {
+            return new Reply(false, 1, target + " is not running on " + host + " right now");
+        }
         if (!i.alive()) return new Reply(false, 1, i.name + " is not running right now (state " + i.state + ")");
         long pid = i.pid();
         i.process.destroyForcibly();
         return new Reply(true, 0, "killed " + i.name + " (pid " + pid + " SIGKILL); it restarts like any crash");
-    }
-
-    private Reply noSuchInstance(String target) {
-        List<String> names = instances.values().stream()
-                .filter(i -> i.state != Instance.State.STOPPING).map(i -> i.name).toList();
-        return new Reply(false, 2, "no instance '" + target + "'; instances: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)));
     }
 
     private boolean ensureRedis() {
@@ -446,14 +329,6 @@ public final class Supervisor {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 }

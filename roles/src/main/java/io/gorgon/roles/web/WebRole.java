@@ -53,7 +53,7 @@ public final class WebRole implements Role {
     public WebRole(RoleContext ctx) {
         this.ctx = ctx;
         server = HttpLimits.builder(ctx.config().http(), false)
-                .addHttpListener(ctx.config().web().port(), "0.0.0.0")
+                .addHttpListener(ctx.config().web().port(), ctx.config().host().bindAddress())
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
                 // Requests with a body are read blocking on a virtual thread. The others never block: they are routed on

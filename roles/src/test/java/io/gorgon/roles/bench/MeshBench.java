@@ -12,7 +12,6 @@ import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
-import io.gorgon.bus.testing.RedisCommandCount;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.roles.config.ConfigLoader;
@@ -147,9 +146,23 @@ public final class MeshBench {
             // (b) seed
             SimulatorOptions base = SimulatorOptions.defaults().withMesh(redisUri, NS, mongoUri, cfg.mongo().database())
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(900));
+            // Sampled: CPU per insert of each process (the seeder's notes and the provider's, which runs meanwhile).
+            ProcSampler seedProcs = new ProcSampler(redis, NS);
+            seedProcs.begin();
             JsonObject seed = simulate(base.withScale(a.users(), a.items()).withPhases(true, false), dir.resolve("seed.json"));
+            seedProcs.end();
+            double seedInserts = a.items() + a.rate() * seedProcs.seconds();
+            Map<String, Double> perInsert = new java.util.TreeMap<>();
+            seedProcs.cpuSeconds().forEach((k, v) -> perInsert.put(k, (double) Math.round(v * 1e6 / Math.max(1, seedInserts))));
+            json.add("cpu_us_per_insert", new GsonBuilder().create().toJsonTree(perInsert));
             double ingest = seed.get("ingest_per_s").getAsDouble();
             json.addProperty("ingest_per_s", Math.round(ingest));
+            // The embedded store's own ceiling, right after, the provider still inserting as during the seeding.
+            double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), (int) Math.max(5_000, Math.min(20_000, a.items() / 2)));
+            json.addProperty("store_bulk_ceiling_per_s", Math.round(ceiling));
+            json.addProperty("ingest_share_of_ceiling", Math.round(100 * ingest / ceiling) / 100.0);
+            System.out.printf(Locale.ROOT, "mesh bench: ingest through store_put %.0f/s; the embedded store's own bulk ceiling %.0f/s (no bus); share %.2f%n",
+                    ingest, ceiling, ingest / ceiling);
 
             // (c) the mesh under load, processes sampled
             ProcSampler procs = new ProcSampler(redis, NS);
@@ -183,6 +196,15 @@ public final class MeshBench {
                 perReq.put(e.getKey(), (double) Math.round(us));
                 total += us;
             }
+            // The same, the provider's inserts during the load (its rate × the window) taken out at their CPU per insert.
+            Map<String, Double> readsOnly = new java.util.TreeMap<>();
+            double loadInserts = a.rate() * procs.seconds();
+            procs.cpuSeconds().forEach((k, v) -> readsOnly.put(k,
+                    (double) Math.max(0, Math.round((v * 1e6 - perInsert.getOrDefault(k, 0.0) * loadInserts) / requests))));
+            json.add("cpu_us_per_info_reads_only", new GsonBuilder().create().toJsonTree(readsOnly));
+            json.addProperty("mesh_cpu_us_per_info_reads_only", Math.round(readsOnly.values().stream().mapToDouble(Double::doubleValue).sum()));
+            System.out.println("mesh bench: CPU µs per insert " + perInsert + "; per GET /info without the inserts " + readsOnly);
+            perReq.put("bench-jvm (simulator)", (double) Math.round(selfCpuSeconds * 1e6 / requests));
             json.add("cpu_us_per_info", new GsonBuilder().create().toJsonTree(perReq));
             json.addProperty("mesh_cpu_us_per_info", Math.round(total));
             json.addProperty("simulator_cpu_us_per_info", Math.round(selfCpuSeconds * 1e6 / requests));
@@ -192,6 +214,7 @@ public final class MeshBench {
             json.addProperty("load_during_mesh", loadAverage());
             System.out.println("mesh bench: peak RSS MB " + rss);
             System.out.println("mesh bench: CPU % of one core during the load " + cpu);
+            modelCheck(a, base, redis, total + selfCpuSeconds * 1e6 / requests, dir.resolve("check.json"));
 
             // Latency at low concurrency: with 64 closed-loop clients, Little's law ties p50 to 64 / throughput (3,000
             // req/s means ~21 ms on average), so the p50 <= 3 ms can only be read at a few clients.
@@ -208,8 +231,14 @@ public final class MeshBench {
                 json.addProperty("low_info_p99_ms", low.get("info_p99_ms").getAsDouble());
             }
 
-            countCommands(a, cfg, base);
+            MeshProbes probes = new MeshProbes(json, cfg, base, a.users(), Math.max(1, a.latencyClients()), a.clients());
+            probes.providerOff();
+            probes.countCommands();
+            probes.readsUnderInsertFlood(ingest);
+            probes.countCommandsAtLoad();
             if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
+            // The seed scenario's mix: the provider's 1,000 inserts/s beside the 3,000 GET /info/s the bench aims at.
+            json.add("capacity", CapacityModel.table(readsOnly, perInsert, probes.hotQueue(), probes.hotShare(), 1000.0 / 3000.0, ceiling));
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
             exit = 1;
@@ -235,40 +264,22 @@ public final class MeshBench {
     }
 
     /**
-     * Redis commands per {@code GET /info}, inserts excluded: the provider is scaled to 0, then 10 s of info-only load
-     * at the low client count, counting (MONITOR) the commands on the request path's keys.
+     * The capacity model's check on this box: the CPU per info just measured (clients included, they share the cores)
+     * predicts the throughput of a second load run at the same concurrency, from the CPU this mesh could get in it:
+     * the cores minus what other processes on the machine used meanwhile. On a box shared with other work the
+     * prediction is only as good as the CPU per request is stable and the mesh CPU-bound, which is what it tests.
      */
-    private void countCommands(Args a, GorgonConfig cfg, SimulatorOptions base) throws Exception {
-        JsonObject counts = new JsonObject();
-        counts.addProperty("provider", 0);
-        JsonObject args = new JsonObject();
-        args.add("counts", counts);
-        Reply r = new ControlClient(cfg).send("scale", args, Duration.ofSeconds(30));
-        if (!r.ok()) throw new IllegalStateException("scale provider=0 failed: " + r.message());
-        Admin admin = Admin.connect(cfg.redis().uri(), NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
-        Await.until(Duration.ofSeconds(60), () -> "provider stopped",
-                () -> admin.instances().stream().noneMatch(i -> i.role().equals("provider") && i.status().equals("live")));
-        Thread.sleep(2000);
-        // Only the GET /info path's keys: its three queues (and their consumer sets), the reply lists, the token and
-        // the per-user cache. Whatever else runs meanwhile (a store_put backlog, stats, heartbeats) is not counted.
-        List<String> path = List.of(":q:{auth_get}", ":q:{app_get}", ":q:{store_get}", ":r:{", ":token:", ":u:{");
-        RedisCommandCount loadCount = new RedisCommandCount(cfg.redis().uri(), path);
-        JsonObject load = simulate(base.withScale(a.users(), 0).withPhases(false, true)
-                .withLoad(Math.max(1, a.latencyClients()), 0, Duration.ofSeconds(10)).withWarmup(Duration.ZERO), Path.of(
-                        System.getProperty("java.io.tmpdir"), "gorgon-meshbench-count-" + ProcessHandle.current().pid() + ".json"));
-        RedisCommandCount.Counts busy = loadCount.stop();
-        double n = load.get("info_ok").getAsDouble();
-        Map<String, Double> client = RedisCommandCount.perRequest(busy.client(), 1, Map.of(), 1, n);
-        Map<String, Double> executed = RedisCommandCount.perRequest(busy.executedOnKeys(), 1, Map.of(), 1, n);
-        double clientTotal = client.values().stream().mapToDouble(Double::doubleValue).sum();
-        double executedTotal = executed.values().stream().mapToDouble(Double::doubleValue).sum();
-        json.addProperty("redis_cmds_per_info", Math.round(clientTotal * 10) / 10.0);
-        json.addProperty("redis_cmds_per_info_incl_script_calls", Math.round(executedTotal * 10) / 10.0);
-        json.addProperty("redis_usec_per_info_incl_background", Math.round(busy.usec() / Math.max(1, n) * 10) / 10.0);
-        json.add("redis_cmds_per_info_by_command", new GsonBuilder().create().toJsonTree(client));
-        json.add("redis_executed_per_info_by_command", new GsonBuilder().create().toJsonTree(executed));
-        System.out.printf(Locale.ROOT, "mesh bench: Redis commands per GET /info (provider off, %.0f requests, on the path's keys): sent by clients %.1f %s;"
-                + " executed incl. inside scripts %.1f %s%n", n, clientTotal, client, executedTotal, executed);
+    private void modelCheck(Args a, SimulatorOptions base, RedisClient redis, double cpuUsPerInfo, Path report) throws Exception {
+        ProcSampler procs = new ProcSampler(redis, NS);
+        long self0 = ProcSampler.cpuTicks(ProcessHandle.current().pid());
+        procs.begin();
+        JsonObject run = simulate(base.withScale(a.users(), 0).withPhases(false, true)
+                .withLoad(a.clients(), 0, Duration.ofSeconds(Math.max(10, (a.seconds() - a.warmup()) / 2))).withWarmup(Duration.ZERO), report);
+        procs.end();
+        double ours = procs.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum()
+                + (ProcSampler.cpuTicks(ProcessHandle.current().pid()) - self0) / 100.0;
+        json.add("model_check", CapacityModel.selfCheck(Runtime.getRuntime().availableProcessors(), procs.machineBusySeconds(), ours,
+                procs.seconds(), cpuUsPerInfo, run.get("info_ok").getAsDouble() / procs.seconds()));
     }
 
     /** (d) every role scaled to 0; the same read served from this JVM with no bus, the same insert rate beside it. */
@@ -338,7 +349,7 @@ public final class MeshBench {
     }
 
     /** Runs the simulator in this JVM, its output prefixed; returns its JSON report. */
-    private static JsonObject simulate(SimulatorOptions o, Path file) throws IOException {
+    static JsonObject simulate(SimulatorOptions o, Path file) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8) {
             @Override
             public void println(String x) {
@@ -376,6 +387,21 @@ public final class MeshBench {
             row("low_info_p99_ms", "≤ 20", json, "low_info_p99_ms", 20, false);
         }
         if (json.has("redis_cmds_per_info")) row("redis_cmds_per_info", "≤ 8", json, "redis_cmds_per_info", 8, false);
+        if (json.has("redis_cmds_per_info_at_load")) {
+            rows.add(new String[] {"redis_cmds_at_load", fmt(json.get("redis_cmds_per_info_at_load").getAsDouble()),
+                    "(" + a.clients() + " clients)", ""});
+        }
+        row("mesh_cpu_us_per_info", "≤ 1200", json, "mesh_cpu_us_per_info", 1200, false);
+        rows.add(new String[] {"  … without inserts", fmt(json.get("mesh_cpu_us_per_info_reads_only").getAsDouble()), "", ""});
+        row("ingest_share_of_ceiling", "≥ 0.8", json, "ingest_share_of_ceiling", 0.8, true);
+        if (json.has("low_info_p50_ms_no_inserts")) {
+            rows.add(new String[] {"low_p50_no_inserts", fmt(json.get("low_info_p50_ms_no_inserts").getAsDouble()), "(ms)", ""});
+            rows.add(new String[] {"low_p50_insert_flood", fmt(json.get("low_info_p50_ms_insert_flood").getAsDouble()), "(ms)",
+                    "flood/none " + ratio(json.get("low_info_p50_ms_insert_flood").getAsDouble(), json.get("low_info_p50_ms_no_inserts").getAsDouble())});
+        }
+        JsonObject check = json.getAsJsonObject("model_check");
+        rows.add(new String[] {"model_predicted/s", fmt(check.get("predicted_info_per_s").getAsDouble()), "±25%",
+                "measured " + fmt(check.get("measured_info_per_s").getAsDouble()) + (check.get("within_25pct").getAsBoolean() ? " ok" : " MISSED")});
         if (json.has("direct_info_per_s")) {
             json.addProperty("mesh_direct_ratio", Math.round(100 * json.get("info_per_s").getAsDouble() / json.get("direct_info_per_s").getAsDouble()) / 100.0);
             rows.add(new String[] {"direct_info_per_s", fmt(json.get("direct_info_per_s").getAsDouble()), "(no bus)",

@@ -3,7 +3,7 @@ package io.gorgon.roles.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.gorgon.roles.supervisor.ControlKeys;
+import io.gorgon.roles.supervisor.MeshState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ final class ProcSampler implements AutoCloseable {
     private static final double CLOCK_TICKS = 100.0; // USER_HZ on Linux
 
     private final UnifiedJedis redis;
-    private final ControlKeys keys;
+    private final MeshState mesh;
     private final Map<String, Long> pids = new TreeMap<>();
     private final Map<String, Long> peakRssKb = new TreeMap<>();
     private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
@@ -32,10 +32,12 @@ final class ProcSampler implements AutoCloseable {
     private Thread thread;
     private long beganAt;
     private double seconds;
+    private long machineBusyAtBegin;
+    private double machineBusySeconds;
 
     ProcSampler(UnifiedJedis redis, String namespace) {
         this.redis = redis;
-        this.keys = new ControlKeys(namespace);
+        this.mesh = new MeshState(namespace);
     }
 
     void begin() {
@@ -52,6 +54,7 @@ final class ProcSampler implements AutoCloseable {
             });
         }
         beganAt = System.nanoTime();
+        machineBusyAtBegin = machineBusyTicks();
         running = true;
         thread = Thread.ofPlatform().daemon().name("proc-sampler").start(() -> {
             while (running) {
@@ -70,6 +73,7 @@ final class ProcSampler implements AutoCloseable {
         thread.interrupt();
         thread.join();
         seconds = (System.nanoTime() - beganAt) / 1e9;
+        machineBusySeconds = (machineBusyTicks() - machineBusyAtBegin) / CLOCK_TICKS;
         synchronized (this) {
             pids.forEach((name, pid) -> {
                 Long t0 = cpuTicksAtBegin.get(name);
@@ -79,6 +83,28 @@ final class ProcSampler implements AutoCloseable {
                 long s1 = sysTicks(pid);
                 if (s0 != null && s0 >= 0 && s1 >= 0) sysSeconds.put(name, (s1 - s0) / CLOCK_TICKS);
             });
+        }
+    }
+
+    /** Wall seconds between begin and end. */
+    double seconds() {
+        return seconds;
+    }
+
+    /** CPU seconds the whole machine was busy between begin and end (every process, this mesh's and others'). */
+    double machineBusySeconds() {
+        return machineBusySeconds;
+    }
+
+    /** Busy ticks of all cores since boot, from /proc/stat's cpu line (everything but idle and iowait). */
+    static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) if (i != 4 && i != 5) busy += Long.parseLong(f[i]);
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -128,21 +154,22 @@ final class ProcSampler implements AutoCloseable {
     }
 
     private void refreshPids() {
-        String status;
+        Map<String, String> statuses;
         try {
-            status = redis.get(keys.children());
+            statuses = mesh.statuses(redis);
         } catch (RuntimeException e) {
             return;
         }
-        if (status == null) return;
-        JsonObject o = JsonParser.parseString(status).getAsJsonObject();
         Map<String, Long> found = new TreeMap<>();
-        for (JsonElement c : o.getAsJsonArray("children")) {
-            JsonObject child = c.getAsJsonObject();
-            if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
-        }
-        if (o.has("infra")) {
-            o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+        for (String status : statuses.values()) {
+            JsonObject o = JsonParser.parseString(status).getAsJsonObject();
+            for (JsonElement c : o.getAsJsonArray("children")) {
+                JsonObject child = c.getAsJsonObject();
+                if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
+            }
+            if (o.has("infra")) {
+                o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+            }
         }
         synchronized (this) {
             pids.putAll(found);

@@ -23,7 +23,7 @@ class ConfigSchemaTest {
     void theDocumentHasExactlyTheRecordComponentsAsKeys() {
         JsonObject doc = GorgonConfig.defaults().toJsonTree();
         assertEquals(List.of("namespace", "redis", "mongo", "bus", "instances", "web", "auth", "store", "provider",
-                "notify", "stats", "logs", "app", "http"), List.copyOf(doc.keySet()), "notifier is written as notify");
+                "notify", "stats", "logs", "app", "http", "host"), List.copyOf(doc.keySet()), "notifier is written as notify");
         for (RecordComponent section : GorgonConfig.class.getRecordComponents()) {
             if (!section.getType().isRecord()) continue;
             String key = section.getName().equals("notifier") ? "notify" : section.getName();

@@ -38,6 +38,7 @@ class ConfigTest {
         assertEquals("redis://127.0.0.1:6390", c.redis().uri());
         assertTrue(c.redis().embedded());
         assertEquals("everysec", c.redis().appendFsync());
+        assertEquals("all", c.store().queues());
         assertEquals("mongodb://127.0.0.1:27117", c.mongo().uri());
         assertEquals(3000, c.bus().takeoverAfterMs());
         assertEquals(64, c.bus().concurrency());
@@ -64,7 +65,7 @@ class ConfigTest {
 
     @Test
     void unknownKeysAreRejectedWithTheirPath() throws IOException {
-        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app, http",
+        assertEquals("wbe: unknown key; known keys: namespace, redis, mongo, bus, instances, web, auth, store, provider, notify, stats, logs, app, http, host",
                 error(file("{\"wbe\": {}}"), List.of(), Map.of()));
         assertTrue(error(file("{\"web\": {\"prot\": 1}}"), List.of(), Map.of()).startsWith("web.prot: unknown key in web; known keys: port, maxBodyBytes"));
         assertEquals("instances.mailer: unknown role; roles are web, auth, app, store, provider, notify, stats",
@@ -88,6 +89,7 @@ class ConfigTest {
         assertEquals("instances.store: must be 0..64, got -1", setError("instances.store=-1"));
         assertEquals("bus.maxDeliveries: must be 1..1000, got 0", setError("bus.maxDeliveries=0"));
         assertEquals("redis.appendFsync: must be one of always|everysec|no, got \"sometimes\"", setError("redis.appendFsync=sometimes"));
+        assertEquals("store.queues: must be one of all|reads|writes, got \"both\"", setError("store.queues=both"));
         assertEquals("redis.uri: must start with redis:// or rediss://, got \"http://127.0.0.1:6390\"", setError("redis.uri=http://127.0.0.1:6390"));
         assertTrue(setError("mongo.uri=postgres://x").startsWith("mongo.uri: "), setError("mongo.uri=postgres://x"));
         assertEquals("stats.port: port 8080 is already used by web.port", setError("stats.port=8080"));

@@ -69,6 +69,18 @@ class StatsPageBrowserTest {
             assertTrue(driver.findElement(By.cssSelector("[data-testid='latency-heatmap'] canvas")).isDisplayed());
             assertTrue(driver.findElement(By.cssSelector("[data-testid='throughput-chart'] canvas")).isDisplayed());
 
+            // The provider's feed metrics: polls/s, 304 share, errors, and the freshness heatmap.
+            assertTrue(browser.num("return window.gorgonStats.feedPollPoints()") >= 100, "feed polls drawn per second");
+            assertTrue(browser.num("return window.gorgonStats.freshnessCellCount()") > 0, "freshness heatmap cells");
+            assertTrue(driver.findElement(By.cssSelector("[data-testid='feeds-chart'] canvas")).isDisplayed());
+            assertTrue(driver.findElement(By.cssSelector("[data-testid='freshness-heatmap'] canvas")).isDisplayed());
+            double polls = Double.parseDouble(driver.findElement(By.cssSelector("[data-testid='feed-polls']")).getText());
+            assertTrue(polls >= 15 && polls <= 60, "polls/s near the synthetic provider's 30-45: " + polls);
+            String share = driver.findElement(By.cssSelector("[data-testid='feed-304-share']")).getText();
+            assertTrue(share.matches("(7[5-9]|8[0-2])%"), "304 share about 80%: " + share);
+            assertTrue(driver.findElement(By.cssSelector("[data-testid='feed-freshness']")).getText().matches(".+ s / .+ s"),
+                    "freshness p50 / p99 in seconds");
+
             // Full-page screenshot: grow the window to the page's height first.
             long height = browser.num("return document.documentElement.scrollHeight");
             driver.manage().window().setSize(new Dimension(1600, (int) Math.min(2400, height + 140)));

@@ -49,6 +49,13 @@ final class SyntheticMesh implements MeshView {
                     queues.put(q, new MetricsSnapshot.QueueCounters(requests / 3 + random.nextInt(5), 0, 0, 0, 0));
                 }
             }
+            if (m.role().equals("provider")) { // feed polling: mostly 304s, a few errors, some new entries
+                int polls = (int) (30 * load) + random.nextInt(10), notModified = polls * 4 / 5, errors = random.nextInt(3);
+                latency.put("feed.fetch", encode(lognormal(polls, 4_000, 0.8)));
+                latency.put("feed.fetch.304", encode(lognormal(notModified, 3_000, 0.5)));
+                if (errors > 0) latency.put("feed.fetch.error", encode(lognormal(errors, 900_000, 0.5)));
+                latency.put("feed.freshness", encode(lognormal(1 + random.nextInt(5), 4_000_000 * load, 0.9)));
+            }
             if (m.role().equals("store")) queues.put("store_notify", new MetricsSnapshot.QueueCounters((int) (20 * load) + random.nextInt(4), 0, 0, 0, 0));
             for (String q : m.consumes()) {
                 long consumers = members.stream().filter(o -> o.consumes().contains(q)).count();

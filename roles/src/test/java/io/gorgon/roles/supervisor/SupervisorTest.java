@@ -72,11 +72,13 @@ class SupervisorTest {
         return up;
     }
 
-    /** The supervisor's status document, or null while there is none. */
+    /** The (one) supervisor's status document, or null while there is none. */
     private JsonObject status(int redisPort) {
-        try (Jedis j = jedis(redisPort)) {
-            String s = j.get(new ControlKeys(NS).children());
-            return s == null ? null : JsonParser.parseString(s).getAsJsonObject();
+        String uri = "redis://:" + java.net.URLEncoder.encode(redisPassword(), java.nio.charset.StandardCharsets.UTF_8)
+                + "@127.0.0.1:" + redisPort;
+        try (redis.clients.jedis.UnifiedJedis j = io.gorgon.roles.infra.RedisConnections.client(uri)) {
+            Map<String, String> all = new MeshState(NS).statuses(j);
+            return all.isEmpty() ? null : JsonParser.parseString(all.values().iterator().next()).getAsJsonObject();
         } catch (RuntimeException notUpYet) {
             return null;
         }
@@ -85,15 +87,18 @@ class SupervisorTest {
     /** A connection to the embedded redis, with the password 'up' generated into its data directory. */
     private Jedis jedis(int redisPort) {
         Jedis j = new Jedis("127.0.0.1", redisPort);
+        j.auth(redisPassword());
+        return j;
+    }
+
+    private String redisPassword() {
         java.util.Properties secrets = new java.util.Properties();
         try (var in = Files.newBufferedReader(tmp.resolve("redis").resolve(EmbeddedSecrets.FILE))) {
             secrets.load(in);
         } catch (IOException e) {
-            j.close();
             throw new java.io.UncheckedIOException(e);
         }
-        j.auth(secrets.getProperty("redis.password"));
-        return j;
+        return secrets.getProperty("redis.password");
     }
 
     /** Live children by name, from the status document. */

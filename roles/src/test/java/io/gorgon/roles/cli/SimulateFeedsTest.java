@@ -53,7 +53,7 @@ class SimulateFeedsTest {
                      "mongo": {"uri": "mongodb://127.0.0.1:%d", "embedded": false},
                      "instances": {"web": 1, "auth": 1, "app": 1, "store": 1, "provider": 2, "notify": 1, "stats": 0},
                      "web": {"port": %d}, "stats": {"port": %d}, "notify": {"port": %d},
-                     "auth": {"pbkdf2Iterations": 1000, "loginAttemptsPerMinute": 1000, "registrationsPerMinute": 1000},
+                     "auth": {"pbkdf2Iterations": 1000, "loginAttemptsPerMinute": 1000, "registrationsPerMinute": 1000, "principalKey": "feeds-sim-key"},
                      "bus": {"heartbeatMs": 500, "takeoverAfterMs": 2000, "requestTimeoutMs": 8000},
                      "provider": {"plugins": [], "feeds": {"allowPrivate": true, "minIntervalMs": 500, "maxIntervalMs": 8000,
                                   "maxBackoffMs": 4000, "timeoutMs": 4000, "leaseMs": 5000},

@@ -62,7 +62,7 @@ class AbuseDrillTest {
     void normalClientsDoNotNoticeTheAbuse() throws Exception {
         try (Mesh mesh = new Mesh(dir, Map.of()).withRoleJvmArgs(ROLE_HEAP)) {
             ROLES.forEach(mesh::start);
-            mesh.awaitReady(Duration.ofSeconds(60));
+            mesh.awaitReady(Duration.ofSeconds(120)); // five JVMs at once on 2 shared cores
             Http http = mesh.http();
             String web = mesh.webUrl();
             String[] normal = user(http, web, "normal@example.com");

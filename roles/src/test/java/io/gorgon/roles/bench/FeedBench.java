@@ -3,15 +3,11 @@ package io.gorgon.roles.bench;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Admin;
-import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
-import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
 import io.gorgon.roles.cli.Gorgon;
 import io.gorgon.simulator.FeedSimulation;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +100,7 @@ public final class FeedBench {
                 """.formatted(NS, redisUri, dir.resolve("redis"), LocalRedis.freePort(), dir.resolve("mongo"), LocalRedis.freePort(),
                 LocalRedis.freePort(), LocalRedis.freePort(), a.minInterval(), a.maxInterval(), a.pollers(), dir.resolve("logs")));
         json.addProperty("cores", Runtime.getRuntime().availableProcessors());
-        json.addProperty("load_before", loadAverage());
+        json.addProperty("load_before", BenchSupport.loadAverage());
         json.addProperty("java", System.getProperty("java.version"));
         json.addProperty("feeds", a.feeds());
         json.addProperty("users", a.users());
@@ -116,18 +112,16 @@ public final class FeedBench {
         json.addProperty("pollers", a.pollers());
         json.addProperty("role_java_opts", System.getenv().getOrDefault("GORGON_ROLE_JAVA_OPTS", ""));
         System.out.printf(Locale.ROOT, "feeds bench: %d cores, load %s, feeds=%d users=%d changing=%.3f gap=%ds intervals %d-%d ms, dir %s%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), a.feeds(), a.users(), a.changing(), a.gap(),
+                Runtime.getRuntime().availableProcessors(), BenchSupport.loadAverage(), a.feeds(), a.users(), a.changing(), a.gap(),
                 a.minInterval(), a.maxInterval(), dir);
 
         ChildJvm up = ChildJvm.start(Gorgon.class, List.of("up", "--config", config.toString()), Map.of("GORGON_DETACHED", "1"),
                 dir.resolve("up.log"));
         int exit = 0;
-        try (RedisClient redis = awaitRedis(redisUri, up)) {
+        try (RedisClient redis = BenchSupport.awaitRedis(redisUri, up)) {
             Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify");
-            Await.until(Duration.ofSeconds(400), () -> "every role live; " + up.logText(),
-                    () -> admin.instances().stream().filter(i -> i.status().equals("live")).map(InstanceInfo::role)
-                            .collect(java.util.stream.Collectors.toSet()).containsAll(roles));
+            BenchSupport.awaitLive(admin, roles, up);
             System.out.println("feeds bench: every role is live");
             long provider = admin.instances().stream().filter(i -> i.role().equals("provider")).findFirst().orElseThrow().pid();
 
@@ -160,7 +154,7 @@ public final class FeedBench {
             up.terminate(60);
             up.close();
         }
-        json.addProperty("load_after", loadAverage());
+        json.addProperty("load_after", BenchSupport.loadAverage());
         json.addProperty("total_seconds", Math.round((System.nanoTime() - started) / 1e9));
         if (exit != 0) {
             System.err.println("feeds bench: logs kept in " + dir.resolve("logs"));
@@ -171,7 +165,7 @@ public final class FeedBench {
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n", StandardCharsets.UTF_8);
         System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(json));
         System.out.println("wrote " + out);
-        if (!a.keep()) deleteTree(dir);
+        if (!a.keep()) BenchSupport.deleteTree(dir);
         return 0;
     }
 
@@ -226,34 +220,5 @@ public final class FeedBench {
                 super.println("  sim | " + x);
             }
         };
-    }
-
-    private static RedisClient awaitRedis(String uri, ChildJvm up) {
-        Await.until(Duration.ofSeconds(60), () -> "redis up; " + up.logText(), () -> {
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(uri).getPort()), 200);
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        return RedisClient.create(URI.create(uri));
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

@@ -8,7 +8,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.gorgon.bus.Admin;
 import io.gorgon.bus.Ids;
-import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.redis.LocalRedis;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
@@ -30,13 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -119,7 +116,7 @@ public final class MeshBench {
         GorgonConfig cfg = ConfigLoader.load(config, List.of(), Map.of());
 
         json.addProperty("cores", Runtime.getRuntime().availableProcessors());
-        json.addProperty("load_before", loadAverage());
+        json.addProperty("load_before", BenchSupport.loadAverage());
         json.addProperty("java", System.getProperty("java.version"));
         json.addProperty("items", a.items());
         json.addProperty("users", a.users());
@@ -129,18 +126,16 @@ public final class MeshBench {
         json.addProperty("provider_rate_per_s", a.rate());
         json.addProperty("role_java_opts", System.getenv().getOrDefault("GORGON_ROLE_JAVA_OPTS", ""));
         System.out.printf(Locale.ROOT, "mesh bench: %d cores, load %s, items=%d users=%d clients=%d load=%ds (warm-up %ds) provider=%d/s, dir %s%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), a.items(), a.users(), a.clients(), a.seconds(),
+                Runtime.getRuntime().availableProcessors(), BenchSupport.loadAverage(), a.items(), a.users(), a.clients(), a.seconds(),
                 a.warmup(), a.rate(), dir);
 
         ChildJvm up = ChildJvm.start(Gorgon.class, List.of("up", "--config", config.toString()), Map.of("GORGON_DETACHED", "1"),
                 dir.resolve("up.log"));
         int exit = 0;
-        try (RedisClient redis = awaitRedis(redisUri, up)) {
+        try (RedisClient redis = BenchSupport.awaitRedis(redisUri, up)) {
             Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify", "stats");
-            Await.until(Duration.ofSeconds(400), () -> "every role live; " + up.logText(),
-                    () -> admin.instances().stream().filter(i -> i.status().equals("live")).map(InstanceInfo::role)
-                            .collect(java.util.stream.Collectors.toSet()).containsAll(roles));
+            BenchSupport.awaitLive(admin, roles, up);
             System.out.println("mesh bench: every role is live");
 
             // (b) seed
@@ -211,7 +206,7 @@ public final class MeshBench {
             System.out.println("mesh bench: CPU µs per GET /info (incl. the provider's inserts and background) " + perReq + " total=" + Math.round(total));
             json.add("kernel_share_of_cpu_pct", new GsonBuilder().create().toJsonTree(procs.systemShare()));
             System.out.println("mesh bench: share of each process's CPU spent in the kernel (%) " + procs.systemShare());
-            json.addProperty("load_during_mesh", loadAverage());
+            json.addProperty("load_during_mesh", BenchSupport.loadAverage());
             System.out.println("mesh bench: peak RSS MB " + rss);
             System.out.println("mesh bench: CPU % of one core during the load " + cpu);
             Map<String, Double> warmReadsOnly = modelCheck(a, base, redis, perInsert, dir);
@@ -247,7 +242,7 @@ public final class MeshBench {
             up.terminate(60);
             up.close();
         }
-        json.addProperty("load_after", loadAverage());
+        json.addProperty("load_after", BenchSupport.loadAverage());
         json.addProperty("total_seconds", Math.round((System.nanoTime() - started) / 1e9));
         if (exit == 0) {
             table(a);
@@ -256,7 +251,7 @@ public final class MeshBench {
             Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n", StandardCharsets.UTF_8);
             System.out.println("wrote " + out);
             if (a.keep()) System.out.println("mesh bench: kept " + dir);
-            else deleteTree(dir);
+            else BenchSupport.deleteTree(dir);
         } else {
             System.err.println("mesh bench: logs kept in " + dir.resolve("logs"));
         }
@@ -328,7 +323,7 @@ public final class MeshBench {
                 json.addProperty("direct_info_per_s", Math.round(d.get("info_per_s").getAsDouble()));
                 json.addProperty("direct_info_p50_ms", d.get("info_p50_ms").getAsDouble());
                 json.addProperty("direct_info_p99_ms", d.get("info_p99_ms").getAsDouble());
-                json.addProperty("load_during_direct", loadAverage());
+                json.addProperty("load_during_direct", BenchSupport.loadAverage());
             } finally {
                 inserting.set(false);
                 inserter.join();
@@ -382,18 +377,6 @@ public final class MeshBench {
         JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         if (code != 0) throw new IllegalStateException("the simulator failed (exit " + code + "): " + json.get("failures"));
         return json;
-    }
-
-    private static RedisClient awaitRedis(String uri, ChildJvm up) {
-        Await.until(Duration.ofSeconds(60), () -> "redis up; " + up.logText(), () -> {
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(uri).getPort()), 200);
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        return RedisClient.create(URI.create(uri));
     }
 
     private void table(Args a) {
@@ -451,22 +434,5 @@ public final class MeshBench {
 
     private static String ratio(double a, double b) {
         return b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

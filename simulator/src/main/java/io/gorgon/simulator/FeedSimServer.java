@@ -211,14 +211,7 @@ public final class FeedSimServer implements AutoCloseable {
             case NORMAL -> { }
         }
         String etag = f.etag, body = f.body;
-        if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
-            f.notModified.incrementAndGet();
-            ex.getResponseHeaders().add("ETag", etag);
-            ex.sendResponseHeaders(304, -1);
-            ex.close();
-            return;
-        }
-        send(ex, 200, body, etag);
+        sendConditional(ex, body, etag, f.notModified);
     }
 
     private void serveNamed(HttpExchange ex) throws IOException {
@@ -251,20 +244,26 @@ public final class FeedSimServer implements AutoCloseable {
             }
             String body = f.xml();
             String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
-            if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
-                f.notModified.incrementAndGet();
-                ex.getResponseHeaders().add("ETag", etag);
-                ex.sendResponseHeaders(304, -1);
-                ex.close();
-                return;
-            }
-            send(ex, 200, body, etag);
+            sendConditional(ex, body, etag, f.notModified);
         } finally {
             f.inFlight.decrementAndGet();
         }
     }
 
-    private void serveHook(HttpExchange ex) throws IOException {
+    /** 304 (counted in {@code notModified}) when the client already holds {@code etag}, else the body. */
+    private static void sendConditional(HttpExchange ex, String body, String etag, AtomicInteger notModified)
+            throws IOException {
+        if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+            notModified.incrementAndGet();
+            ex.getResponseHeaders().add("ETag", etag);
+            ex.sendResponseHeaders(304, -1);
+            ex.close();
+            return;
+        }
+        send(ex, 200, body, etag);
+    }
+
+        private void serveHook(HttpExchange ex) throws IOException {
         hookRequests.incrementAndGet();
         try {
             JsonObject e = JsonParser.parseString(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();

@@ -225,6 +225,17 @@
     return cells.length;
   }
 
+  /** Legend, tooltip and axes of a chart of per-second rates over the window {@code v}. */
+  function rateFrame(v) {
+    return {
+        legend: { top: 0, textStyle: { color: '#b8c2d0' }, itemWidth: 14, itemHeight: 8 },
+        tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => fmtRate(x) + '/s' },
+        xAxis: { type: 'category', boundaryGap: false, data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle,
+          splitLine: { show: false }, axisLabel: { ...axisStyle.axisLabel, hideOverlap: true } },
+        yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: fmtAxis } },
+    };
+  }
+
   // The provider publishes every poll's fetch time as the latency series feed.fetch (and the 304s and failures
   // alone as feed.fetch.304 / feed.fetch.error): a series' sample count per second is a rate.
   const FEED_LINES = [['feed.fetch', 'polls', '#5aa9ff'], ['feed.fetch.304', '304 not modified', '#22c55e'],
@@ -237,11 +248,7 @@
     feedsChart.setOption({
       animation: false,
       grid: { left: 44, right: 12, top: 34, bottom: 28 },
-      legend: { top: 0, textStyle: { color: '#b8c2d0' }, itemWidth: 14, itemHeight: 8 },
-      tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => fmtRate(x) + '/s' },
-      xAxis: { type: 'category', boundaryGap: false, data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle,
-        splitLine: { show: false }, axisLabel: { ...axisStyle.axisLabel, hideOverlap: true } },
-      yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: fmtAxis } },
+      ...rateFrame(v),
       series: FEED_LINES.map(([, name, color], k) => ({ name, type: 'line', showSymbol: false, sampling: 'lttb', color,
         lineStyle: { width: k === 0 ? 2 : 1.5 }, areaStyle: k === 0 ? { opacity: 0.12 } : undefined, data: rates[k] })),
     });
@@ -279,11 +286,7 @@
     tpChart.setOption({
       animation: false,
       grid: { left: 48, right: 16, top: 34, bottom: 28 },
-      legend: { top: 0, textStyle: { color: '#b8c2d0' }, itemWidth: 14, itemHeight: 8 },
-      tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => fmtRate(x) + '/s' },
-      xAxis: { type: 'category', boundaryGap: false, data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle,
-        splitLine: { show: false }, axisLabel: { ...axisStyle.axisLabel, hideOverlap: true } },
-      yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: fmtAxis } },
+      ...rateFrame(v),
       series: LINES.map(([k, name, color]) => ({
         name, type: 'line', showSymbol: false, smooth: false, sampling: 'lttb', color,
         lineStyle: { width: k === 'processed' ? 2 : 1.5 },
@@ -297,11 +300,7 @@
     itemsChart.setOption({
       animation: false,
       grid: { left: 44, right: 12, top: 34, bottom: 28 },
-      legend: { top: 0, textStyle: { color: '#b8c2d0' }, itemWidth: 14, itemHeight: 8 },
-      tooltip: { trigger: 'axis', ...tooltipStyle, valueFormatter: (x) => fmtRate(x) + '/s' },
-      xAxis: { type: 'category', boundaryGap: false, data: v.times.map((t) => timeLabel(t, v.res)), ...axisStyle,
-        splitLine: { show: false }, axisLabel: { ...axisStyle.axisLabel, hideOverlap: true } },
-      yAxis: { type: 'value', ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: fmtAxis } },
+      ...rateFrame(v),
       series: ITEM_LINES.map(([k, name, color]) => ({
         name, type: 'line', showSymbol: false, sampling: 'lttb', color, lineStyle: { width: 1.5 },
         areaStyle: { opacity: 0.08 }, data: v.rows.map((r) => (r.items[k] || 0) / v.res),

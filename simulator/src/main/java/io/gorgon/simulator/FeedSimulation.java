@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Bus;
 import io.gorgon.bus.BusOptions;
-import io.gorgon.bus.InstanceInfo;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +51,8 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Concurrent API calls while following and checking: enough to keep a mesh busy, few enough for 2 cores. */
     private static final int API_CONCURRENCY = 16;
+    /** How long to wait for web and notify to advertise their ports (a mesh just started is live a moment before). */
+    private static final Duration ENDPOINT_WAIT = Duration.ofSeconds(30);
 
     public FeedSimulation {
         if (feeds < 1) throw new IllegalArgumentException("--feeds must be >= 1, got " + feeds);
@@ -315,15 +316,17 @@ public record FeedSimulation(int feeds, int users, Duration duration, Duration m
                 freshness.getValueAtPercentile(99), freshness.getMaxValue(), freshness.getTotalCount(), weighting);
     }
 
-    private static String endpoint(Bus bus, String role) {
-        for (InstanceInfo i : bus.admin().instances()) {
-            Integer port = i.ports().get("http");
-            if (role.equals(i.role()) && "live".equals(i.status()) && port != null && port > 0) {
-                String host = i.host() == null || i.host().isBlank() || i.host().equals(BusOptions.localHost()) ? "127.0.0.1" : i.host();
-                return "http://" + host + ":" + port;
-            }
+    /** The first live instance of {@code role} with its HTTP port; waits while the mesh is still advertising it. */
+    private static String endpoint(Bus bus, String role) throws InterruptedException {
+        long deadline = System.nanoTime() + ENDPOINT_WAIT.toNanos();
+        while (true) {
+            List<URI> live = WebInstances.discover(bus.admin().instances(), role, BusOptions.localHost());
+            if (!live.isEmpty()) return live.get(0).toString();
+            if (System.nanoTime() > deadline) break;
+            Thread.sleep(250);
         }
-        throw new SimulationFailure("no live " + role + " instance in the registry: is the mesh up?");
+        throw new SimulationFailure("no live " + role + " instance advertising an http port in the registry after "
+                + ENDPOINT_WAIT.toSeconds() + "s: is the mesh up?");
     }
 
     private static User register(String web, String email) throws Exception {

@@ -49,10 +49,18 @@ final class WebInstances {
     }
 
     static List<URI> discover(List<InstanceInfo> instances, String localHost) {
+        return discover(instances, "web", localHost);
+    }
+
+    /**
+     * The live instances of {@code role} that advertise an "http" port. An instance is live in the registry a moment
+     * before it advertises the ports it bound, so a caller that needs one waits until this is not empty.
+     */
+    static List<URI> discover(List<InstanceInfo> instances, String role, String localHost) {
         List<URI> out = new ArrayList<>();
         for (InstanceInfo i : instances) {
             Integer port = i.ports().get("http");
-            if (!"web".equals(i.role()) || !"live".equals(i.status()) || port == null || port <= 0) continue;
+            if (!role.equals(i.role()) || !"live".equals(i.status()) || port == null || port <= 0) continue;
             String host = i.host() == null || i.host().isBlank() || i.host().equals(localHost) ? "127.0.0.1" : i.host();
             out.add(URI.create("http://" + host + ":" + port));
         }

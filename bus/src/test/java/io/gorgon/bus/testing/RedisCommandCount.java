@@ -49,9 +49,9 @@ public final class RedisCommandCount implements AutoCloseable {
     public RedisCommandCount(String uri, List<String> keyFilter) {
         this.keyFilter = List.copyOf(keyFilter);
         URI u = URI.create(uri);
-        this.redis = new Jedis(u.getHost(), u.getPort());
+        this.redis = new Jedis(u); // the URI's credentials too: an embedded Redis has a generated password
         redis.configResetStat();
-        this.monitor = new Jedis(u.getHost(), u.getPort());
+        this.monitor = new Jedis(u);
         this.thread = Thread.ofPlatform().daemon().name("bench-monitor").start(() -> {
             try {
                 monitor.monitor(new JedisMonitor() {

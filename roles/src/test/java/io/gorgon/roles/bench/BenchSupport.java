@@ -4,6 +4,9 @@ import io.gorgon.bus.Admin;
 import io.gorgon.bus.InstanceInfo;
 import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
+import io.gorgon.roles.config.ConfigLoader;
+import io.gorgon.roles.config.EmbeddedSecrets;
+import io.gorgon.roles.config.GorgonConfig;
 import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
@@ -14,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -21,6 +26,14 @@ import java.util.stream.Stream;
 /** What every bench that runs a whole mesh under {@code gorgon up} needs: waiting for it, the machine's load, cleanup. */
 final class BenchSupport {
     private BenchSupport() {}
+
+    /**
+     * The bench's mesh config as {@code up} will run it: the embedded Redis password and principal key are generated
+     * into its data directory now (up reuses them), so the bench's own clients can connect with {@code redis().busUri()}.
+     */
+    static GorgonConfig meshConfig(Path config) {
+        return EmbeddedSecrets.apply(ConfigLoader.load(config, List.of(), Map.of()), true);
+    }
 
     /** A client once {@code up}'s embedded redis accepts connections. */
     static RedisClient awaitRedis(String uri, ChildJvm up) {

@@ -99,6 +99,7 @@ public final class FeedBench {
                  "logs": {"dir": "%s"}}
                 """.formatted(NS, redisUri, dir.resolve("redis"), LocalRedis.freePort(), dir.resolve("mongo"), LocalRedis.freePort(),
                 LocalRedis.freePort(), LocalRedis.freePort(), a.minInterval(), a.maxInterval(), a.pollers(), dir.resolve("logs")));
+        String busUri = BenchSupport.meshConfig(config).redis().busUri(); // with the generated password
         json.addProperty("cores", Runtime.getRuntime().availableProcessors());
         json.addProperty("load_before", BenchSupport.loadAverage());
         json.addProperty("java", System.getProperty("java.version"));
@@ -118,8 +119,8 @@ public final class FeedBench {
         ChildJvm up = ChildJvm.start(Gorgon.class, List.of("up", "--config", config.toString()), Map.of("GORGON_DETACHED", "1"),
                 dir.resolve("up.log"));
         int exit = 0;
-        try (RedisClient redis = BenchSupport.awaitRedis(redisUri, up)) {
-            Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        try (RedisClient redis = BenchSupport.awaitRedis(busUri, up)) {
+            Admin admin = Admin.connect(busUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify");
             BenchSupport.awaitLive(admin, roles, up);
             System.out.println("feeds bench: every role is live");
@@ -141,7 +142,7 @@ public final class FeedBench {
                 }
             });
             FeedSimulation sim = new FeedSimulation(a.feeds(), a.users(), Duration.ofSeconds(a.seconds()), Duration.ofSeconds(a.gap()),
-                    false, Duration.ofHours(1), Duration.ofSeconds(120), redisUri, NS, true, a.changing());
+                    false, Duration.ofHours(1), Duration.ofSeconds(120), busUri, NS, true, a.changing());
             FeedSimulation.Report r = sim.execute(null, () -> false, prefixed());
             sampler.interrupt();
             record(r, cpu);

@@ -13,7 +13,6 @@ import io.gorgon.bus.testing.Await;
 import io.gorgon.bus.testing.ChildJvm;
 import io.gorgon.roles.auth.TokenService;
 import io.gorgon.roles.cli.Gorgon;
-import io.gorgon.roles.config.ConfigLoader;
 import io.gorgon.roles.config.GorgonConfig;
 import io.gorgon.protocol.Item;
 import io.gorgon.roles.store.StoreService;
@@ -113,7 +112,8 @@ public final class MeshBench {
                  "logs": {"dir": "%s"}}
                 """.formatted(NS, redisUri, dir.resolve("redis"), mongoUri, dir.resolve("mongo"), webPort,
                 LocalRedis.freePort(), LocalRedis.freePort(), a.rate(), dir.resolve("logs")));
-        GorgonConfig cfg = ConfigLoader.load(config, List.of(), Map.of());
+        GorgonConfig cfg = BenchSupport.meshConfig(config);
+        String busUri = cfg.redis().busUri(); // with the generated password
 
         json.addProperty("cores", Runtime.getRuntime().availableProcessors());
         json.addProperty("load_before", BenchSupport.loadAverage());
@@ -132,14 +132,14 @@ public final class MeshBench {
         ChildJvm up = ChildJvm.start(Gorgon.class, List.of("up", "--config", config.toString()), Map.of("GORGON_DETACHED", "1"),
                 dir.resolve("up.log"));
         int exit = 0;
-        try (RedisClient redis = BenchSupport.awaitRedis(redisUri, up)) {
-            Admin admin = Admin.connect(redisUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
+        try (RedisClient redis = BenchSupport.awaitRedis(busUri, up)) {
+            Admin admin = Admin.connect(busUri, NS, Duration.ofSeconds(1), Duration.ofSeconds(3));
             Set<String> roles = Set.of("web", "auth", "app", "store", "provider", "notify", "stats");
             BenchSupport.awaitLive(admin, roles, up);
             System.out.println("mesh bench: every role is live");
 
             // (b) seed
-            SimulatorOptions base = SimulatorOptions.defaults().withMesh(redisUri, NS, mongoUri, cfg.mongo().database())
+            SimulatorOptions base = SimulatorOptions.defaults().withMesh(busUri, NS, mongoUri, cfg.mongo().database())
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(900));
             // Sampled: CPU per insert of each process (the seeder's notes and the provider's, which runs meanwhile).
             ProcSampler seedProcs = new ProcSampler(redis, NS);
@@ -231,7 +231,7 @@ public final class MeshBench {
             probes.countCommands();
             probes.readsUnderInsertFlood(ingest);
             probes.countCommandsAtLoad();
-            if (!a.onlyMesh()) direct(a, cfg, redis, redisUri, mongoUri, dir.resolve("direct.json"));
+            if (!a.onlyMesh()) direct(a, cfg, redis, busUri, mongoUri, dir.resolve("direct.json"));
             // The seed scenario's mix: the provider's 1,000 inserts/s beside the 3,000 GET /info/s the bench aims at.
             json.add("capacity", CapacityModel.table(warmReadsOnly, perInsert, probes.hotQueue(), probes.hotShare(), 1000.0 / 3000.0, ceiling));
         } catch (RuntimeException | AssertionError e) {

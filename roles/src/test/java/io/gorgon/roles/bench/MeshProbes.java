@@ -43,7 +43,7 @@ final class MeshProbes {
         this.users = users;
         this.fewClients = fewClients;
         this.clients = clients;
-        this.admin = Admin.connect(cfg.redis().uri(), cfg.namespace(), Duration.ofSeconds(1), Duration.ofSeconds(3));
+        this.admin = Admin.connect(cfg.redis().busUri(), cfg.namespace(), Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
     /** Scales the provider to 0 and waits until store_put has drained what it left (its cache writes touch the path's keys). */
@@ -98,7 +98,7 @@ final class MeshProbes {
     }
 
     private RedisCommandCount.Counts count(int n, String suffix) throws Exception {
-        RedisCommandCount counter = new RedisCommandCount(cfg.redis().uri(), PATH);
+        RedisCommandCount counter = new RedisCommandCount(cfg.redis().busUri(), PATH);
         JsonObject load = info(n, 10, "count" + suffix);
         RedisCommandCount.Counts busy = counter.stop();
         double requests = load.get("info_ok").getAsDouble();

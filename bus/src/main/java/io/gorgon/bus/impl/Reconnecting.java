@@ -62,6 +62,11 @@ final class Reconnecting implements AutoCloseable {
         return c;
     }
 
+    /** True while a connection is open (not dropped after a failure). */
+    boolean connected() {
+        return conn != null;
+    }
+
     /** A round trip worked: the next failure starts from the first backoff again. */
     void succeeded() {
         backoffMs = FIRST_BACKOFF_MS;

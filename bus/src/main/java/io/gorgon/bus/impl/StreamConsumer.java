@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -57,6 +59,9 @@ final class StreamConsumer implements Subscription {
     /** An operator paused this queue mesh-wide: take nothing new (reads, retries, takeovers); in-flight work finishes. */
     private volatile boolean paused;
     private volatile long readClientId = -1;
+    /** Reader thread only: answers and acks of the entries it ran itself, not sent yet (they go with the next read). */
+    private Writer.Hold held;
+    private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
     private final Maintenance maintenance;
     private Thread reader;
 
@@ -129,17 +134,27 @@ final class StreamConsumer implements Subscription {
             try {
                 Jedis conn = redis.get();
                 if (paused) {
+                    sendHeld();
                     Quietly.sleep(100);
                     continue;
                 }
                 int n = awaitReadSize();
-                if (n == 0) continue;
-                var res = conn.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
+                Writer.Hold answers = held;
+                held = null;
+                if (n == 0) {
+                    if (answers != null) answers.send();
+                    continue;
+                }
+                var read = commands.xreadGroup(group, me, XReadGroupParams.xReadGroupParams().count(n).block(BLOCK_MS),
                         Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                // The answers of the entries this thread ran go in the same write as the next read.
+                var res = answers != null ? answers.sendThen(conn, stream, read) : conn.getConnection().executeCommand(read);
                 redis.succeeded();
                 if (res != null) {
                     for (var perStream : res) {
-                        for (StreamEntry e : perStream.getValue()) {
+                        List<StreamEntry> entries = perStream.getValue();
+                        if (runInline(entries)) continue;
+                        for (StreamEntry e : entries) {
                             // Usually free at once; waits only if a maintenance claim took the slot meanwhile.
                             permits.acquireUninterruptibly();
                             dispatch(e.getID().toString(), e.getFields().get("e"), 1);
@@ -147,19 +162,30 @@ final class StreamConsumer implements Subscription {
                     }
                 }
             } catch (JedisConnectionException e) {
+                sendHeld();
                 if (!reading) break;
                 redis.failed(e);
             } catch (JedisDataException e) {
+                sendHeld();
                 // NOGROUP: the stream or group vanished (e.g. Redis restarted without persistence): the reconnect
                 // recreates it.
                 if (!Retryable.is(e)) log.warn("event=consumer_redis_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.getMessage()));
                 redis.failed(e);
             } catch (RuntimeException e) {
+                sendHeld();
                 log.error("event=consumer_loop_error queue={} cause=\"{}\"", queue, EnvelopeCodec.oneLine(e.toString()), e);
                 redis.failed(e);
             }
         }
+        sendHeld();
         redis.close();
+    }
+
+    /** Hands answers held for the next read to the writer (no read follows: paused, stopping, or Redis failed). */
+    private void sendHeld() {
+        Writer.Hold h = held;
+        held = null;
+        if (h != null) h.send();
     }
 
     /**
@@ -209,7 +235,56 @@ final class StreamConsumer implements Subscription {
         (sequential != null ? sequential : bus.handlers).execute(() -> process(id, payload, deliveries));
     }
 
+    /**
+     * Entries whose handler is known to be short run on this reader thread, one after the other, and their answers
+     * and acks go to Redis as one pipeline sent from here when the writer is idle ({@link Writer.Hold}): no hand-off
+     * to a virtual thread per entry nor to the writer thread, each a thread wake-up that costs more than a short
+     * handler on a small VM. Only while the whole read fits {@link #INLINE_BUDGET_NANOS} of handler time; else (a
+     * slow handler, a big batch) the entries run in parallel on virtual threads as before.
+     */
+    private boolean runInline(List<StreamEntry> entries) {
+        int n = entries.size();
+        if (timedHandlers < INLINE_AFTER || n * handlerNanosAvg > INLINE_BUDGET_NANOS) return false;
+        if (sequential != null && !inFlight.isEmpty()) return false; // an ordered consumer's earlier entries go first
+        if (!permits.tryAcquire(n)) return false;
+        Writer.Hold answers = bus.writer.hold();
+        int started = 0;
+        try {
+            for (StreamEntry e : entries) {
+                String id = e.getID().toString();
+                inFlight.add(id);
+                started++;
+                process(id, e.getFields().get("e"), 1, answers);
+            }
+        } finally {
+            if (started < n) permits.release(n - started); // the loop broke off: the rest stay pending for maintenance
+            Thread.interrupted(); // a handler's interrupt must not leak into the reader's next read
+            held = answers; // sent with the next read (readLoop)
+        }
+        return true;
+    }
+
+    /** Handlers this consumer ran that were timed: the first {@link #INLINE_AFTER} always run on virtual threads. */
+    private volatile long timedHandlers;
+    /** Exponentially weighted mean of the handler's own time (ns), weight 1/8 for the newest. */
+    private volatile long handlerNanosAvg;
+    private static final int INLINE_AFTER = 16;
+    /** A read runs inline on the reader only if its entries' handlers take about this long in all (ns). */
+    private static final long INLINE_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+    private void timed(long nanos) {
+        // racy by design: a lost update among concurrent handlers only skews an estimate
+        long avg = handlerNanosAvg;
+        handlerNanosAvg = timedHandlers == 0 ? nanos : avg + (nanos - avg) / 8;
+        timedHandlers++;
+    }
+
     private void process(String id, String payload, long deliveries) {
+        process(id, payload, deliveries, null);
+    }
+
+    /** @param answers where the answer and ack are held when the reader runs this entry itself, else null */
+    private void process(String id, String payload, long deliveries, Writer.Hold answers) {
         long started = System.nanoTime();
         Envelope env;
         try {
@@ -222,14 +297,17 @@ final class StreamConsumer implements Subscription {
         if (env.deadline() > 0 && System.currentTimeMillis() > env.deadline()) {
             // Nobody waits for this answer any more: doing the work would only delay fresher requests.
             bus.metrics.expired(queue);
-            finishWith(id, ack(id));
+            finishWith(id, answers != null ? answers.during(() -> ack(id)) : ack(id));
             return;
         }
         bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
         MessageImpl msg = new MessageImpl(bus, env, deliveries);
+        long handling = System.nanoTime();
         try {
             handler.handle(msg);
+            timed(System.nanoTime() - handling);
         } catch (HandlerFailure f) {
+            timed(System.nanoTime() - handling);
             msg.fail(f.code(), f.getMessage());
         } catch (Throwable t) {
             bus.metrics.failed(queue);
@@ -246,7 +324,10 @@ final class StreamConsumer implements Subscription {
             }
             return;
         }
-        finishWith(id, msg.answerAndAck(stream, group, id, () -> ack(id)).thenRun(() -> {
+        CompletableFuture<Object> written = answers != null
+                ? answers.during(() -> msg.answerAndAck(stream, group, id, () -> ack(id)))
+                : msg.answerAndAck(stream, group, id, () -> ack(id));
+        finishWith(id, written.thenRun(() -> {
             long now = System.currentTimeMillis();
             bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
         }));

@@ -108,7 +108,8 @@ final class Writer implements AutoCloseable {
             held.add(p);
             return f;
         }
-        if (System.nanoTime() - lastSentNanos > IDLE_NANOS && unfinished.get() == 0 && sendHere(List.of(p))) return f;
+        // (never with replica acks: the caller would wait for WAIT too)
+        if (replicaAcks == 0 && System.nanoTime() - lastSentNanos > IDLE_NANOS && unfinished.get() == 0 && sendHere(List.of(p))) return f;
         unfinished.incrementAndGet();
         queue.add(p);
         return f;

@@ -24,6 +24,13 @@ public interface Message {
     /** The payload as JSON. */
     JsonElement body();
 
+    /**
+     * The payload as the JSON text it travels as, never parsed for this call: what a hop that only passes the body on
+     * (or signs it) should read. A body forwarded with {@link #forward(String, String, Map)} arrives at the next hop
+     * as this very text.
+     */
+    String bodyJson();
+
     /** How many times this message has been delivered, counting this one (1 = first delivery). */
     long deliveries();
 

@@ -56,6 +56,12 @@ final class MessageImpl implements Message {
     }
 
     @Override
+    public String bodyJson() {
+        String raw = envelope.body().raw();
+        return raw != null ? raw : EnvelopeCodec.GSON.toJson(envelope.body().json()); // as the encoder writes a tree
+    }
+
+    @Override
     public long deliveries() {
         return deliveries;
     }

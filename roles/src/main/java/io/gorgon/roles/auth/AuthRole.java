@@ -73,10 +73,10 @@ public final class AuthRole implements Role {
             headers.put(Protocol.H_PRINCIPAL, Long.toString(p.userid()));
             if (!principalKey.isEmpty()) {
                 headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(principalKey, Long.toString(p.userid()), m.header(Protocol.H_REQUEST),
-                        type, String.valueOf(m.body())));
+                        type, m.bodyJson())); // the body's text as it travels: never parsed to be signed
             }
             headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
-            m.forward(Protocol.APP_GET, type, headers); // the body as it came: auth never parses it (unless it signs it)
+            m.forward(Protocol.APP_GET, type, headers); // the body as it came: auth never parses it
             return;
         }
         JsonObject body = Valid.body(m);

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The principal header is what auth vouches for; anyone who can write to Redis could set it on an envelope of their
  * own. With a mesh key ({@code auth.principalKey}, known to auth and app only, never stored in Redis) auth adds
  * {@link Protocol#H_PRINCIPAL_SIG}: an HMAC-SHA256 over the principal, the request name, the type and the body, so a
- * forged or altered envelope fails the check at app and is dead-lettered. Replaying a captured envelope verbatim
+ * forged or altered envelope fails the check at app and is dead-lettered. The body is signed and verified as the JSON
+ * text it travels as ({@code Message.bodyJson()}): auth forwards that text unchanged, so neither side parses it. Replaying a captured envelope verbatim
  * is a redelivery of the same request (the same note, by its request name), not a new act.
  */
 public final class PrincipalSignature {

@@ -31,7 +31,7 @@ public final class SignedPrincipal {
         String p = m.header(Protocol.H_PRINCIPAL);
         if (p == null || !p.matches("[1-9][0-9]{0,18}")) throw new HandlerFailure(401, "unauthenticated request");
         if (!key.isEmpty() && !PrincipalSignature.verify(key, m.header(Protocol.H_PRINCIPAL_SIG), p, m.header(Protocol.H_REQUEST),
-                m.type(), String.valueOf(m.body()))) {
+                m.type(), m.bodyJson())) { // the body's text as auth signed it, never parsed for this
             log.warn("event=forged_principal message={} type={} principal={}", m.id(), m.type(), p);
             throw new Forged(m.id());
         }

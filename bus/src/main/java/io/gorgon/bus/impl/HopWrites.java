@@ -13,11 +13,19 @@ import java.util.concurrent.CompletableFuture;
  * at-least-once handoff again: a crash between the two steps redelivers the message and forwards it again.
  */
 class HopWrites {
-    /** What {@link #forwardAndAck} found: forwarded (and acked), no live consumer (nothing done), or acked already. */
-    enum Outcome { FORWARDED, NO_CONSUMER, ALREADY_ACKED }
+    /**
+     * What {@link #forwardAndAck} found: forwarded (and acked), no live consumer (nothing done), or acked already;
+     * for {@link #forwardIfAndAck} also: the guard key did not hold the expected value (nothing done).
+     */
+    enum Outcome { FORWARDED, NO_CONSUMER, ALREADY_ACKED, GUARD_MISSED }
+
+    /** What {@link #replyFromAndAck} did: replied (and acked), acked already (nothing pushed), or no body (nothing done). */
+    enum Replied { REPLIED, ALREADY_ACKED, NO_BODY }
 
     private final Writer writer;
     private final Connections connections;
+    /** Scripts made of callers' Lua ({@link Scripts#replyFrom}) sent at least once: the reconnect hook loads them since. */
+    private final java.util.Set<String> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     HopWrites(Writer writer, Connections connections) {
         this.writer = writer;
@@ -44,6 +52,64 @@ class HopWrites {
             if (r == null) return Outcome.NO_CONSUMER;
             if (r instanceof Long) return Outcome.ALREADY_ACKED;
             return Outcome.FORWARDED;
+        });
+    }
+
+    /** True when the guarded forward can run as one script: on Cluster, all three keys in one slot. */
+    boolean canGuard(String nextStream, String stream, String guardKey) {
+        return connections.sameSlot(nextStream, stream) && connections.sameSlot(guardKey, stream);
+    }
+
+    /** The guard's value the plain way (the Cluster fallback of a guarded forward). */
+    CompletableFuture<String> get(String key, long timeoutMs) {
+        return writer.submit(key, p -> p.get(key), timeoutMs);
+    }
+
+    /**
+     * {@link #forwardAndAck} only if {@code guardKey} holds {@code expected}, checked in the same script. The caller
+     * made sure the keys share a slot ({@link #canGuard}).
+     */
+    CompletableFuture<Outcome> forwardIfAndAck(String nextStream, String consumersKey, boolean checkConsumer, long livenessMs,
+                                               String envelope, String stream, String group, String id, String guardKey,
+                                               String expected, long timeoutMs) {
+        List<String> keys = List.of(nextStream, consumersKey, stream, guardKey);
+        List<String> args = List.of(checkConsumer ? "1" : "0", String.valueOf(livenessMs), envelope, group, id, expected);
+        return writer.submit(stream, p -> p.evalsha(Scripts.FORWARD_ACK_IF.sha(), keys, args), timeoutMs).thenApply(r -> {
+            if (r == null) return Outcome.NO_CONSUMER;
+            if (r instanceof Long n) return n < 0 ? Outcome.GUARD_MISSED : Outcome.ALREADY_ACKED;
+            return Outcome.FORWARDED;
+        });
+    }
+
+    /** True when a reply built by a script can be one step: on Cluster, every key in the slot of {@code stream}. */
+    boolean canReplyFrom(String replyKey, String stream, List<String> keys) {
+        if (!connections.sameSlot(replyKey, stream)) return false;
+        for (String k : keys) if (!connections.sameSlot(k, stream)) return false;
+        return true;
+    }
+
+    /**
+     * Runs the caller's Lua function ({@link Scripts#replyFrom}); if it returns a body, pushes {@code before + body +
+     * after} onto {@code replyKey} (expiring after {@code ttlMs}) and acknowledges entry {@code id}, all one step.
+     */
+    CompletableFuture<Replied> replyFromAndAck(String lua, List<String> fnKeys, List<String> fnArgs, String replyKey, String before,
+                                               String after, long ttlMs, String stream, String group, String id, long timeoutMs) {
+        Scripts.Script script = Scripts.replyFrom(lua);
+        List<String> keys = new java.util.ArrayList<>(2 + fnKeys.size());
+        keys.add(replyKey);
+        keys.add(stream);
+        keys.addAll(fnKeys);
+        List<String> args = new java.util.ArrayList<>(5 + fnArgs.size());
+        args.addAll(List.of(before, after, String.valueOf(ttlMs), group, id));
+        args.addAll(fnArgs);
+        // First use by this bus: load it ahead in the same pipeline (later connections load it on connect).
+        boolean load = loaded.add(script.sha());
+        return writer.submit(stream, p -> {
+            if (load) p.scriptLoad(script.source(), stream);
+            return p.evalsha(script.sha(), keys, args);
+        }, timeoutMs).thenApply(r -> {
+            long n = (Long) r;
+            return n < 0 ? Replied.NO_BODY : n == 0 ? Replied.ALREADY_ACKED : Replied.REPLIED;
         });
     }
 

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Lua scripts that make multi-step operations atomic. Times come from Redis's own clock (TIME), so liveness
@@ -29,14 +32,27 @@ final class Scripts {
      * acked); 0 when the entry was acknowledged already (taken over and finished elsewhere, or this same step resent
      * after a lost connection): then nothing is forwarded, so a handoff is never duplicated.
      */
-    static final Script FORWARD_ACK = new Script("""
-            if ARGV[1] == '1' then
-            """ + NOW + """
-              if redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[2]), '+inf') == 0 then return false end
-            end
-            if redis.call('XACK', KEYS[3], ARGV[4], ARGV[5]) == 0 then return 0 end
-            return redis.call('XADD', KEYS[1], '*', 'e', ARGV[3])
-            """);
+    static final Script FORWARD_ACK = new Script(forwardAck());
+
+    /**
+     * {@link #FORWARD_ACK} guarded by a key's value, all one step. KEYS as FORWARD_ACK's, then the guard key. ARGV as
+     * FORWARD_ACK's, then the value the guard key must hold. Returns -1 (nothing done, nothing acked) when it holds
+     * anything else or nothing, else what FORWARD_ACK returns.
+     */
+    static final Script FORWARD_ACK_IF = new Script("""
+            if redis.call('GET', KEYS[4]) ~= ARGV[6] then return -1 end
+            """ + forwardAck());
+
+    private static String forwardAck() {
+        return """
+                if ARGV[1] == '1' then
+                """ + NOW + """
+                  if redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[2]), '+inf') == 0 then return false end
+                end
+                if redis.call('XACK', KEYS[3], ARGV[4], ARGV[5]) == 0 then return 0 end
+                return redis.call('XADD', KEYS[1], '*', 'e', ARGV[3])
+                """;
+    }
 
     /**
      * A reply and the ack of the request it answers, as one step. KEYS: reply list, this stream. ARGV: reply, reply
@@ -48,6 +64,30 @@ final class Scripts {
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 1
             """);
+
+    /**
+     * {@link #replyFrom}'s scripts by their caller's Lua text: a handful of constants per process, each also loaded on
+     * every (re)connect ({@link #all}).
+     */
+    private static final Map<String, Script> REPLY_FROM = new ConcurrentHashMap<>();
+
+    /**
+     * {@link #REPLY_ACK} whose reply body a caller's Lua function builds inside the same step. KEYS: reply list, this
+     * stream, then the function's keys. ARGV: the reply's text before the body and after it, reply TTL ms, group,
+     * entry id, then the function's args. The function sees only its own keys and args, as KEYS and ARGV. Returns -1
+     * (nothing pushed, nothing acked) when it returned false or nil, else what REPLY_ACK returns. The function runs
+     * before the XACK (a miss must leave the entry pending), so it runs also when the entry was acked already.
+     */
+    static Script replyFrom(String lua) {
+        return REPLY_FROM.computeIfAbsent(lua, l -> new Script("local function body(KEYS, ARGV)\n" + l + "\nend\n" + """
+                local b = body({unpack(KEYS, 3)}, {unpack(ARGV, 6)})
+                if not b then return -1 end
+                if redis.call('XACK', KEYS[2], ARGV[4], ARGV[5]) == 0 then return 0 end
+                redis.call('RPUSH', KEYS[1], ARGV[1] .. b .. ARGV[2])
+                redis.call('PEXPIRE', KEYS[1], ARGV[3])
+                return 1
+                """));
+    }
 
     /**
      * KEYS: consumer sets. Returns Redis's now and, per set, the newest heartbeat in it (0 if empty): what a sender
@@ -106,7 +146,15 @@ final class Scripts {
             return n
             """);
 
-    static final List<Script> ALL = List.of(ENQUEUE_IF_CONSUMED, FORWARD_ACK, REPLY_ACK, NEWEST_HEARTBEATS, TOUCH, ALIVE, DEAD_LETTER, REQUEUE);
+    static final List<Script> ALL = List.of(ENQUEUE_IF_CONSUMED, FORWARD_ACK, FORWARD_ACK_IF, REPLY_ACK, NEWEST_HEARTBEATS, TOUCH, ALIVE,
+            DEAD_LETTER, REQUEUE);
+
+    /** Every script to load on a (re)connect: the fixed ones and the {@link #replyFrom} ones used so far. */
+    static List<Script> all() {
+        List<Script> out = new ArrayList<>(ALL);
+        out.addAll(REPLY_FROM.values());
+        return out;
+    }
 
     private Scripts() {}
 

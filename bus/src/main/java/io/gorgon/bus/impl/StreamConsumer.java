@@ -226,13 +226,17 @@ final class StreamConsumer implements Subscription {
             return;
         }
         bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
-        MessageImpl msg = new MessageImpl(bus, env, deliveries);
+        MessageImpl msg = new MessageImpl(bus, env, deliveries, stream, group, id);
         try {
             handler.handle(msg);
         } catch (HandlerFailure f) {
             msg.fail(f.code(), f.getMessage());
         } catch (Throwable t) {
             bus.metrics.failed(queue);
+            if (msg.written()) { // a conditional answer and the ack are in Redis: nothing to retry or dead-letter
+                finishWith(id, CompletableFuture.completedFuture(null));
+                return;
+            }
             if (t instanceof InterruptedException) Thread.currentThread().interrupt();
             msg.discardAnswer();
             if (deliveries >= opts.maxDeliveries()) {

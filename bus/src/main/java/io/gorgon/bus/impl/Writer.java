@@ -173,7 +173,7 @@ final class Writer implements AutoCloseable {
     private long executeOn(HostAndPort node, List<Pending<?>> ops, List<Pending<?>> retry) {
         Reconnecting redis = nodes.computeIfAbsent(node, n -> new Reconnecting(connections, null, "writer node=" + n, j -> {
             // Scripts are loaded on every (re)connect: a restarted or promoted node has an empty script cache.
-            for (Scripts.Script s : Scripts.ALL) j.scriptLoad(s.source());
+            for (Scripts.Script s : Scripts.all()) j.scriptLoad(s.source());
         }, n));
         try {
             Jedis jedis = redis.get();

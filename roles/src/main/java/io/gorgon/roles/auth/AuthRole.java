@@ -27,8 +27,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Authentication on auth_get: register, login, logout answered here; every {@code app.*} request has its bearer
- * token checked (one Redis lookup) and is forwarded to app_get with the caller's id as the principal header and
- * without the token. Users live in the store role, reached over the bus.
+ * token checked and is forwarded to app_get with the caller's id as the principal header and without the token. The
+ * first request with a token reads its key (GET), then forwards; later ones check the key inside the forward's own
+ * script ({@link Message#forwardIf}), so a request costs one Redis command and a revoked token is refused at once. Users live in the store role, reached over the bus.
  */
 public final class AuthRole implements Role {
     private final RoleContext ctx;
@@ -68,15 +69,18 @@ public final class AuthRole implements Role {
         if (type.startsWith(Protocol.APP_PREFIX)) {
             String token = m.header(Protocol.H_TOKEN);
             if (token == null || token.isBlank()) throw new HandlerFailure(401, "missing bearer token");
-            Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
-            Map<String, String> headers = new HashMap<>();
-            headers.put(Protocol.H_PRINCIPAL, Long.toString(p.userid()));
-            if (!principalKey.isEmpty()) {
-                headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(principalKey, Long.toString(p.userid()), m.header(Protocol.H_REQUEST),
-                        type, String.valueOf(m.body())));
+            Optional<TokenService.Known> known = tokens.remembered(token);
+            if (known.isPresent()) {
+                // Seen before: the token check is inside the forward's own script (one Redis command per request).
+                TokenService.Known k = known.get();
+                if (m.forwardIf(Protocol.APP_GET, type, principalHeaders(m, k.principal().userid()), k.key(), k.stored())) {
+                    touch(k);
+                    return;
+                }
+                tokens.forget(k); // revoked, expired or changed since: look it up again, as a first use
             }
-            headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
-            m.forward(Protocol.APP_GET, type, headers); // the body as it came: auth never parses it (unless it signs it)
+            Principal p = auth.validate(token).orElseThrow(() -> new HandlerFailure(401, "invalid or expired token"));
+            m.forward(Protocol.APP_GET, type, principalHeaders(m, p.userid())); // the body as it came: never parsed
             return;
         }
         JsonObject body = Valid.body(m);
@@ -159,6 +163,27 @@ public final class AuthRole implements Role {
                 m.reply(new JsonObject());
             }
             default -> throw new HandlerFailure(404, "auth does not handle " + type);
+        }
+    }
+
+    /** The principal (signed over the body's text as it travels) instead of the token, which goes no further. */
+    private Map<String, String> principalHeaders(Message m, long userid) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put(Protocol.H_PRINCIPAL, Long.toString(userid));
+        if (!principalKey.isEmpty()) {
+            headers.put(Protocol.H_PRINCIPAL_SIG, PrincipalSignature.sign(principalKey, Long.toString(userid), m.header(Protocol.H_REQUEST),
+                    m.type(), m.bodyJson()));
+        }
+        headers.put(Protocol.H_TOKEN, null); // the credential goes no further than auth
+        return headers;
+    }
+
+    /** The session's last use, after the request is on its way: a failed write must not fail (or re-run) the request. */
+    private void touch(TokenService.Known k) {
+        try {
+            tokens.used(k);
+        } catch (RuntimeException e) {
+            log.warn("event=session_touch_failed user={} cause=\"{}\"", k.principal().userid(), String.valueOf(e.getMessage()).replace('"', '\''));
         }
     }
 

@@ -5,6 +5,7 @@ import io.gorgon.protocol.Item;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Keys;
+import io.gorgon.bus.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -118,20 +119,35 @@ public final class RecentItemsCache {
      * KEYS z, h, m; ARGV off, lim, ttl. Returns {0, gen} when not loaded, {2} when the page is deeper than the cache,
      * else {1, json...}.
      */
-    private static final RedisScript READ = new RedisScript(ADD_ONE + """
-            local meta = redis.call('HMGET', KEYS[3], 'loaded', 'complete', 'gen')
-            if meta[1] ~= '1' then return {0, meta[3] or '0'} end
-            local off, lim = tonumber(ARGV[1]), tonumber(ARGV[2])
-            local n = redis.call('ZCARD', KEYS[1])
-            if off + lim > n and meta[2] ~= '1' then return {2} end
-            touch(tonumber(ARGV[3]))
-            local out = {1}
-            if off >= n then return out end
-            local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
-            local jsons = redis.call('HMGET', KEYS[2], unpack(ids))
-            for i = 1, #ids do if jsons[i] and jsons[i] ~= '' then out[#out + 1] = jsons[i] end end
-            return out
-            """);
+    private static final String PAGE = """
+            local function page()
+              local meta = redis.call('HMGET', KEYS[3], 'loaded', 'complete', 'gen')
+              if meta[1] ~= '1' then return {0, meta[3] or '0'} end
+              local off, lim = tonumber(ARGV[1]), tonumber(ARGV[2])
+              local n = redis.call('ZCARD', KEYS[1])
+              if off + lim > n and meta[2] ~= '1' then return {2} end
+              touch(tonumber(ARGV[3]))
+              local out = {1}
+              if off >= n then return out end
+              local ids = redis.call('ZREVRANGE', KEYS[1], off, off + lim - 1)
+              local jsons = redis.call('HMGET', KEYS[2], unpack(ids))
+              for i = 1, #ids do if jsons[i] and jsons[i] ~= '' then out[#out + 1] = jsons[i] end end
+              return out
+            end
+            """;
+
+    private static final RedisScript READ = new RedisScript(ADD_ONE + PAGE + "return page()\n");
+
+    /**
+     * The {@code store.info} reply body of a cache hit, built in Redis ({@link Message#replyFromRedis}): KEYS z, h, m;
+     * ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is the TTL refresh READ does.
+     */
+    static final String INFO_REPLY = ADD_ONE + PAGE + """
+            local r = page()
+            if r[1] ~= 1 then return false end
+            table.remove(r, 1)
+            return '{"items":[' .. table.concat(r, ',') .. ']}'
+            """;
 
     private static final int ITEMS_PER_CALL = 200;
     /** How long an empty read-through fill (a user without items, or no such user) is remembered. */
@@ -182,6 +198,15 @@ public final class RecentItemsCache {
         List<String> items = new ArrayList<>(r.size() - 1);
         for (int i = 1; i < r.size(); i++) items.add((String) r.get(i));
         return new Lookup.Hit(items);
+    }
+
+    /**
+     * Answers {@code m} with the page as {@code {"items":[…]}} straight from Redis when the cache holds it: the read,
+     * the reply and the ack are one script. False (nothing sent) on a miss, a page deeper than the cache, or when the
+     * bus cannot run it as one step (Cluster): then {@link #read} and a reply of the caller's.
+     */
+    public boolean replyPage(Message m, long userid, int lim, int off) {
+        return m.replyFromRedis(INFO_REPLY, keys(userid), List.of(Integer.toString(off), Integer.toString(lim), Long.toString(ttlMs)));
     }
 
     /**

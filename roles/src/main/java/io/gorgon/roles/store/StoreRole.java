@@ -168,6 +168,7 @@ public final class StoreRole implements Role {
                 long uid = Valid.wellFormed(() -> UserInput.id(body, "uid"));
                 int lim = Valid.wellFormed(() -> body.get("lim").getAsInt());
                 int off = Valid.wellFormed(() -> body.get("off").getAsInt());
+                if (store.replyInfoFromCache(m, uid, lim, off)) return; // a hit: one Redis step reads, replies and acks
                 m.replyJson("{\"items\":" + store.infoJson(uid, lim, off) + "}");
             }
             case Protocol.STORE_TAGS -> {

@@ -3,6 +3,7 @@ package io.gorgon.roles.store;
 import io.gorgon.protocol.CreateUserResult;
 import io.gorgon.protocol.User;
 import io.gorgon.protocol.Item;
+import io.gorgon.bus.Message;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.mongodb.client.MongoDatabase;
@@ -132,6 +133,14 @@ public final class StoreService {
         RecentItemsCache.Lookup found = recent.read(userid, lim, off);
         if (found instanceof RecentItemsCache.Lookup.Hit hit) return array(hit.items());
         return infoMiss(found, userid, lim, off);
+    }
+
+    /**
+     * Answers a {@code store.info} request from the cache inside Redis when it holds the page: cache read, reply and
+     * ack as one script. False (nothing sent) otherwise: then {@link #infoJson} and a reply.
+     */
+    public boolean replyInfoFromCache(Message m, long userid, int lim, int off) {
+        return recent.replyPage(m, userid, lim, off);
     }
 
     /**

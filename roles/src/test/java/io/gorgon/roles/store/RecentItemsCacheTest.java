@@ -2,7 +2,13 @@ package io.gorgon.roles.store;
 
 import io.gorgon.roles.testing.InfraTestBase;
 import io.gorgon.protocol.Item;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.ConsumerOptions;
+import io.gorgon.bus.testing.TestBuses;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +106,38 @@ class RecentItemsCacheTest extends InfraTestBase {
         cache.addAll(List.of(item(1, 1, T0 + 1), item(2, 2, T0 + 2)));   // pipelined path
         infra.redis.scriptFlush();
         assertEquals(List.of(1L), page(1, 5, 0));                         // single-call path
+    }
+
+    @Test
+    void aCachedPageIsRepliedFromInsideRedisAsTheReadPathWouldAnswerIt() {
+        try (TestBuses buses = new TestBuses(infra.redisServer.uri())) {
+            AtomicInteger byHandler = new AtomicInteger();
+            buses.bus("store").consume("store_get", ConsumerOptions.defaults(), m -> {
+                JsonObject b = m.body().getAsJsonObject();
+                if (cache.replyPage(m, b.get("uid").getAsLong(), b.get("lim").getAsInt(), b.get("off").getAsInt())) return;
+                byHandler.incrementAndGet();
+                m.replyJson("{\"miss\":true}");
+            });
+            Bus web = buses.bus("web");
+            assertEquals(JsonParser.parseString("{\"miss\":true}"), info(web, 1, 2, 0), "not loaded: the handler answers");
+            cache.fill(1, generation(1), List.of(item(3, 1, T0 + 3), item(2, 1, T0 + 2), item(1, 1, T0 + 1)));
+            for (int[] page : new int[][] {{2, 0}, {5, 1}, {2, 3}}) {
+                var hit = assertInstanceOf(RecentItemsCache.Lookup.Hit.class, cache.read(1, page[0], page[1]));
+                assertEquals(JsonParser.parseString("{\"items\":[" + String.join(",", hit.itemsJson()) + "]}"), info(web, 1, page[0], page[1]));
+            }
+            assertEquals(1, byHandler.get());
+            cache.addAll(List.of(item(4, 1, T0 + 4), item(5, 1, T0 + 5), item(6, 1, T0 + 6))); // past the capacity: not complete
+            assertInstanceOf(RecentItemsCache.Lookup.TooDeep.class, cache.read(1, 5, 3));
+            assertEquals(JsonParser.parseString("{\"miss\":true}"), info(web, 1, 5, 3), "deeper than the cache: the handler answers");
+        }
+    }
+
+    private static JsonElement info(Bus web, long uid, int lim, int off) {
+        JsonObject b = new JsonObject();
+        b.addProperty("uid", uid);
+        b.addProperty("lim", lim);
+        b.addProperty("off", off);
+        return web.request("store_get", "store.info", b, Duration.ofSeconds(5)).join();
     }
 
     @Test

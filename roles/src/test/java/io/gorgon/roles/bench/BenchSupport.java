@@ -7,7 +7,17 @@ import io.gorgon.bus.testing.ChildJvm;
 import io.gorgon.roles.config.ConfigLoader;
 import io.gorgon.roles.config.EmbeddedSecrets;
 import io.gorgon.roles.config.GorgonConfig;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gorgon.bus.RedisTopology;
+import io.gorgon.roles.infra.RedisConnections;
+import io.gorgon.simulator.Simulator;
+import io.gorgon.simulator.SimulatorOptions;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,6 +56,57 @@ final class BenchSupport {
             }
         });
         return RedisClient.create(URI.create(uri));
+    }
+
+    /**
+     * A routing client (one Redis or a cluster) once every node of {@code busUri} accepts connections and, on a
+     * cluster, the first node reports every slot served ({@code redis-cli --cluster create} has finished).
+     */
+    static UnifiedJedis awaitTopology(String busUri, ChildJvm up) {
+        RedisTopology t = RedisTopology.parse(busUri);
+        Await.until(Duration.ofSeconds(120), () -> "redis up; " + up.logText(), () -> {
+            for (String node : t.nodes()) {
+                try (Jedis j = node(node, t, 500)) {
+                    if (t.mode() == RedisTopology.Mode.CLUSTER && !j.clusterInfo().contains("cluster_state:ok")) return false;
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return RedisConnections.client(busUri);
+    }
+
+    /** A plain connection to one node of {@code t} ({@code host:port}), with its user and password if it has them. */
+    static Jedis node(String address, RedisTopology t, int timeoutMs) {
+        var b = redis.clients.jedis.DefaultJedisClientConfig.builder().resp2() // says so: no negotiation warning per connection
+                .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs);
+        if (t.user() != null && !t.user().isEmpty()) b.user(t.user());
+        if (t.password() != null && !t.password().isEmpty()) b.password(t.password());
+        return new Jedis(new redis.clients.jedis.HostAndPort(RedisTopology.host(address), RedisTopology.port(address)), b.build());
+    }
+
+    /** Runs the simulator in this JVM, its output prefixed; returns its JSON report. */
+    static JsonObject simulate(SimulatorOptions o, Path file) throws IOException {
+        return simulate(o, file, null);
+    }
+
+    /**
+     * The same; {@code onMeasuring} (may be null) runs when the simulator's warm-up ends and its measured window
+     * starts, so a sampler can cover the same window as the throughput it reports.
+     */
+    static JsonObject simulate(SimulatorOptions o, Path file, Runnable onMeasuring) throws IOException {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String x) {
+                super.println("  sim | " + x);
+                if (onMeasuring != null && x != null && x.startsWith("load: warm-up over")) onMeasuring.run();
+            }
+        };
+        int code = new Simulator().run(o.withReport(file), null, out);
+        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        if (code != 0) throw new IllegalStateException("the simulator failed (exit " + code + "): " + json.get("failures"));
+        return json;
     }
 
     /** Waits until every one of {@code roles} has a live instance (a slow box takes minutes to start them). */

@@ -130,7 +130,7 @@ final class MeshProbes {
             long items = 0, t0 = System.nanoTime();
             try {
                 do {
-                    MeshBench.simulate(base.withScale(10, floodItems).withPhases(true, false), tmp("flood"));
+                    BenchSupport.simulate(base.withScale(10, floodItems).withPhases(true, false), tmp("flood"));
                     items += floodItems;
                 } while (!readsDone.get());
             } catch (java.io.IOException e) {
@@ -156,7 +156,7 @@ final class MeshProbes {
     }
 
     private JsonObject info(int n, int seconds, String name) throws Exception {
-        return MeshBench.simulate(base.withScale(users, 0).withPhases(false, true)
+        return BenchSupport.simulate(base.withScale(users, 0).withPhases(false, true)
                 .withLoad(n, 0, Duration.ofSeconds(seconds)).withWarmup(Duration.ZERO), tmp(name));
     }
 

@@ -23,6 +23,7 @@ final class ProcSampler implements AutoCloseable {
     private final UnifiedJedis redis;
     private final MeshState mesh;
     private final Map<String, Long> pids = new TreeMap<>();
+    private final Map<String, Long> extra = new TreeMap<>();
     private final Map<String, Long> peakRssKb = new TreeMap<>();
     private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
     private final Map<String, Double> cpuSeconds = new TreeMap<>();
@@ -32,8 +33,8 @@ final class ProcSampler implements AutoCloseable {
     private Thread thread;
     private long beganAt;
     private double seconds;
-    private long machineBusyAtBegin;
-    private double machineBusySeconds;
+    private long machineBusyAtBegin, stealAtBegin;
+    private double machineBusySeconds, stealSeconds;
 
     ProcSampler(UnifiedJedis redis, String namespace) {
         this.redis = redis;
@@ -55,6 +56,7 @@ final class ProcSampler implements AutoCloseable {
         }
         beganAt = System.nanoTime();
         machineBusyAtBegin = machineBusyTicks();
+        stealAtBegin = machineTicks(8);
         running = true;
         thread = Thread.ofPlatform().daemon().name("proc-sampler").start(() -> {
             while (running) {
@@ -74,6 +76,7 @@ final class ProcSampler implements AutoCloseable {
         thread.join();
         seconds = (System.nanoTime() - beganAt) / 1e9;
         machineBusySeconds = (machineBusyTicks() - machineBusyAtBegin) / CLOCK_TICKS;
+        stealSeconds = (machineTicks(8) - stealAtBegin) / CLOCK_TICKS;
         synchronized (this) {
             pids.forEach((name, pid) -> {
                 Long t0 = cpuTicksAtBegin.get(name);
@@ -94,6 +97,24 @@ final class ProcSampler implements AutoCloseable {
     /** CPU seconds the whole machine was busy between begin and end (every process, this mesh's and others'). */
     double machineBusySeconds() {
         return machineBusySeconds;
+    }
+
+    /**
+     * Of {@link #machineBusySeconds()}, the CPU seconds the hypervisor gave to other guests (steal): this VM's cores
+     * were not available to anyone in it.
+     */
+    double stealSeconds() {
+        return stealSeconds;
+    }
+
+    /** One field of /proc/stat's cpu line (1 user … 8 steal), all cores, since boot. */
+    static long machineTicks(int field) {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return field < f.length ? Long.parseLong(f[field]) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Busy ticks of all cores since boot, from /proc/stat's cpu line (everything but idle and iowait). */
@@ -168,12 +189,27 @@ final class ProcSampler implements AutoCloseable {
                 if (child.has("pid") && !child.get("pid").isJsonNull()) found.put(child.get("name").getAsString(), child.get("pid").getAsLong());
             }
             if (o.has("infra")) {
-                o.getAsJsonObject("infra").entrySet().forEach(e -> found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong()));
+                o.getAsJsonObject("infra").entrySet().forEach(e -> {
+                    if (e.getValue().isJsonArray()) { // redisCluster: one entry per node, named redis-<port>
+                        for (JsonElement n : e.getValue().getAsJsonArray()) {
+                            found.put("redis-" + n.getAsJsonObject().get("port").getAsInt(), n.getAsJsonObject().get("pid").getAsLong());
+                        }
+                    } else {
+                        found.put(e.getKey(), e.getValue().getAsJsonObject().get("pid").getAsLong());
+                    }
+                });
             }
         }
         synchronized (this) {
             pids.putAll(found);
+            pids.putAll(extra);
         }
+    }
+
+    /** Samples {@code pid} as {@code name} too (the supervisor itself, which is in no status's children). */
+    synchronized ProcSampler also(String name, long pid) {
+        extra.put(name, pid);
+        return this;
     }
 
     static long rssKb(long pid) {

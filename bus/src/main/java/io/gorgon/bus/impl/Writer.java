@@ -288,6 +288,10 @@ final class Writer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (RuntimeException e) {
+                // A bug must not end the only thread that writes: the batch stays, to be sent again until its deadline.
+                log.error("event=writer_error cause=\"{}\"", EnvelopeCodec.oneLine(String.valueOf(e)), e);
+                Quietly.sleep(UNROUTABLE_BACKOFF_MS);
             }
         }
         nodes.values().forEach(Reconnecting::close);
@@ -308,9 +312,10 @@ final class Writer implements AutoCloseable {
             return executeOn(only.getKey(), only.getValue(), retry);
         }
         List<java.util.concurrent.Future<Long>> running = new ArrayList<>(groups.size());
-        List<List<Pending<?>>> retries = new ArrayList<>(groups.size());
+        List<List<Pending<?>>> sent = new ArrayList<>(groups.size()), retries = new ArrayList<>(groups.size());
         for (var g : groups.entrySet()) {
             List<Pending<?>> mine = new ArrayList<>();
+            sent.add(g.getValue());
             retries.add(mine);
             running.add(parallel.submit(() -> executeOn(g.getKey(), g.getValue(), mine)));
         }
@@ -318,10 +323,12 @@ final class Writer implements AutoCloseable {
         for (int i = 0; i < running.size(); i++) {
             try {
                 backoff = Math.max(backoff, running.get(i).get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause()); // executeOn handles its own failures
+                retry.addAll(retries.get(i));
+            } catch (java.util.concurrent.ExecutionException e) { // executeOn handles its own failures: a bug, never the thread's end
+                log.error("event=writer_error cause=\"{}\"", EnvelopeCodec.oneLine(String.valueOf(e.getCause())), e.getCause());
+                for (Pending<?> p : sent.get(i)) if (!p.future().isDone()) retry.add(p);
+                backoff = Math.max(backoff, UNROUTABLE_BACKOFF_MS);
             }
-            retry.addAll(retries.get(i));
         }
         return backoff;
     }
@@ -381,9 +388,13 @@ final class Writer implements AutoCloseable {
             retry.addAll(ops); // the deadline check fails them when it passes
             return redis.markFailed(e);
         } catch (JedisDataException e) {
-            if (!Retryable.is(e)) throw e;
-            retry.addAll(ops);
-            return redis.markFailed(e);
+            if (Retryable.is(e)) {
+                retry.addAll(ops);
+                return redis.markFailed(e);
+            }
+            log.error("event=writer_error node={} cause=\"{}\"", node, EnvelopeCodec.oneLine(String.valueOf(e)), e);
+            ops.forEach(p -> p.future().completeExceptionally(e));
+            return 0;
         } catch (RuntimeException e) {
             log.error("event=writer_error cause=\"{}\"", EnvelopeCodec.oneLine(String.valueOf(e)), e);
             ops.forEach(p -> p.future().completeExceptionally(e));

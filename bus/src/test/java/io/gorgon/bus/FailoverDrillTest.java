@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,7 @@ class FailoverDrillTest {
     }
 
     @Test
+    @Tag("measurement") // asserts nothing: the README's replicaAcks=0 figure; scripts/test -Dtest.excludedGroups= -Dgroups=measurement
     void clusterFailoverWithoutReplicaAcksIsMeasured() {
         try (LocalCluster c = LocalCluster.start()) {
             drill(cluster(c), 0); // the figure goes to the log and the README; asynchronous replication may lose some

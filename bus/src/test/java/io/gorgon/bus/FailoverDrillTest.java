@@ -175,17 +175,14 @@ class FailoverDrillTest {
         return new Setup() {
             public String uri() { return "redis+sentinel://" + String.join(",", s.sentinels()) + "/" + LocalSentinel.MASTER_NAME; }
 
-            private int killedPort;
+            private LocalRedis killed;
 
             public LocalRedis killPrimaryOf(String key) {
-                LocalRedis p = s.currentPrimaryPort() == s.primary().port() ? s.primary() : s.replica();
-                killedPort = p.port();
-                p.kill();
-                return p;
+                return killed = s.killCurrentPrimary();
             }
 
             public void awaitPromoted() {
-                Await.until(Duration.ofSeconds(30), "sentinels promoted the replica", () -> s.currentPrimaryPort() != killedPort);
+                s.awaitPromotedOver(killed, Duration.ofSeconds(30));
             }
 
             public void close() {}

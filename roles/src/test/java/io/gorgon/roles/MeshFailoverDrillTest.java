@@ -278,7 +278,7 @@ class MeshFailoverDrillTest {
     private static Topology sentinel() {
         LocalSentinel s = LocalSentinel.start();
         return new Topology() {
-            private int killedPort;
+            private LocalRedis killed;
 
             public Map<String, Object> config() {
                 return Map.of("redis.mode", "sentinel", "redis.nodes", s.sentinels(), "redis.masterName", LocalSentinel.MASTER_NAME,
@@ -290,14 +290,11 @@ class MeshFailoverDrillTest {
             }
 
             public LocalRedis killPrimaryOf(String key) {
-                LocalRedis p = s.currentPrimaryPort() == s.primary().port() ? s.primary() : s.replica();
-                killedPort = p.port();
-                p.kill();
-                return p;
+                return killed = s.killCurrentPrimary();
             }
 
             public void awaitPromoted() {
-                Await.until(Duration.ofSeconds(30), "the sentinels promoted the replica", () -> s.currentPrimaryPort() != killedPort);
+                s.awaitPromotedOver(killed, Duration.ofSeconds(30));
             }
 
             public void close() {

@@ -123,6 +123,27 @@ public final class LocalSentinel implements AutoCloseable {
         }
     }
 
+    /** SIGKILLs whichever server is the primary now (a drill's crash); returns it, to be restarted as a replica. */
+    public LocalRedis killCurrentPrimary() {
+        LocalRedis p = currentPrimaryPort() == primary.port() ? primary : replica;
+        p.kill();
+        return p;
+    }
+
+    /** Waits until the sentinels name another primary than {@code killed}. */
+    public void awaitPromotedOver(LocalRedis killed, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (currentPrimaryPort() != killed.port()) return;
+            } catch (RuntimeException sentinelBusy) {
+                // asked mid-failover: ask again
+            }
+            LocalCluster.sleep(100);
+        }
+        throw new IllegalStateException("the sentinels did not promote the replica within " + timeout.toSeconds() + "s");
+    }
+
     @Override
     public void close() {
         for (Process p : sentinels) {

@@ -42,18 +42,19 @@ class CleanStopHandoverTest {
              Hosts hosts = new Hosts(tmp, "handover", redisJson(sentinel), m.getPort(), LocalRedis.freePort())) {
             Path alphaConfig = hosts.config("alpha", "127.0.0.2");
             Path betaConfig = hosts.config("beta", "127.0.0.3");
+            // alpha founds the mesh and runs web-1 before beta starts: started together, either could found it.
             ChildJvm alpha = hosts.up(alphaConfig, "alpha");
+            Await.until(LIMIT, () -> "alpha up, running web-1; " + hosts.statuses() + "\n" + alpha.logText(),
+                    () -> hosts.running("alpha").contains("web-1"));
             ChildJvm beta = hosts.up(betaConfig, "beta");
-            Await.until(LIMIT, () -> "both hosts up, alpha runs web-1; " + hosts.statuses() + "\n" + alpha.logText() + beta.logText(),
-                    () -> hosts.running("alpha").contains("web-1") && hosts.statuses().containsKey("beta"));
+            Await.until(LIMIT, () -> "beta joins; " + hosts.statuses() + "\n" + beta.logText(), () -> hosts.statuses().containsKey("beta"));
             assertEquals("scaled web 1 -> 2\n", gorgon(0, "scale", "web=2", "--config", alphaConfig.toString()));
             Await.until(LIMIT, () -> "beta runs web-2; " + hosts.statuses(), () -> hosts.running("beta").equals(Set.of("web-2")));
 
             // The Redis primary fails over under the supervisors: they follow it, no heartbeat lapses, nothing moves.
             Map<String, String> before = hosts.slots();
-            LocalRedis primary = sentinel.currentPrimaryPort() == sentinel.primary().port() ? sentinel.primary() : sentinel.replica();
-            primary.kill();
-            Await.until(Duration.ofSeconds(30), "sentinels promoted the replica", () -> sentinel.currentPrimaryPort() != primary.port());
+            LocalRedis primary = sentinel.killCurrentPrimary();
+            sentinel.awaitPromotedOver(primary, Duration.ofSeconds(30));
             primary.start(); // the sentinels turn it into the new primary's replica
             Await.pause(Duration.ofMillis(Supervisor.HEARTBEAT_TTL.toMillis() + 1000)); // a lapsed heartbeat would show now
             assertEquals(List.of("alpha", "beta"), hosts.liveHosts(), () -> "after the failover: " + hosts.statuses());

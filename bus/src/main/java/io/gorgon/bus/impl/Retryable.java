@@ -21,6 +21,5 @@ final class Retryable {
         if (m == null) return false;
         for (String p : PREFIXES) if (m.startsWith(p)) return true;
         return m.contains("WAIT cannot be used with replica"); // "ERR WAIT ...": the primary we pipelined to was demoted
-
     }
 }

@@ -384,19 +384,14 @@ final class Writer implements AutoCloseable {
             }
             if (stale) return redis.markFailed(new JedisConnectionException("node " + node + " no longer serves some keys"));
             return 0;
-        } catch (JedisConnectionException | IllegalStateException e) {
-            retry.addAll(ops); // the deadline check fails them when it passes
-            return redis.markFailed(e);
-        } catch (JedisDataException e) {
-            if (Retryable.is(e)) {
-                retry.addAll(ops);
+        } catch (RuntimeException e) {
+            if (e instanceof JedisConnectionException || e instanceof IllegalStateException
+                    || e instanceof JedisDataException d && Retryable.is(d)) {
+                retry.addAll(ops); // the deadline check fails them when it passes
                 return redis.markFailed(e);
             }
+            // Not "not here, not now": these ops fail; the writer carries on with the next ones.
             log.error("event=writer_error node={} cause=\"{}\"", node, EnvelopeCodec.oneLine(String.valueOf(e)), e);
-            ops.forEach(p -> p.future().completeExceptionally(e));
-            return 0;
-        } catch (RuntimeException e) {
-            log.error("event=writer_error cause=\"{}\"", EnvelopeCodec.oneLine(String.valueOf(e)), e);
             ops.forEach(p -> p.future().completeExceptionally(e));
             return 0;
         }

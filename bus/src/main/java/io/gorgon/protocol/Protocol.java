@@ -64,6 +64,13 @@ public final class Protocol {
 
     // store_get / store_put
     public static final String STORE_ITEM_PUT = "store.item.put";
+    /**
+     * store_put, body {@code {items:[item, …]}} (1 to {@link #MAX_ITEMS_PER_PUT}): stores them all, announces them in
+     * one {@link #ITEMS_ADDED}, replies {@code {stored: n}} (n new). A producer's batch costs one message, not one each.
+     */
+    public static final String STORE_ITEMS_PUT = "store.items.put";
+    /** The most items one {@link #STORE_ITEMS_PUT} may carry. */
+    public static final int MAX_ITEMS_PER_PUT = 500;
     public static final String STORE_ITEM_GET = "store.item.get";
     public static final String STORE_ITEM_DELETE = "store.item.delete";
     /** {@code {id, owner, versions?:[…], patch}}; absent versions means any (If-Match: *). */
@@ -89,6 +96,11 @@ public final class Protocol {
 
     // store_notify event types
     public static final String ITEM_ADDED = "item.added";
+    /**
+     * {@code {n, items:[item, …]}}: several items added at once; each means what an {@link #ITEM_ADDED} of it would.
+     * {@code n} (how many) comes first, so that a reader that only counts need not read the items.
+     */
+    public static final String ITEMS_ADDED = "items.added";
     public static final String ITEM_DELETED = "item.deleted";
     public static final String ITEM_EDITED = "item.edited";
 

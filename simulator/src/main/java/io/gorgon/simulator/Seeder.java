@@ -9,20 +9,21 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongFunction;
 
 /**
- * Loads synthetic users and notes through the mesh's own queue, store_put, exactly as the provider role feeds it:
- * as fast as the store drains it. Sends are pipelined ({@link Bus#sendAsync}) with a bounded number in flight, and
+ * Loads synthetic users and notes through the mesh's own queue, store_put, as the provider role feeds it (notes
+ * {@link #ITEMS_PER_MESSAGE} to a {@code store.items.put}): as fast as the store drains it. Sends are pipelined ({@link Bus#sendAsync}) with a bounded number in flight, and
  * paused while store_put holds more than {@link #MAX_OUTSTANDING} undelivered or unacknowledged entries, so Redis
  * never buffers the whole data set. A send that fails (Redis unreachable) is sent again with the same id, which the
  * store writes idempotently.
  */
 final class Seeder {
+    /** Items unacknowledged by Redis at most (a batch of them holds as many permits as it has items). */
     static final int MAX_IN_FLIGHT = 2048;
+    /** Notes per store.items.put: one message, one store handler run and one store_notify event per 50 notes. */
+    static final int ITEMS_PER_MESSAGE = 50;
     /**
      * Below the 10,000 entries the operator view scans to count a backlog on Redis 6.2 (which reports no group lag):
      * above it the count is capped, so a higher threshold would never trigger and the progress line would overstate.
@@ -52,7 +53,12 @@ final class Seeder {
     private final AtomicLong acked = new AtomicLong();
     private long resent;
 
-    private record Failed(String type, JsonObject body) {}
+    private record Failed(String type, JsonObject body, int count) {}
+
+    /** The body of the message carrying the phase's members {@code first} .. {@code first + n - 1}. */
+    private interface Bodies {
+        JsonObject of(long first, int n);
+    }
 
     Seeder(Bus bus, Ids ids, String runTag, PrintStream out, BooleanSupplier stopped) {
         this.bus = bus;
@@ -71,14 +77,14 @@ final class Seeder {
         for (int i = 0; i < users; i++) userIds[i] = ids.next();
 
         long t0 = System.nanoTime();
-        long usersDone = phase("users", users, drainTimeout,
-                i -> SyntheticData.userCreate(userIds[(int) i], runTag, (int) i, passhash), Protocol.STORE_USER_CREATE);
+        long usersDone = phase("users", users, 1, drainTimeout,
+                (i, n) -> SyntheticData.userCreate(userIds[(int) i], runTag, (int) i, passhash), Protocol.STORE_USER_CREATE);
         double userSeconds = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
         long now = System.currentTimeMillis();
-        long itemsDone = stopped.getAsBoolean() ? 0 : phase("items", items, drainTimeout,
-                i -> SyntheticData.seedItem(ids.next(), userIds[ThreadLocalRandom.current().nextInt(users)], now), Protocol.STORE_ITEM_PUT);
+        long itemsDone = stopped.getAsBoolean() ? 0 : phase("items", items, ITEMS_PER_MESSAGE, drainTimeout,
+                (i, n) -> SyntheticData.seedItems(n, ids, userIds, now), Protocol.STORE_ITEMS_PUT);
         double itemSeconds = (System.nanoTime() - t1) / 1e9;
         double rate = itemsDone == 0 ? 0 : itemsDone / Math.max(itemSeconds, 1e-3);
         boolean drained = usersDone >= users && itemsDone >= items;
@@ -107,8 +113,11 @@ final class Seeder {
         }
     }
 
-    /** Sends {@code total} messages and waits until the store has taken them; returns how many it took. */
-    private long phase(String what, long total, Duration drainTimeout, LongFunction<JsonObject> body, String type) {
+    /**
+     * Sends {@code total} members, {@code perMessage} to a message, and waits until the store has taken them; returns
+     * how many it took.
+     */
+    private long phase(String what, long total, int perMessage, Duration drainTimeout, Bodies bodies, String type) {
         if (total == 0) return 0;
         SeedProgress progress = new SeedProgress(what, total);
         long nextGauge = 0;
@@ -137,7 +146,8 @@ final class Seeder {
                 progress.maybePrint(out, resent, paused, false);
             }
             Failed retry = failed.poll();
-            paused = outstanding > MAX_OUTSTANDING && oldestMs > 1000; // the store is behind: let it catch up
+            // The store is behind: let it catch up (the backlog counts messages; ours carry perMessage members each).
+            paused = outstanding > MAX_OUTSTANDING / perMessage && oldestMs > 1000;
             if (paused || (retry == null && sent == total)) {
                 if (retry != null) failed.add(retry);
                 if (sent == total && drainDeadline == Long.MAX_VALUE) drainDeadline = now + drainTimeout.toNanos();
@@ -147,22 +157,23 @@ final class Seeder {
             }
             if (retry != null) {
                 resent++;
-                send(retry.type(), retry.body());
+                send(retry.type(), retry.body(), retry.count());
             } else {
-                send(type, body.apply(sent));
-                sent++;
+                int n = (int) Math.min(perMessage, total - sent);
+                send(type, bodies.of(sent, n), n);
+                sent += n;
                 outstanding++;
             }
         }
         return progress.done();
     }
 
-    private void send(String type, JsonObject body) {
-        inFlight.acquireUninterruptibly();
+    private void send(String type, JsonObject body, int count) {
+        inFlight.acquireUninterruptibly(count);
         bus.sendAsync(Protocol.STORE_PUT, type, body).whenComplete((ok, err) -> {
-            inFlight.release();
-            if (err == null) acked.incrementAndGet();
-            else failed.add(new Failed(type, body));
+            inFlight.release(count);
+            if (err == null) acked.addAndGet(count);
+            else failed.add(new Failed(type, body, count));
         });
     }
 

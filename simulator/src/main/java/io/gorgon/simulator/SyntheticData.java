@@ -1,6 +1,8 @@
 package io.gorgon.simulator;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.gorgon.bus.Ids;
 import io.gorgon.protocol.Item;
 import io.gorgon.protocol.User;
 import io.gorgon.protocol.UserJson;
@@ -57,10 +59,17 @@ final class SyntheticData {
         return body;
     }
 
-    /** Body of a {@code store.item.put} message for a seeded note, dated some time in the last 30 days. */
-    static JsonObject seedItem(long id, long userid, long now) {
+    /**
+     * Body of a {@code store.items.put} of {@code n} seed notes, each of a random one of {@code userIds}, dated some
+     * time in the last 30 days.
+     */
+    static JsonObject seedItems(int n, Ids ids, long[] userIds, long now) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return itemPut(item(id, userid, now - r.nextLong(THIRTY_DAYS_MS)));
+        JsonArray items = new JsonArray(n);
+        for (int i = 0; i < n; i++) items.add(item(ids.next(), userIds[r.nextInt(userIds.length)], now - r.nextLong(THIRTY_DAYS_MS)));
+        JsonObject body = new JsonObject();
+        body.add("items", items);
+        return body;
     }
 
     /**

@@ -39,20 +39,27 @@ final class EventLog {
     /** Events read per user in a resume of many users, at least. */
     static final int PER_USER_MIN = 10;
 
-    // ARGV: retention ms, fan-out window ms, userid, type, ts, item JSON. The id comes from the fan-out stream, whose
-    // ids grow across all users; each user stream receives a subsequence of them in order, so the explicit id is valid.
+    // KEYS: fan-out stream, seen key, sequence, then each event's user stream. ARGV: retention ms, fan-out window ms,
+    // then (userid, type, ts, item JSON) per event. Ids come from the fan-out stream, whose ids grow across all users;
+    // each user stream receives a subsequence of them in order, so the explicit id is valid. One message's events go
+    // in together or not at all, so its seen key covers all of them.
     private static final RedisScript APPEND = new RedisScript("""
-            local seen = redis.call('GET', KEYS[3])
+            local seen = redis.call('GET', KEYS[2])
             if seen then return seen end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local n = redis.call('INCR', KEYS[4])
-            local id = redis.call('XADD', KEYS[1], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[2])), '*',
-                'n', n, 'u', ARGV[3], 't', ARGV[4], 'ts', ARGV[5], 'i', ARGV[6])
-            redis.call('XADD', KEYS[2], 'MINID', '~', string.format('%.0f', now - tonumber(ARGV[1])), id,
-                't', ARGV[4], 'ts', ARGV[5], 'i', ARGV[6])
-            redis.call('PEXPIRE', KEYS[2], ARGV[1])
-            redis.call('SET', KEYS[3], id, 'PX', ARGV[1])
+            local fanMin = string.format('%.0f', now - tonumber(ARGV[2]))
+            local userMin = string.format('%.0f', now - tonumber(ARGV[1]))
+            local id
+            for e = 0, (#ARGV - 2) / 4 - 1 do
+              local a = 3 + e * 4
+              local n = redis.call('INCR', KEYS[3])
+              id = redis.call('XADD', KEYS[1], 'MINID', '~', fanMin, '*',
+                  'n', n, 'u', ARGV[a], 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
+              redis.call('XADD', KEYS[4 + e], 'MINID', '~', userMin, id, 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
+              redis.call('PEXPIRE', KEYS[4 + e], ARGV[1])
+            end
+            redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
             return id
             """);
 
@@ -84,10 +91,33 @@ final class EventLog {
 
     /** Appends one event (idempotent per bus message id) and returns its event id. */
     StreamEntryID append(String messageId, long userid, String type, long ts, String itemJson) {
-        Object id = APPEND.eval(redis,
-                List.of(allKey(), userKey(userid), keys.tagged("notify", "notify", "seen", messageId), keys.tagged("notify", "notify", "seq")),
-                List.of(Long.toString(retentionMs), Long.toString(fanoutMs), Long.toString(userid), type, Long.toString(ts), itemJson));
-        return new StreamEntryID(String.valueOf(id));
+        return appendAll(messageId, List.of(new Appended(userid, type, ts, itemJson)));
+    }
+
+    /** One event to append: the user it is for, its type, publish time and item JSON. */
+    record Appended(long userid, String type, long ts, String itemJson) {}
+
+    /**
+     * Appends one message's events, in order, in one script: all or none, idempotent per bus message id. Returns the
+     * last one's event id.
+     */
+    StreamEntryID appendAll(String messageId, List<Appended> events) {
+        if (events.isEmpty()) throw new IllegalArgumentException("no events to append");
+        List<String> k = new ArrayList<>(3 + events.size());
+        k.add(allKey());
+        k.add(keys.tagged("notify", "notify", "seen", messageId));
+        k.add(keys.tagged("notify", "notify", "seq"));
+        List<String> a = new ArrayList<>(2 + events.size() * 4);
+        a.add(Long.toString(retentionMs));
+        a.add(Long.toString(fanoutMs));
+        for (Appended e : events) {
+            k.add(userKey(e.userid()));
+            a.add(Long.toString(e.userid()));
+            a.add(e.type());
+            a.add(Long.toString(e.ts()));
+            a.add(e.itemJson());
+        }
+        return new StreamEntryID(String.valueOf(APPEND.eval(redis, k, a)));
     }
 
     /** The newest fan-out entry's id and sequence number, or 0-0 and -1 when there is none. */

@@ -12,6 +12,8 @@ import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -120,31 +122,42 @@ public final class NotifyRole implements Role {
         }
     }
 
-    /** Appends one store event to the Redis streams; throws (so the bus retries) when Redis did not take it. */
+    /** Appends one store event (or a batch's) to the Redis streams; throws (so the bus retries) when Redis did not take it. */
     void onEvent(Message m) {
         String type = m.type();
         JsonElement body = m.body();
-        JsonObject item;
+        List<EventLog.Appended> out;
         if (Protocol.ITEM_ADDED.equals(type) || Protocol.ITEM_EDITED.equals(type)) {
             JsonElement i = body != null && body.isJsonObject() ? body.getAsJsonObject().get("item") : null;
             if (i == null || !i.isJsonObject()) throw malformed(m, type + " needs {\"item\":{…}}");
-            item = i.getAsJsonObject();
+            out = List.of(appended(m, type, i.getAsJsonObject()));
+        } else if (Protocol.ITEMS_ADDED.equals(type)) {
+            JsonElement a = body != null && body.isJsonObject() ? body.getAsJsonObject().get("items") : null;
+            if (a == null || !a.isJsonArray() || a.getAsJsonArray().isEmpty()) throw malformed(m, "items.added needs {\"items\":[{…}, …]}");
+            out = new ArrayList<>(a.getAsJsonArray().size());
+            for (JsonElement i : a.getAsJsonArray()) {
+                if (!i.isJsonObject()) throw malformed(m, "items.added needs {\"items\":[{…}, …]}");
+                out.add(appended(m, Protocol.ITEM_ADDED, i.getAsJsonObject())); // clients see one item.added per item
+            }
         } else if (Protocol.ITEM_DELETED.equals(type)) {
             if (body == null || !body.isJsonObject()) throw malformed(m, "item.deleted needs {\"id\",\"userid\",\"ts\"}");
-            item = body.getAsJsonObject();
+            out = List.of(appended(m, type, body.getAsJsonObject()));
         } else {
             return; // other event types are not for clients
         }
+        events.appendAll(m.id(), out);
+        appended.add(out.size());
+    }
+
+    private static EventLog.Appended appended(Message m, String type, JsonObject item) {
         JsonElement u = item.get("userid");
         if (u == null || !u.isJsonPrimitive() || !ID.matcher(u.getAsString()).matches()) {
             throw malformed(m, "userid must be a decimal string");
         }
-        long userid = Long.parseLong(u.getAsString());
-        events.append(m.id(), userid, type, m.sentAt(), item.toString());
-        appended.increment();
+        return new EventLog.Appended(Long.parseLong(u.getAsString()), type, m.sentAt(), item.toString());
     }
 
-    /** store_notify messages this instance appended to the streams. */
+    /** Item events this instance appended to the streams (an items.added counts each item). */
     long appended() {
         return appended.sum();
     }

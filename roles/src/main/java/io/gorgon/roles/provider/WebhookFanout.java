@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads every item event (store_notify, as the provider role's own subscriber group) and queues one provider_put
- * delivery per matching webhook. The event id is the store_notify message id, the same however often this
- * message is redelivered, so a receiver can dedupe. The deliveries are in Redis before the event is acknowledged:
+ * delivery per matching webhook. The event id is the store_notify message id (with "/index" for each item of an
+ * items.added), the same however often this message is redelivered, so a receiver can dedupe. The deliveries are in Redis before the event is acknowledged:
  * at-least-once from the store to every matching webhook. Separate messages per webhook are what keep one slow
  * endpoint from holding up the others.
  */
@@ -27,9 +27,24 @@ final class WebhookFanout {
 
     void onEvent(Message m) {
         String type = m.type();
-        if (!WebhookRegistry.EVENTS.contains(type) || m.body() == null || !m.body().isJsonObject()) return;
+        if (registry.all().isEmpty()) return; // no webhooks: no need to read the event (the common case, at every insert)
+        if (m.body() == null || !m.body().isJsonObject()) return;
         JsonObject body = m.body().getAsJsonObject();
-        JsonElement item = body.has("item") ? body.get("item") : body; // a delete carries {id, userid, ts} itself
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        if (Protocol.ITEMS_ADDED.equals(type)) {
+            // A batch is one item.added per item for receivers; "/index" keeps each event's id unique and stable.
+            JsonElement items = body.get("items");
+            if (items == null || !items.isJsonArray()) return;
+            for (int i = 0; i < items.getAsJsonArray().size(); i++) {
+                queue(sends, m.id() + "/" + i, Protocol.ITEM_ADDED, m.sentAt(), items.getAsJsonArray().get(i));
+            }
+        } else if (WebhookRegistry.EVENTS.contains(type)) {
+            queue(sends, m.id(), type, m.sentAt(), body.has("item") ? body.get("item") : body); // a delete carries {id, userid, ts} itself
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void queue(List<CompletableFuture<Void>> sends, String id, String type, long ts, JsonElement item) {
         if (!item.isJsonObject() || !item.getAsJsonObject().has("userid")) return;
         long userid;
         try {
@@ -37,20 +52,18 @@ final class WebhookFanout {
         } catch (NumberFormatException e) {
             return;
         }
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (WebhookRegistry.Webhook w : registry.all()) {
             if (!w.matches(type, userid)) continue;
             JsonObject event = new JsonObject();
-            event.addProperty("id", m.id());
+            event.addProperty("id", id);
             event.addProperty("type", type);
             event.addProperty("userid", Long.toString(userid));
-            event.addProperty("ts", m.sentAt());
+            event.addProperty("ts", ts);
             event.add("item", item);
             JsonObject delivery = new JsonObject();
             delivery.addProperty("webhook", w.id());
             delivery.add("event", event);
             sends.add(bus.sendAsync(Protocol.PROVIDER_PUT, Protocol.PROVIDER_WEBHOOK_DELIVER, delivery));
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
 }

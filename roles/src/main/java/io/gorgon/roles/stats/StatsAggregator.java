@@ -84,7 +84,12 @@ public final class StatsAggregator implements AutoCloseable {
 
     /** Counts one store_notify item event ("add", "edit" or "delete"; synonyms accepted, others count as "other"). */
     public void onItemEvent(String kind, long ts) {
-        pendingItems.merge(Math.floorDiv(ts, 1000L) + "|" + itemKind(kind), 1L, Long::sum);
+        onItemEvents(kind, ts, 1);
+    }
+
+    /** Counts {@code n} item events of one kind at once (an items.added batch). */
+    public void onItemEvents(String kind, long ts, long n) {
+        if (n > 0) pendingItems.merge(Math.floorDiv(ts, 1000L) + "|" + itemKind(kind), n, Long::sum);
     }
 
     /** Writes the buffered item event counts; on a Redis error they are kept for the next flush. */

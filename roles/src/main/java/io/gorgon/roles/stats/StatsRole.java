@@ -1,5 +1,8 @@
 package io.gorgon.roles.stats;
 
+import com.google.gson.JsonElement;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Message;
 import io.gorgon.bus.Bus;
@@ -8,6 +11,8 @@ import io.gorgon.roles.Role;
 import io.gorgon.roles.RoleContext;
 import io.gorgon.roles.ops.MeshOps;
 import io.gorgon.roles.ops.OperatorTokens;
+import java.io.IOException;
+import java.io.StringReader;
 import java.time.Clock;
 import java.util.Map;
 
@@ -55,6 +60,10 @@ public final class StatsRole implements Role {
     }
 
     private void onItemEvent(Message m) {
+        if (Protocol.ITEMS_ADDED.equals(m.type())) {
+            aggregator.onItemEvents("add", m.sentAt(), addedCount(m));
+            return;
+        }
         String kind = switch (m.type()) {
             case Protocol.ITEM_ADDED -> "add";
             case Protocol.ITEM_EDITED -> "edit";
@@ -62,6 +71,22 @@ public final class StatsRole implements Role {
             default -> m.type();
         };
         aggregator.onItemEvent(kind, m.sentAt());
+    }
+
+    /**
+     * How many items an items.added carries, from its leading {@code n} without reading the items (none if it is
+     * malformed: notify dead-letters it, nothing was added).
+     */
+    static int addedCount(Message m) {
+        try (JsonReader r = new JsonReader(new StringReader(m.bodyJson()))) {
+            r.beginObject();
+            if (r.hasNext() && r.nextName().equals("n") && r.peek() == JsonToken.NUMBER) return Math.max(0, r.nextInt());
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            return 0;
+        }
+        JsonElement b = m.body(); // a producer that did not put n first: count the array
+        JsonElement items = b != null && b.isJsonObject() ? b.getAsJsonObject().get("items") : null;
+        return items != null && items.isJsonArray() ? items.getAsJsonArray().size() : 0;
     }
 
     public int port() {

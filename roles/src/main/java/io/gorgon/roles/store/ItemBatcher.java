@@ -45,6 +45,19 @@ final class ItemBatcher implements AutoCloseable {
         return f;
     }
 
+    /** {@link #put} for each item, queued together so that they share a bulk write; the futures in the items' order. */
+    List<CompletableFuture<Boolean>> putAll(List<Item> items) {
+        List<Pending> pending = new ArrayList<>(items.size());
+        List<CompletableFuture<Boolean>> out = new ArrayList<>(items.size());
+        for (Item i : items) {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            pending.add(new Pending(i, f));
+            out.add(f);
+        }
+        queue.addAll(pending);
+        return out;
+    }
+
     private void loop() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {

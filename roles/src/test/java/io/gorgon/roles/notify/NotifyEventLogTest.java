@@ -53,6 +53,21 @@ class NotifyEventLogTest {
     }
 
     @Test
+    void aBatchIsAppendedInOrderAsOneStepAndOnceHoweverOftenItIsRedelivered() {
+        List<EventLog.Appended> batch = List.of(new EventLog.Appended(12, "item.added", 1L, "{\"id\":\"1\"}"),
+                new EventLog.Appended(34, "item.added", 1L, "{\"id\":\"2\"}"),
+                new EventLog.Appended(12, "item.added", 1L, "{\"id\":\"3\"}"));
+        StreamEntryID last = log.appendAll("batch-1", batch);
+        assertEquals(last, log.appendAll("batch-1", batch), "a redelivery appends nothing and answers the same id");
+        assertEquals(3, redis.xlen(log.allKey()));
+        var all = redis.xrange(log.allKey(), "-", "+");
+        assertEquals(List.of("{\"id\":\"1\"}", "{\"id\":\"2\"}", "{\"id\":\"3\"}"), all.stream().map(e -> e.getFields().get("i")).toList());
+        assertEquals(List.of(all.get(0).getID(), all.get(2).getID()), redis.xrange(log.userKey(12), "-", "+").stream().map(e -> e.getID()).toList());
+        assertEquals(List.of(all.get(1).getID()), redis.xrange(log.userKey(34), "-", "+").stream().map(e -> e.getID()).toList());
+        assertEquals(last, all.get(2).getID());
+    }
+
+    @Test
     void userStreamsShareTheFanoutIdsAndExpireWithTheRetention() {
         StreamEntryID a = log.append("m1", 12, "item.added", 1L, "{}");
         StreamEntryID b = log.append("m2", 34, "item.added", 1L, "{}");

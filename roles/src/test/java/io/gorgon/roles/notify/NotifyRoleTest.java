@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gorgon.bus.Bus;
@@ -187,6 +188,32 @@ class NotifyRoleTest {
 
         Await.until(Duration.ofSeconds(5), "delivered count", () ->
                 role.delivered() == 7);
+    }
+
+    @Test
+    void aBatchOfAddedItemsReachesClientsAsOneItemAddedEachInOrder() {
+        NotifyRole role = startRole();
+        WsClient c = client(role, 1);
+        c.send(subscribe("12", "34"));
+        c.next("subscribed");
+        JsonArray items = new JsonArray();
+        List<String> expected = new ArrayList<>();
+        for (long user : new long[] {12, 56, 34, 12}) {
+            long id = nextItemId++;
+            items.add(new Item(id, user, "note " + id, "", null, System.currentTimeMillis(), null, List.of(), null).toJson());
+            if (user != 56) expected.add(Long.toString(id));
+        }
+        JsonObject body = new JsonObject();
+        body.add("items", items);
+        store.publish(Protocol.STORE_NOTIFY, Protocol.ITEMS_ADDED, body).join();
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonObject e = event(c);
+            assertEquals("item.added", e.get("type").getAsString());
+            got.add(itemId(e));
+        }
+        assertEquals(expected, got);
+        Await.until(Duration.ofSeconds(5), "all four appended", () -> role.appended() == 4);
     }
 
     @Test

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.gorgon.bus.Bus;
+import io.gorgon.bus.BusOptions;
 import io.gorgon.bus.testing.Await;
+import io.gorgon.protocol.Item;
+import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.testing.ApiUser;
 import io.gorgon.simulator.FeedSimServer;
 import io.gorgon.roles.testing.Http;
@@ -20,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -232,6 +237,26 @@ class FeedsEndToEndTest {
 
         Await.until(Duration.ofSeconds(30), "a dead letter for the dead endpoint", () -> deadLetters().contains("HTTP 500"));
         assertEquals(4, hooks.at("/dead/a").size(), "provider.webhooks.maxDeliveries attempts, then parked");
+
+        // A producer's batch (store.items.put → one items.added) reaches a webhook as one item.added per item.
+        try (Bus producer = Bus.connect(BusOptions.of(mesh.redis().uri(), "tester")
+                .withNamespace(mesh.namespace()))) {
+            JsonArray items = new JsonArray();
+            for (long id : new long[] {9_000_001, 9_000_002}) {
+                items.add(new Item(id, Long.parseLong(u.id()), "batched " + id, "", null,
+                        System.currentTimeMillis(), null, List.of(), null).toJson());
+            }
+            JsonObject body = new JsonObject();
+            body.add("items", items);
+            producer.request(Protocol.STORE_PUT, Protocol.STORE_ITEMS_PUT, body, Duration.ofSeconds(20)).join();
+        }
+        Supplier<List<WebhookReceiver.Delivery>> batched = () -> hooks.at("/ok/a").stream()
+                .filter(d -> d.body().getAsJsonObject("item").get("id").getAsString().startsWith("900000")).toList();
+        Await.until(Duration.ofSeconds(20), "both batched items at the ok hook", () -> batched.get().stream()
+                .map(d -> d.body().getAsJsonObject("item").get("id").getAsString()).distinct().count() == 2);
+        assertTrue(batched.get().stream().allMatch(d -> d.type().equals("item.added") && d.signatureValid()));
+        assertEquals(2, batched.get().stream().map(WebhookReceiver.Delivery::eventId).distinct().count(), "an id per item");
+        assertTrue(batched.get().get(0).eventId().matches(".+/[01]"), batched.get().get(0).eventId());
 
         assertEquals(204, http.delete(web + "/webhooks/" + ids.get("/ok/a"), u.token()).status());
         assertEquals(404, http.delete(web + "/webhooks/" + ids.get("/ok/a"), u.token()).status());

@@ -32,18 +32,25 @@ public final class StandInStore {
                             .append("email", u.get("email").getAsString()).append("passhash", u.get("passhash").getAsString());
                     db.getCollection("users").replaceOne(Filters.eq("_id", id), d, upsert);
                 }
+                case Protocol.STORE_ITEMS_PUT -> {
+                    for (var e : body.getAsJsonArray("items")) putItem(db, e.getAsJsonObject(), upsert);
+                }
                 case Protocol.STORE_ITEM_PUT -> {
                     JsonObject i = body.getAsJsonObject("item");
-                    long id = Long.parseLong(i.get("id").getAsString());
                     if (i.has("simrun") && dropEvery > 0 && loadNotes.incrementAndGet() % dropEvery == 0) return;
-                    Document d = Document.parse(i.toString());
-                    d.remove("id");
-                    d.put("_id", id);
-                    d.put("userid", Long.parseLong(i.get("userid").getAsString()));
-                    db.getCollection("items").replaceOne(Filters.eq("_id", id), d, upsert);
+                    putItem(db, i, upsert);
                 }
                 default -> throw new IllegalStateException("unexpected type " + m.type());
             }
         });
+    }
+
+    private static void putItem(MongoDatabase db, JsonObject i, ReplaceOptions upsert) {
+        long id = Long.parseLong(i.get("id").getAsString());
+        Document d = Document.parse(i.toString());
+        d.remove("id");
+        d.put("_id", id);
+        d.put("userid", Long.parseLong(i.get("userid").getAsString()));
+        db.getCollection("items").replaceOne(Filters.eq("_id", id), d, upsert);
     }
 }

@@ -16,10 +16,16 @@ public final class Jvm {
 
     /** {@code java -Xmx<heap> -XX:+UseSerialGC [extraOpts] -cp <classpath>}, ready for a main class and arguments. */
     public static List<String> command(String heap, String extraOpts) {
+        return command(heap, List.of(), extraOpts);
+    }
+
+    /** The same with {@code jvmFlags} after the GC flag (extraOpts come later, so they win). */
+    public static List<String> command(String heap, List<String> jvmFlags, String extraOpts) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmFlags);
         if (extraOpts != null && !extraOpts.isBlank()) cmd.addAll(Arrays.asList(extraOpts.trim().split("\\s+")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -28,7 +34,12 @@ public final class Jvm {
 
     /** {@code gorgon <args>} in a new JVM. */
     public static List<String> gorgon(String heap, Map<String, String> env, String... args) {
-        List<String> cmd = command(heap, env.get(ENV_ROLE_JAVA_OPTS));
+        return gorgon(heap, List.of(), env, args);
+    }
+
+    /** The same with {@code jvmFlags} (see {@link #command(String, List, String)}). */
+    public static List<String> gorgon(String heap, List<String> jvmFlags, Map<String, String> env, String... args) {
+        List<String> cmd = command(heap, jvmFlags, env.get(ENV_ROLE_JAVA_OPTS));
         cmd.add(MAIN);
         cmd.addAll(List.of(args));
         return cmd;

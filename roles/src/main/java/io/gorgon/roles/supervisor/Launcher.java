@@ -19,6 +19,12 @@ final class Launcher {
      * No role keeps much on the heap (a request, a batch of 500 items, a second of metrics).
      */
     static final String ROLE_HEAP = "160m";
+    /**
+     * Half the heap young, with survivors of a fifth of it: what a role holds while a message is in flight (a store
+     * batch waiting for its bulk write) dies young instead of filling the old generation, whose pages then all count
+     * as resident. Seeding 100,000 notes, the store's RSS was 288 MB with the defaults, 226 MB with these.
+     */
+    static final List<String> ROLE_GC = List.of("-XX:NewRatio=1", "-XX:SurvivorRatio=4");
 
     private final Path configFile;
     private final List<String> sets;
@@ -31,7 +37,7 @@ final class Launcher {
     }
 
     Process start(Instance instance, String portKey) throws IOException {
-        List<String> cmd = Jvm.gorgon(ROLE_HEAP, env, "role", instance.role);
+        List<String> cmd = Jvm.gorgon(ROLE_HEAP, ROLE_GC, env, "role", instance.role);
         if (configFile != null) cmd.addAll(List.of("--config", configFile.toString()));
         for (String s : sets) cmd.addAll(List.of("--set", s));
         // The supervisor chose the port (the configured one, or the next free one on this host for a sibling).

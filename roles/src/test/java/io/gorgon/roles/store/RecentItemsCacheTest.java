@@ -91,6 +91,24 @@ class RecentItemsCacheTest extends InfraTestBase {
     }
 
     @Test
+    void oneBatchOfManyUsersLandsInEachUsersCacheTrimmedAndWithItsTtl() {
+        // A batch of three users, one with more items than one script call takes (200).
+        for (long u = 1; u <= 3; u++) cache.fill(u, generation(u), List.of());
+        List<Item> batch = new ArrayList<>();
+        for (int i = 1; i <= 450; i++) batch.add(item(i, 1, T0 + i));
+        batch.add(item(1001, 2, T0 + 1));
+        batch.add(item(1002, 3, T0 + 1));
+        batch.add(item(1003, 2, T0 + 2));
+        cache.addAll(batch);
+        assertEquals(List.of(450L, 449L, 448L, 447L, 446L), page(1, 5, 0));
+        assertEquals(5, cache.size(1));
+        assertTrue(cache.cachedJson(1, 100).isEmpty(), "trimmed entries leave no JSON behind");
+        assertEquals(List.of(1003L, 1001L), page(2, 5, 0));
+        assertEquals(List.of(1002L), page(3, 5, 0));
+        for (long u = 1; u <= 3; u++) assertTrue(infra.redis.pttl(cache.key(u, "items")) > 0, "user " + u + " keys carry the TTL");
+    }
+
+    @Test
     void deletingFromAFullCacheForcesARefill() {
         List<Item> six = new ArrayList<>();
         for (int i = 1; i <= 6; i++) six.add(item(i, 1, T0 + i));

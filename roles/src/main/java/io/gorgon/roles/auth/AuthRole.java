@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -39,6 +43,12 @@ public final class AuthRole implements Role {
      * capacity that token checks for every other request need.
      */
     private final Semaphore passwordSlots;
+    /**
+     * Where the slow part runs: platform threads, one per slot. A handler is a virtual thread, and virtual threads
+     * share as many carrier threads as there are cores; a PBKDF2 hash holds its carrier for its whole ~100 ms, so on a
+     * 2-core box two hashes held every carrier and token checks waited for them (AuthCapacityTest failed on CI so).
+     */
+    private final ExecutorService hashers;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthRole.class);
     private final AuthService auth;
     private final TokenService tokens;
@@ -49,7 +59,9 @@ public final class AuthRole implements Role {
         this.ctx = ctx;
         var cfg = ctx.config();
         this.principalKey = cfg.auth().signingKey(); // fails closed: no key and no explicit opt-out is a startup error
-        this.passwordSlots = new Semaphore(Math.max(1, cfg.bus().concurrency() / 4));
+        int slots = Math.max(1, cfg.bus().concurrency() / 4);
+        this.passwordSlots = new Semaphore(slots);
+        this.hashers = Executors.newFixedThreadPool(slots, Thread.ofPlatform().name("auth-hash-", 0).daemon().factory());
         String ns = cfg.namespace();
         tokens = new TokenService(ctx.redis(), ns, Duration.ofSeconds(cfg.auth().tokenTtlSeconds()));
         auth = new AuthService(new BusUserDirectory(ctx.bus(), ctx.requestTimeout()),
@@ -200,10 +212,26 @@ public final class AuthRole implements Role {
     private <T> T hashed(java.util.function.Supplier<T> work) {
         if (!passwordSlots.tryAcquire()) throw new HandlerFailure(429, "too many logins and registrations in progress; retry shortly");
         try {
-            return Valid.orBadRequest(work);
+            Future<T> done = hashers.submit(() -> Valid.orBadRequest(work));
+            try {
+                return done.get(); // parks this virtual thread: its carrier is free for token checks meanwhile
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                done.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hashing", e);
+            }
         } finally {
             passwordSlots.release();
         }
+    }
+
+    @Override
+    public void close() {
+        hashers.shutdownNow();
     }
 
 

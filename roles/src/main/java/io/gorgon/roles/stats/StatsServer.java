@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ public final class StatsServer implements AutoCloseable {
     private GorgonConfig.Http http = GorgonConfig.Http.DEFAULT;
     private int maxSseClients = GorgonConfig.Stats.DEFAULT.maxSseClients();
     private final ServerSentEventHandler sse = new ServerSentEventHandler();
+    /** Live-update streams open or being opened. */
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile OpsApi ops;
     private Undertow undertow;
     private ScheduledExecutorService ticker;
@@ -155,10 +158,17 @@ public final class StatsServer implements AutoCloseable {
             return;
         }
         if (path.equals("/api/stream")) {
-            if (sse.getConnections().size() >= maxSseClients) {
+            // Counted here, not from sse.getConnections(): a stream joins that set only after its headers are out, so
+            // two requests close together both saw room, and a second stream was opened past the cap.
+            if (streams.incrementAndGet() > maxSseClients) {
+                streams.decrementAndGet();
                 json(ex, 503, StatsJson.error("unavailable", "too many live streams (" + maxSseClients + "); poll /api/stats instead"));
                 return;
             }
+            ex.addExchangeCompleteListener((done, next) -> {
+                streams.decrementAndGet(); // the stream's connection closed
+                next.proceed();
+            });
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             ex.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
             sse.handleRequest(ex);

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.gorgon.bus.testing.Await;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,10 +189,22 @@ class StatsServerTest {
                     HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream open = first.body()) {
                 assertEquals(200, first.statusCode());
-                HttpResponse<String> second = http.send(HttpRequest.newBuilder(stream).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                // Right after the first stream's headers: a cap counted from the open connections let this one through.
+                HttpResponse<String> second = http.sendAsync(HttpRequest.newBuilder(stream).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
                 jsonError(second, 503, "unavailable");
             }
+            // The closed stream gives its place back.
+            Await.until(Duration.ofSeconds(10), "a stream once the first closed", () -> {
+                try {
+                    HttpResponse<java.io.InputStream> again = http.send(HttpRequest.newBuilder(stream).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    again.body().close();
+                    return again.statusCode() == 200;
+                } catch (java.io.IOException | InterruptedException e) {
+                    return false;
+                }
+            });
         }
     }
 }

@@ -14,12 +14,10 @@ public final class Jvm {
 
     private Jvm() {}
 
-    /** {@code java -Xmx<heap> -XX:+UseSerialGC [extraOpts] -cp <classpath>}, ready for a main class and arguments. */
-    public static List<String> command(String heap, String extraOpts) {
-        return command(heap, List.of(), extraOpts);
-    }
-
-    /** The same with {@code jvmFlags} after the GC flag (extraOpts come later, so they win). */
+    /**
+     * {@code java -Xmx<heap> -XX:+UseSerialGC [jvmFlags] [extraOpts] -cp <classpath>}, ready for a main class and
+     * arguments (extraOpts come last, so they win).
+     */
     public static List<String> command(String heap, List<String> jvmFlags, String extraOpts) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

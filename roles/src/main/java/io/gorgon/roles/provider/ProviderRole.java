@@ -91,9 +91,15 @@ public final class ProviderRole implements Role {
                 inFlight.acquireUninterruptibly();
                 batch.add(item);
                 sent++;
-                if (batch.size() == Protocol.MAX_ITEMS_PER_PUT) batch = insert(batch);
+                if (batch.size() == Protocol.MAX_ITEMS_PER_PUT) {
+                    insert(batch);
+                    batch = new ArrayList<>();
+                }
             }
-            if (!batch.isEmpty()) batch = insert(batch);
+            if (!batch.isEmpty()) {
+                insert(batch);
+                batch = new ArrayList<>();
+            }
             tick += 10_000_000L;
             long sleep = tick - System.nanoTime();
             if (sleep > 0) {
@@ -109,8 +115,8 @@ public final class ProviderRole implements Role {
         log.info("event=provider_done sent={} acknowledged={}", sent, acknowledged.get());
     }
 
-    /** Sends the items as one message; returns a fresh list for the next batch. */
-    private List<Item> insert(List<Item> items) {
+    /** Sends the items as one message; the list is the send's from here on. */
+    private void insert(List<Item> items) {
         JsonArray array = new JsonArray(items.size());
         for (Item i : items) array.add(i.toJson());
         JsonObject body = new JsonObject();
@@ -127,7 +133,6 @@ public final class ProviderRole implements Role {
             acknowledged.addAndGet(items.size());
             if (ackLog != null) logAcks(items);
         });
-        return new ArrayList<>();
     }
 
     private synchronized void logAcks(List<Item> items) {

@@ -1,5 +1,6 @@
 package io.gorgon.roles.provider;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.Bus;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Reads every item event (store_notify, as the provider role's own subscriber group) and queues one provider_put
  * delivery per matching webhook. The event id is the store_notify message id (with "/index" for each item of an
- * items.added), the same however often this message is redelivered, so a receiver can dedupe. The deliveries are in Redis before the event is acknowledged:
+ * items.added), the same however often this message is redelivered, so a receiver can dedupe. The deliveries are in
+ * Redis before the event is acknowledged:
  * at-least-once from the store to every matching webhook. Separate messages per webhook are what keep one slow
  * endpoint from holding up the others.
  */
@@ -33,11 +35,8 @@ final class WebhookFanout {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         if (Protocol.ITEMS_ADDED.equals(type)) {
             // A batch is one item.added per item for receivers; "/index" keeps each event's id unique and stable.
-            JsonElement items = body.get("items");
-            if (items == null || !items.isJsonArray()) return;
-            for (int i = 0; i < items.getAsJsonArray().size(); i++) {
-                queue(sends, m.id() + "/" + i, Protocol.ITEM_ADDED, m.sentAt(), items.getAsJsonArray().get(i));
-            }
+            if (!(body.get("items") instanceof JsonArray items)) return;
+            for (int i = 0; i < items.size(); i++) queue(sends, m.id() + "/" + i, Protocol.ITEM_ADDED, m.sentAt(), items.get(i));
         } else if (WebhookRegistry.EVENTS.contains(type)) {
             queue(sends, m.id(), type, m.sentAt(), body.has("item") ? body.get("item") : body); // a delete carries {id, userid, ts} itself
         }

@@ -40,9 +40,7 @@ final class ItemBatcher implements AutoCloseable {
 
     /** Completes with true if the item was new, false if it was already stored (a redelivery); {@link Rejected} if refused. */
     CompletableFuture<Boolean> put(Item item) {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        queue.add(new Pending(item, f));
-        return f;
+        return putAll(List.of(item)).getFirst();
     }
 
     /** {@link #put} for each item, queued together so that they share a bulk write; the futures in the items' order. */

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The messaging verbs every role uses. Queues are durable: a message is in Redis when {@code send} returns and is
  * acknowledged only after a handler finished it; an instance that dies has its pending messages taken over.
- * Failures surface as {@link BusException} carrying a {@link Failure}.
+ * Failures surface as {@link BusException} carrying a {@link Failure}. A body is a Gson {@code JsonElement}, a
+ * {@link JsonText} (sent as the text it holds), or any object Gson can serialise.
  */
 public interface Bus extends AutoCloseable {
     /** The topic every instance publishes its per-second metrics snapshot on (see {@link BusMetrics#snapshot}). */

@@ -72,6 +72,66 @@ final class EnvelopeCodec {
      * the whole object is read, so a broken envelope always gets the same reason.
      */
     static Envelope decode(String json) throws Malformed {
+        Envelope plain = json == null ? null : decodePlain(json);
+        return plain != null ? plain : decodeChecked(json);
+    }
+
+    /**
+     * The envelope as {@link #encode} writes it, read in one pass of {@link JsonSpans} (strict JSON, which checks the
+     * body too) with no JsonReader: every field present and of its type, strings without escapes, whole numbers.
+     * Null for anything else, which {@link #decodeChecked} then reads or refuses with its reason. A large body used
+     * to be walked twice here (a JsonReader's skip, then the span), by every consumer of it.
+     */
+    static Envelope decodePlain(String json) {
+        Map<String, String> f = JsonSpans.fields(json);
+        if (f == null) return null;
+        Long v = whole(f.get("v")), ts = whole(f.get("ts"));
+        String id = plainString(f.get("id")), type = plainString(f.get("type")), queue = plainString(f.get("queue"));
+        String body = f.get("body");
+        if (v == null || v != Envelope.VERSION || ts == null || id == null || type == null || queue == null || body == null) return null;
+        String replyTo = null, corr = null;
+        long deadline = 0;
+        if (f.containsKey("replyTo") && (replyTo = plainString(f.get("replyTo"))) == null) return null;
+        if (f.containsKey("corr") && (corr = plainString(f.get("corr"))) == null) return null;
+        if (f.containsKey("deadline")) {
+            Long d = whole(f.get("deadline"));
+            if (d == null) return null;
+            deadline = d;
+        }
+        Map<String, String> headers = new HashMap<>();
+        String h = f.get("headers");
+        if (h != null && !h.equals("null")) {
+            Map<String, String> raw = JsonSpans.fields(h);
+            if (raw == null) return null;
+            for (Map.Entry<String, String> e : raw.entrySet()) {
+                String value = e.getValue();
+                char c = value.charAt(0);
+                // As the checked reader takes them: strings, numbers as written, booleans as their text.
+                if (c == '"') value = plainString(value);
+                else if (!(c == '-' || (c >= '0' && c <= '9') || value.equals("true") || value.equals("false"))) return null;
+                if (value == null) return null;
+                headers.put(e.getKey(), value);
+            }
+        }
+        return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers,
+                Body.ofRaw(body));
+    }
+
+    /** A JSON string's text with no escape in it, or null. */
+    private static String plainString(String raw) {
+        if (raw == null || raw.length() < 2 || raw.charAt(0) != '"' || raw.indexOf('\\') >= 0) return null;
+        return raw.substring(1, raw.length() - 1);
+    }
+
+    /** A JSON whole number that fits a long, or null. */
+    private static Long whole(String raw) {
+        if (raw == null || raw.isEmpty() || raw.length() > 18) return null;
+        for (int i = raw.charAt(0) == '-' ? 1 : 0; i < raw.length(); i++) if (raw.charAt(i) < '0' || raw.charAt(i) > '9') return null;
+        return raw.equals("-") ? null : Long.parseLong(raw);
+    }
+
+    /** The checked reader: any envelope a lenient JsonReader reads; a broken one gets its reason. */
+    static Envelope decodeChecked(String json) throws Malformed {
         if (json == null) throw new Malformed("no envelope field");
         if (json.isBlank()) throw new Malformed("envelope is not a JSON object");
         Object v = null, id = null, type = null, queue = null, ts = null, replyTo = null, corr = null, deadline = null;
@@ -153,11 +213,11 @@ final class EnvelopeCodec {
     }
 
     /**
-     * The body of an envelope already read as well-formed: its text, found by {@link BodySpan}; if the envelope is
+     * The body of an envelope already read as well-formed: its text, found by {@link JsonSpans}; if the envelope is
      * written in a form the scanner does not follow (lenient JSON such as unquoted names), parsed the slow way.
      */
     private static Body body(String json) {
-        String raw = BodySpan.find(json);
+        String raw = JsonSpans.field(json, "body");
         if (raw != null) return Body.ofRaw(raw);
         JsonReader r = new JsonReader(new StringReader(json));
         r.setStrictness(Strictness.LENIENT);

@@ -87,6 +87,10 @@ final class MessageImpl implements Message {
     public synchronized void reply(Object body) {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
+        if (body instanceof io.gorgon.bus.JsonText text) {
+            reply = EnvelopeCodec.okReplyJson(envelope.corr(), text.json());
+            return;
+        }
         JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
         reply = EnvelopeCodec.okReply(envelope.corr(), json);
     }
@@ -100,7 +104,9 @@ final class MessageImpl implements Message {
 
     @Override
     public void forward(String queue, String type, Object body, Map<String, String> extraHeaders) {
-        forwardBody(queue, type, body instanceof JsonElement je ? Body.of(je) : Body.of(EnvelopeCodec.GSON.toJsonTree(body)), extraHeaders);
+        Body b = body instanceof io.gorgon.bus.JsonText text ? Body.ofRaw(text.json())
+                : body instanceof JsonElement je ? Body.of(je) : Body.of(EnvelopeCodec.GSON.toJsonTree(body));
+        forwardBody(queue, type, b, extraHeaders);
     }
 
     @Override

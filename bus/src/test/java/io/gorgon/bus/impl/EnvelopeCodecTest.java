@@ -37,6 +37,31 @@ class EnvelopeCodecTest {
         assertEquals(Map.of("n", "7", "ok", "true"), e.headers());
     }
 
+    /** The one-pass reader of written envelopes reads exactly what the checked reader reads, or leaves it to it. */
+    @Test
+    void thePlainReaderAgreesWithTheCheckedOneOrStandsAside() throws Exception {
+        java.util.Random r = new java.util.Random(3);
+        String alphabet = "{}[]:,\"\\ 0123456789.-eEtruenl";
+        int plain = 0;
+        for (int n = 0; n < 20_000; n++) {
+            Map<String, String> headers = r.nextBoolean() ? Map.of() : Map.of("principal", Integer.toString(r.nextInt(99)), "x", r.nextBoolean() ? "a\"b" : "c");
+            Envelope e = new Envelope(1, "i." + r.nextInt(9), "t", "q", r.nextInt(1000), r.nextBoolean() ? null : "r", r.nextBoolean() ? null : "c",
+                    r.nextInt(3) == 0 ? 0 : r.nextInt(1000), headers, JsonParser.parseString(r.nextBoolean() ? "{\"a\":[1,\"x\"]}" : "null"));
+            StringBuilder s = new StringBuilder(EnvelopeCodec.encode(e));
+            for (int k = r.nextInt(3) - 1; k >= 0; k--) { // most unchanged; some one or two characters off
+                int at = r.nextInt(s.length());
+                if (r.nextBoolean()) s.deleteCharAt(at);
+                else s.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String json = s.toString();
+            Envelope fast = EnvelopeCodec.decodePlain(json);
+            if (fast == null) continue;
+            plain++;
+            assertEquals(EnvelopeCodec.decodeChecked(json), fast, json);
+        }
+        assertTrue(plain > 5_000, "the plain reader took too few: " + plain);
+    }
+
     @Test
     void brokenEnvelopesGetOneReasonEach() {
         String ok = "\"id\":\"i\",\"type\":\"t\",\"queue\":\"q\",\"ts\":1";

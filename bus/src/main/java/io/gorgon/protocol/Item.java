@@ -82,6 +82,60 @@ public record Item(long id, long userid, String title, String body, String url, 
     }
 
     /**
+     * {@link #toJson()} as text, written directly: the same text as {@code toJson().toString()} without the tree. The
+     * store writes each item it takes in twice (its cache, store_notify), so this is on the ingest path.
+     */
+    public String toJsonText() {
+        StringBuilder b = new StringBuilder(112 + title.length() + body.length());
+        b.append("{\"id\":\"").append(id).append("\",\"title\":");
+        quote(b, title);
+        b.append(",\"body\":");
+        quote(b, body);
+        if (url != null) {
+            b.append(",\"url\":");
+            quote(b, url);
+        }
+        b.append(",\"ts\":").append(ts);
+        if (location != null) b.append(",\"location\":").append(location);
+        b.append(",\"keywords\":[");
+        for (int i = 0; i < keywords.size(); i++) {
+            if (i > 0) b.append(',');
+            quote(b, keywords.get(i));
+        }
+        b.append("],\"userid\":\"").append(userid).append("\",\"version\":").append(version);
+        for (Map.Entry<String, JsonElement> e : extras.entrySet()) {
+            if (SCHEMA.contains(e.getKey())) continue;
+            b.append(',');
+            quote(b, e.getKey());
+            b.append(':').append(e.getValue());
+        }
+        return b.append('}').toString();
+    }
+
+    /** A JSON string as Gson writes it without HTML escaping (so the text matches {@code JsonElement.toString()}). */
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        int from = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '\u2028' && c != '\u2029') continue;
+            String esc = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\t' -> "\\t";
+                case '\b' -> "\\b";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\f' -> "\\f";
+                default -> String.format("\\u%04x", (int) c);
+            };
+            b.append(s, from, i).append(esc);
+            from = i + 1;
+        }
+        b.append(s, from, s.length()).append('"');
+    }
+
+    /**
      * Reads the JSON form back (e.g. from a bus message). Checked like user input, since a message may carry what a
      * user sent, plus the server-assigned id and userid.
      */
@@ -89,11 +143,7 @@ public record Item(long id, long userid, String title, String body, String url, 
         long id = UserInput.id(o, "id");
         long userid = UserInput.id(o, "userid");
         long version = o.has("version") ? o.get("version").getAsLong() : 1;
-        JsonObject rest = o.deepCopy();
-        rest.remove("id");
-        rest.remove("userid");
-        rest.remove("version");
-        ItemInput in = UserInput.item(rest);
+        ItemInput in = UserInput.item(o, true);
         if (in.ts() == null) throw new InputException("ts", "required, a positive integer");
         return new Item(id, userid, in.title(), in.body(), in.url(), in.ts(), in.location(), in.keywords(), in.extras(), version);
     }

@@ -13,7 +13,6 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +56,8 @@ public final class UserInput {
 
     private static final Set<String> ITEM_FIELDS = Set.of("title", "body", "url", "ts", "location", "keywords");
     private static final Set<String> SERVER_FIELDS = Set.of("id", "_id", "userid", "version");
+    /** The server's fields an item's whole JSON form carries. */
+    private static final Set<String> STORED_FIELDS = Set.of("id", "userid", "version");
     // Deliberately loose: one @, no spaces, a dot in the domain. Real proof of an address is a mail, not a regex.
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,19}$");
@@ -149,9 +150,17 @@ public final class UserInput {
 
     /** The fields of a new item; see the class comment for the rules. */
     public static ItemInput item(JsonObject o) {
+        return item(o, false);
+    }
+
+    /**
+     * @param stored {@code o} is an item's whole JSON form ({@link Item#fromJson}): the server's id, userid and version
+     *               are in it, skipped here rather than refused
+     */
+    static ItemInput item(JsonObject o, boolean stored) {
         checkKeys(o);
         for (String f : SERVER_FIELDS) {
-            if (o.has(f)) throw new InputException(f, "is assigned by the server");
+            if (o.has(f) && !(stored && STORED_FIELDS.contains(f))) throw new InputException(f, "is assigned by the server");
         }
         for (String key : o.keySet()) {
             // '_'-prefixed top-level fields are the store's own bookkeeping (e.g. its delete tombstone).
@@ -161,7 +170,7 @@ public final class UserInput {
         if (title.isBlank()) throw new InputException("title", "must not be blank");
         String body = optionalString(o, "body", Integer.MAX_VALUE);
         if (body == null) body = "";
-        if (body.getBytes(StandardCharsets.UTF_8).length > BODY_MAX_BYTES) {
+        if (utf8LongerThan(body, BODY_MAX_BYTES)) {
             throw new InputException("body", "longer than " + BODY_MAX_BYTES + " bytes");
         }
         String url = url(o, "url");
@@ -170,12 +179,30 @@ public final class UserInput {
         JsonElement location = location(o, "location");
         JsonObject extras = new JsonObject();
         for (Map.Entry<String, JsonElement> m : o.entrySet()) {
-            if (!ITEM_FIELDS.contains(m.getKey())) extras.add(m.getKey(), m.getValue().deepCopy());
+            if (!ITEM_FIELDS.contains(m.getKey()) && !(stored && STORED_FIELDS.contains(m.getKey()))) extras.add(m.getKey(), m.getValue().deepCopy());
         }
-        if (extras.toString().getBytes(StandardCharsets.UTF_8).length > EXTRAS_MAX_BYTES) {
+        if (!extras.isEmpty() && utf8LongerThan(extras.toString(), EXTRAS_MAX_BYTES)) {
             throw new InputException("extras", "extra fields longer than " + EXTRAS_MAX_BYTES + " bytes of JSON");
         }
         return new ItemInput(title, body, url, ts, location, keywords, extras);
+    }
+
+    /** Whether {@code s} takes more than {@code max} bytes in UTF-8, without encoding it. */
+    static boolean utf8LongerThan(String s, int max) {
+        if (s.length() > max) return true; // at least a byte a char
+        if ((long) s.length() * 3 <= max) return false; // at most three bytes a char (a surrogate pair: four for two)
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) bytes++;
+            else if (c < 0x800) bytes += 2;
+            else if (!Character.isSurrogate(c)) bytes += 3;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else bytes++; // a lone surrogate is encoded as '?'
+        }
+        return bytes > max;
     }
 
     public static Registration registration(JsonObject o) {

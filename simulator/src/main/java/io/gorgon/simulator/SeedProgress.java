@@ -60,6 +60,11 @@ final class SeedProgress {
         if (checkpoints.size() > 4096) checkpoints.subList(0, 2048).clear(); // the watermark never looks that far back
     }
 
+    /** The store has taken every member (known from the queue, not estimated from acks). */
+    void finish() {
+        done = total;
+    }
+
     long done() {
         return done;
     }

@@ -126,11 +126,14 @@ final class Seeder {
         long sent = 0;
         long oldestMs = 0;
         boolean paused = false;
+        long allSentAtMs = -1;
         long drainDeadline = Long.MAX_VALUE;
         while (!stopped.getAsBoolean()) {
             long now = System.nanoTime();
             if (now >= nextGauge) {
                 long ackedBefore = acked.get();
+                boolean allSent = sent == total && inFlight.availablePermits() == MAX_IN_FLIGHT && failed.isEmpty();
+                if (allSent && allSentAtMs < 0) allSentAtMs = System.currentTimeMillis();
                 QueueGauges.Snapshot g = gauges.read();
                 if (g != null) {
                     outstanding = g.storePutOutstanding();
@@ -138,8 +141,13 @@ final class Seeder {
                     progress.observe(System.currentTimeMillis(), ackedBefore, outstanding, g.storePutOldestMs());
                 }
                 nextGauge = now + GAUGE_EVERY_NANOS;
-                boolean allSent = sent == total && inFlight.availablePermits() == MAX_IN_FLIGHT && failed.isEmpty();
-                if (allSent && progress.done() >= total) {
+                // All of ours were in Redis at allSentAtMs: once nothing in store_put is older than that, the store has
+                // taken them all. The estimate from acks alone can run ahead (it ended the users' phase with 1,000 of
+                // them still queued, which the notes' phase then waited for and was timed with).
+                boolean taken = allSentAtMs >= 0 && (g == null ? progress.done() >= total
+                        : outstanding == 0 || oldestMs < System.currentTimeMillis() - allSentAtMs);
+                if (taken) {
+                    progress.finish();
                     progress.maybePrint(out, resent, false, true);
                     return progress.done();
                 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.gorgon.bus.BusMetrics;
 import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.JsonText;
 import io.gorgon.bus.Message;
 import io.gorgon.bus.Subscription;
 import io.gorgon.protocol.Protocol;
@@ -125,8 +126,13 @@ public final class NotifyRole implements Role {
     /** Appends one store event (or a batch's) to the Redis streams; throws (so the bus retries) when Redis did not take it. */
     void onEvent(Message m) {
         String type = m.type();
+        List<EventLog.Appended> out = Protocol.ITEMS_ADDED.equals(type) ? itemsAddedAsText(m) : null;
+        if (out != null) {
+            events.appendAll(m.id(), out);
+            appended.add(out.size());
+            return;
+        }
         JsonElement body = m.body();
-        List<EventLog.Appended> out;
         if (Protocol.ITEM_ADDED.equals(type) || Protocol.ITEM_EDITED.equals(type)) {
             JsonElement i = body != null && body.isJsonObject() ? body.getAsJsonObject().get("item") : null;
             if (i == null || !i.isJsonObject()) throw malformed(m, type + " needs {\"item\":{…}}");
@@ -147,6 +153,24 @@ public final class NotifyRole implements Role {
         }
         events.appendAll(m.id(), out);
         appended.add(out.size());
+    }
+
+    /**
+     * An items.added's events with each item's JSON text cut from the body as it arrived (the store writes it in the
+     * form a tree would print), never parsed into a tree and printed again; null for anything that is not plainly
+     * well formed, which the tree path then reads or refuses.
+     */
+    private static List<EventLog.Appended> itemsAddedAsText(Message m) {
+        String items = JsonText.field(m.bodyJson(), "items");
+        List<String> texts = items == null ? null : JsonText.elements(items);
+        if (texts == null || texts.isEmpty()) return null;
+        List<EventLog.Appended> out = new ArrayList<>(texts.size());
+        for (String item : texts) {
+            String u = item.startsWith("{") ? JsonText.field(item, "userid") : null;
+            if (u == null || u.charAt(0) != '"' || !ID.matcher(u).region(1, u.length() - 1).matches()) return null;
+            out.add(new EventLog.Appended(Long.parseLong(u, 1, u.length() - 1, 10), Protocol.ITEM_ADDED, m.sentAt(), item));
+        }
+        return out;
     }
 
     private static EventLog.Appended appended(Message m, String type, JsonObject item) {

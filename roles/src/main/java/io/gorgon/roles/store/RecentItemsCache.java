@@ -289,7 +289,7 @@ public final class RecentItemsCache {
     private static void addTriple(List<String> args, Item i) {
         args.add(Long.toString(i.ts()));
         args.add(member(i.id()));
-        args.add(i.toJson().toString());
+        args.add(i.toJsonText());
     }
 
     static String member(long itemId) {

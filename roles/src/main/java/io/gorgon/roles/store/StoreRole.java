@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.gorgon.bus.HandlerFailure;
+import io.gorgon.bus.JsonText;
 import io.gorgon.bus.Message;
 import io.gorgon.protocol.Protocol;
 import io.gorgon.roles.Role;
@@ -144,23 +145,24 @@ public final class StoreRole implements Role {
             return out;
         });
         List<CompletableFuture<Boolean>> puts = batcher.putAll(items);
-        JsonArray announce = new JsonArray();
+        // The items' JSON as text, never as a tree: notify stores each item's text as it arrives.
+        StringBuilder announce = new StringBuilder(items.size() * 320);
+        int announced = 0;
         List<String> refused = new ArrayList<>();
         int stored = 0;
         for (int i = 0; i < items.size(); i++) {
             try {
                 boolean fresh = puts.get(i).get();
                 if (fresh) stored++;
-                if (fresh || m.deliveries() > 1) announce.add(items.get(i).toJson());
+                if (fresh || m.deliveries() > 1) announce.append(announced++ == 0 ? "" : ",").append(items.get(i).toJsonText());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof ItemBatcher.Rejected r)) throw e;
                 refused.add(r.getMessage());
             }
         }
-        if (!announce.isEmpty()) {
-            JsonObject event = new JsonObject();
-            event.addProperty("n", announce.size()); // first, so that a counter (stats) reads no further
-            event.add("items", announce);
+        if (announced > 0) {
+            // n first, so that a counter (stats) reads no further.
+            JsonText event = new JsonText("{\"n\":" + announced + ",\"items\":[" + announce + "]}");
             ctx.bus().publish(Protocol.STORE_NOTIFY, Protocol.ITEMS_ADDED, event).get();
         }
         if (!refused.isEmpty()) throw new HandlerFailure(400, refused.size() + " of " + items.size() + " items refused: " + String.join("; ", refused));

@@ -51,14 +51,21 @@ final class EventLog {
             local fanMin = string.format('%.0f', now - tonumber(ARGV[2]))
             local userMin = string.format('%.0f', now - tonumber(ARGV[1]))
             local id
-            for e = 0, (#ARGV - 2) / 4 - 1 do
+            local count = (#ARGV - 2) / 4
+            local n = redis.call('INCRBY', KEYS[3], count) - count
+            local touched, users = {}, {}
+            for e = 0, count - 1 do
               local a = 3 + e * 4
-              local n = redis.call('INCR', KEYS[3])
+              n = n + 1
               id = redis.call('XADD', KEYS[1], 'MINID', '~', fanMin, '*',
                   'n', n, 'u', ARGV[a], 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
               redis.call('XADD', KEYS[4 + e], 'MINID', '~', userMin, id, 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
-              redis.call('PEXPIRE', KEYS[4 + e], ARGV[1])
+              if not touched[KEYS[4 + e]] then
+                touched[KEYS[4 + e]] = true
+                users[#users + 1] = KEYS[4 + e]
+              end
             end
+            for i = 1, #users do redis.call('PEXPIRE', users[i], ARGV[1]) end -- once per user, in order
             redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
             return id
             """);

@@ -35,10 +35,9 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RecentItemsCache {
     private static final String ADD_ONE = """
             local function add(score, member, json)
-              local cur = redis.call('HGET', KEYS[2], member)
-              if cur == '' then return end
+              -- a new member is the common case: one write, no read; a member there already may be a tombstone
+              if redis.call('HSETNX', KEYS[2], member, json) == 0 and redis.call('HGET', KEYS[2], member) == '' then return end
               redis.call('ZADD', KEYS[1], score, member)
-              if not cur then redis.call('HSET', KEYS[2], member, json) end
             end
             local function trim(cap)
               local n = redis.call('ZCARD', KEYS[1])

@@ -9,16 +9,16 @@ package io.gorgon.roles.bench;
  * @param replicaAcks the cluster run's {@code redis.replicaAcks} (1 as in config/cluster.json: every send waits for a
  *                    replica)
  */
-record MeshArgs(long items, int users, int clients, int seconds, int warmup, int rate, boolean onlyMesh, boolean keep,
-                int latencyClients, boolean cluster, int replicaAcks) {
+record MeshArgs(long items, int users, int clients, int seconds, int warmup, int rate, boolean onlyMesh, boolean onlyIngest,
+                boolean keep, int latencyClients, boolean cluster, int replicaAcks) {
     static final String USAGE = "usage: scripts/bench mesh [--cluster [--replica-acks N]] [--items N] [--users N] [--clients N] [--seconds N]"
-            + " [--warmup N] [--rate N] [--latency-clients N] [--only-mesh] [--keep]";
+            + " [--warmup N] [--rate N] [--latency-clients N] [--only-mesh] [--only-ingest] [--keep]";
 
     static MeshArgs parse(String[] a) {
         boolean cluster = java.util.Arrays.asList(a).contains("--cluster");
         long items = cluster ? 100_000 : 1_000_000;
         int users = cluster ? 2_000 : 10_000, clients = 64, seconds = cluster ? 30 : 60, warmup = cluster ? 15 : 30, rate = 1000;
-        boolean onlyMesh = false, keep = false;
+        boolean onlyMesh = false, onlyIngest = false, keep = false;
         int latencyClients = 4, replicaAcks = 1;
         for (int i = 0; i < a.length; i++) {
             String v = i + 1 < a.length ? a[i + 1] : null;
@@ -30,6 +30,7 @@ record MeshArgs(long items, int users, int clients, int seconds, int warmup, int
                 case "--warmup" -> warmup = Integer.parseInt(a[++i]);
                 case "--rate" -> rate = Integer.parseInt(a[++i]);
                 case "--only-mesh" -> onlyMesh = true;
+                case "--only-ingest" -> onlyIngest = true; // the seeding and the store's ceiling: A/B runs of ingest changes
                 case "--keep" -> keep = true;
                 case "--latency-clients" -> latencyClients = Integer.parseInt(a[++i]);
                 case "--cluster" -> { } // read above: it changes the defaults
@@ -40,6 +41,6 @@ record MeshArgs(long items, int users, int clients, int seconds, int warmup, int
         if (items < 0 || users < 1 || clients < 1 || seconds <= warmup || warmup < 0 || rate < 0 || replicaAcks < 0) {
             throw new IllegalArgumentException("need items >= 0, users >= 1, clients >= 1, seconds > warmup >= 0, rate >= 0, replica-acks >= 0");
         }
-        return new MeshArgs(items, users, clients, seconds, warmup, rate, onlyMesh, keep, latencyClients, cluster, replicaAcks);
+        return new MeshArgs(items, users, clients, seconds, warmup, rate, onlyMesh, onlyIngest, keep, latencyClients, cluster, replicaAcks);
     }
 }

@@ -103,25 +103,7 @@ final class MeshRun {
             SimulatorOptions base = SimulatorOptions.defaults().withMesh(busUri, NS, mongoUri, cfg.mongo().database())
                     .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(900));
             Map<String, Double> perInsert = seed(base, redis, mongoUri, cfg, dir);
-            mainLoad(base, redis, busUri, up.pid(), perInsert, dir);
-            if (cluster) json.add("queue_nodes", new GsonBuilder().create().toJsonTree(RedisNodes.queueNodes(admin)));
-            Map<String, Double> warmReadsOnly = new ModelCheck(a, base, redis, up.pid(), dir).run(json, perInsert);
-            if (full) lowConcurrency(base, redis, dir);
-            String hotQueue = "?";
-            double hotShare = 0;
-            if (!cluster) { // MONITOR sees one server only
-                MeshProbes probes = new MeshProbes(json, cfg, base, a.users(), Math.max(1, a.latencyClients()), a.clients());
-                probes.providerOff();
-                if (full) {
-                    probes.countCommands();
-                    probes.readsUnderInsertFlood(json.get("ingest_per_s").getAsDouble());
-                }
-                probes.countCommandsAtLoad();
-                hotQueue = probes.hotQueue();
-                hotShare = probes.hotShare();
-                if (full && !a.onlyMesh()) DirectRun.run(a, cfg, redis, busUri, mongoUri, dir.resolve("direct.json"), json);
-            }
-            inputs = new ModelInputs(warmReadsOnly, perInsert, hotQueue, hotShare, json.get("store_bulk_ceiling_per_s").getAsDouble());
+            if (!a.onlyIngest()) reads(base, redis, busUri, mongoUri, cfg, admin, up, perInsert, dir);
         } catch (RuntimeException | AssertionError e) {
             System.err.println("mesh bench failed: " + e);
             exit = 1;
@@ -130,12 +112,40 @@ final class MeshRun {
             up.terminate(60);
             up.close();
         }
+        return finish(exit, dir, started);
+    }
+
+    private int finish(int exit, Path dir, long started) {
         json.addProperty("load_after", BenchSupport.loadAverage());
         json.addProperty("total_seconds", Math.round((System.nanoTime() - started) / 1e9));
         if (exit == 0 && !a.keep()) BenchSupport.deleteTree(dir);
         else if (exit == 0) System.out.println("mesh bench: kept " + dir);
         else System.err.println("mesh bench: logs kept in " + dir.resolve("logs"));
         return exit;
+    }
+
+    /** (c)-(f): the load, the model check, the latency at a few clients and the probes; the direct run last. */
+    private void reads(SimulatorOptions base, UnifiedJedis redis, String busUri, String mongoUri, GorgonConfig cfg, Admin admin,
+                       ChildJvm up, Map<String, Double> perInsert, Path dir) throws Exception {
+        mainLoad(base, redis, busUri, up.pid(), perInsert, dir);
+        if (cluster) json.add("queue_nodes", new GsonBuilder().create().toJsonTree(RedisNodes.queueNodes(admin)));
+        Map<String, Double> warmReadsOnly = new ModelCheck(a, base, redis, up.pid(), dir).run(json, perInsert);
+        if (full) lowConcurrency(base, redis, dir);
+        String hotQueue = "?";
+        double hotShare = 0;
+        if (!cluster) { // MONITOR sees one server only
+            MeshProbes probes = new MeshProbes(json, cfg, base, a.users(), Math.max(1, a.latencyClients()), a.clients());
+            probes.providerOff();
+            if (full) {
+                probes.countCommands();
+                probes.readsUnderInsertFlood(json.get("ingest_per_s").getAsDouble());
+            }
+            probes.countCommandsAtLoad();
+            hotQueue = probes.hotQueue();
+            hotShare = probes.hotShare();
+            if (full && !a.onlyMesh()) DirectRun.run(a, cfg, redis, busUri, mongoUri, dir.resolve("direct.json"), json);
+        }
+        inputs = new ModelInputs(warmReadsOnly, perInsert, hotQueue, hotShare, json.get("store_bulk_ceiling_per_s").getAsDouble());
     }
 
     /** Waits (up to 2 minutes) until no queue's oldest waiting or unacknowledged entry is a second old; returns the seconds. */

@@ -1,6 +1,7 @@
 package io.gorgon.roles.notify;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,16 +20,25 @@ final class FanoutReader {
     static final int BLOCK_MS = 500;
     private static final int BATCH = 512;
 
+    /** How often an idle reader moves its cursor to the stream's end. */
+    static final int IDLE_MS = 100;
+
     private final EventLog events;
     private final Consumer<NotifyEvent> dispatch;
     private final Runnable onGap;
+    private final BooleanSupplier idle;
     private volatile boolean running;
     private Thread thread;
 
-    FanoutReader(EventLog events, Consumer<NotifyEvent> dispatch, Runnable onGap) {
+    /**
+     * @param idle true while no socket here follows anyone: then the reader only keeps its cursor at the stream's end
+     *             instead of reading every event (each with its item) to deliver it to no one
+     */
+    FanoutReader(EventLog events, Consumer<NotifyEvent> dispatch, Runnable onGap, BooleanSupplier idle) {
         this.events = events;
         this.dispatch = dispatch;
         this.onGap = onGap;
+        this.idle = idle;
     }
 
     /** Positions at the current end of the stream (so nothing older is replayed) and starts the reader thread. */
@@ -44,6 +54,21 @@ final class FanoutReader {
         boolean warned = false;
         while (running) {
             try {
+                if (idle.getAsBoolean()) {
+                    // The end first, then the check: a socket that follows after the check gets every event after
+                    // that end, which is where the next read starts. Events before it are in the per-user streams.
+                    EventLog.Tail tail = events.tail();
+                    if (idle.getAsBoolean()) {
+                        if (tail.seq() >= 0) {
+                            cursor = tail.id();
+                            seq = tail.seq();
+                        }
+                        if (warned) log.info("event=redis_reconnected component=notify_fanout");
+                        warned = false;
+                        sleep(IDLE_MS);
+                        continue;
+                    }
+                }
                 List<StreamEntry> batch = events.read(cursor, BATCH, BLOCK_MS);
                 if (warned) log.info("event=redis_reconnected component=notify_fanout");
                 warned = false;

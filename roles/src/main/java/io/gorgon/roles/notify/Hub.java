@@ -44,6 +44,11 @@ final class Hub {
         for (Session s : sessions) s.close(code, reason);
     }
 
+    /** No socket here follows anyone: an event read now would be delivered to no one. */
+    boolean followsNobody() {
+        return byUser.isEmpty();
+    }
+
     List<Session> sessions() {
         return List.copyOf(sessions);
     }

@@ -60,7 +60,7 @@ public final class NotifyRole implements Role {
         this.ctx = ctx;
         this.events = new EventLog(ctx.redis(), ctx.keys(), Duration.ofSeconds(ctx.config().notifier().retentionSeconds()));
         this.reader = new FanoutReader(events, hub::dispatch,
-                () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")));
+                () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")), hub::followsNobody);
         this.latency = ctx.bus().metrics().latency("notify");
         this.delivered = ctx.bus().metrics().registry().counter("notify.delivered");
         TokenCheck tokens = new TokenCheck(ctx.bus(), ctx.requestTimeout());

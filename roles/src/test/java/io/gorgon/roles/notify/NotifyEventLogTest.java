@@ -125,6 +125,30 @@ class NotifyEventLogTest {
         assertFalse(spread.complete());
     }
 
+    /** Followed by no socket, a reader reads nothing; from the moment one follows, it delivers every later event. */
+    @Test
+    void anIdleReaderSkipsToTheEndAndDeliversWhatFollowsOnceFollowed() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean idle = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger gaps = new AtomicInteger();
+        FanoutReader reader = new FanoutReader(log, e -> seen.add(e.userid()), gaps::incrementAndGet, idle::get);
+        reader.start();
+        try {
+            log.append("i1", 1, "item.added", 1L, "{}");
+            log.append("i2", 2, "item.added", 1L, "{}");
+            Thread.sleep(3L * FanoutReader.IDLE_MS); // the reader has moved past them
+            idle.set(false);
+            log.append("i3", 3, "item.added", 1L, "{}");
+            log.append("i4", 4, "item.added", 1L, "{}");
+            Await.until(Duration.ofSeconds(5), "the events after the follow dispatched", () -> seen.size() == 2);
+            Thread.sleep(2L * FanoutReader.IDLE_MS);
+            assertEquals(List.of(3L, 4L), seen);
+            assertEquals(0, gaps.get(), "skipping while idle is not a gap");
+        } finally {
+            reader.stop();
+        }
+    }
+
     @Test
     void aReaderThatMissedFanoutEntriesReportsAGap() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -139,7 +163,7 @@ class NotifyEventLogTest {
                     Thread.currentThread().interrupt();
                 }
             }
-        }, gaps::incrementAndGet);
+        }, gaps::incrementAndGet, () -> false);
         reader.start();
         try {
             log.append("m1", 1, "item.added", 1L, "{}");

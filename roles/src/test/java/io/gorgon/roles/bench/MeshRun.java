@@ -170,44 +170,80 @@ final class MeshRun {
                 .formatted(dir, a.replicaAcks(), String.join(", ", nodes));
     }
 
+    /** Timed seeding rounds after the warm-up half, each followed by a measure of the store's own ceiling. */
+    private static final int ROUNDS = 3;
+
     /**
-     * (b) seeds users and items in two halves, the second timed on a warm mesh; returns each process's CPU µs per
-     * insert in it; measures the store's own ceiling after.
+     * (b) seeds users and items: half to warm the mesh up, then the rest in {@link #ROUNDS} timed rounds, each compared
+     * with the store's own ceiling measured right after it; returns each process's CPU µs per insert in the rounds.
      */
     private Map<String, Double> seed(SimulatorOptions base, UnifiedJedis redis, String mongoUri, GorgonConfig cfg, Path dir) throws Exception {
         // The first half warms the mesh up. Right after start, eight JVMs compile their hot paths (C2 threads took a
         // third of the roles' CPU in the first two minutes) while the store also works off the provider's backlog of
         // its start: a rate timed then says more about start-up than about ingest, and the ceiling it is compared
-        // with is measured warm. Both halves' rates are reported.
+        // with is measured warm. Its rate is reported too.
         int coldUsers = a.users() - a.users() / 2;
         long coldItems = a.items() - a.items() / 2;
         JsonObject cold = BenchSupport.simulate(base.withScale(coldUsers, coldItems).withPhases(true, false), dir.resolve("seed-cold.json"));
         double coldIngest = cold.get("ingest_per_s").getAsDouble();
         json.addProperty("ingest_cold_per_s", Math.round(coldIngest));
         json.addProperty("seed_cold_catch_up_seconds", awaitCaughtUp(cfg));
-        // Sampled: CPU per insert of each process (the seeder's notes and the provider's, which runs meanwhile).
-        ProcSampler seedProcs = new ProcSampler(redis, NS);
-        seedProcs.begin();
-        JsonObject seed = BenchSupport.simulate(base.withScale(a.users() - coldUsers, a.items() - coldItems).withPhases(true, false),
-                dir.resolve("seed.json"));
-        seedProcs.end();
-        double seedInserts = a.items() - coldItems + a.rate() * seedProcs.seconds();
+        // Then rounds, each followed by the ceiling: a slow stretch of this shared box then weighs on both sides of
+        // the ratio, not on one. The figures are the rounds' medians.
+        int users = a.users() - coldUsers;
+        long items = a.items() - coldItems;
+        Map<String, Double> cpu = new TreeMap<>();
+        double sampledSeconds = 0, catchUp = 0;
+        List<Double> ingests = new ArrayList<>(), ceilings = new ArrayList<>(), shares = new ArrayList<>();
+        com.google.gson.JsonArray rounds = new com.google.gson.JsonArray();
+        for (int r = 0; r < ROUNDS; r++) {
+            int u = Math.max(1, users / ROUNDS + (r < users % ROUNDS ? 1 : 0));
+            long n = items / ROUNDS + (r < items % ROUNDS ? 1 : 0);
+            // Sampled: CPU per insert of each process (the seeder's notes and the provider's, which runs meanwhile).
+            ProcSampler procs = new ProcSampler(redis, NS);
+            procs.begin();
+            JsonObject seed = BenchSupport.simulate(base.withScale(u, n).withPhases(true, false), dir.resolve("seed-" + r + ".json"));
+            procs.end();
+            procs.cpuSeconds().forEach((k, v) -> cpu.merge(k, v, Double::sum));
+            sampledSeconds += procs.seconds();
+            // The ceiling right after, the provider still inserting as during the seeding. Not before the mesh has
+            // caught up (notify, stats and the provider still reading the round's store_notify events): that work
+            // would take the ceiling's CPU, and more of it the slower the mesh.
+            catchUp = Math.max(catchUp, awaitCaughtUp(cfg));
+            double ingest = seed.get("ingest_per_s").getAsDouble();
+            double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), (int) Math.max(5_000, Math.min(20_000, n)));
+            ingests.add(ingest);
+            ceilings.add(ceiling);
+            shares.add(ingest / ceiling);
+            JsonObject round = new JsonObject();
+            round.addProperty("ingest_per_s", Math.round(ingest));
+            round.addProperty("ceiling_per_s", Math.round(ceiling));
+            round.addProperty("share", Math.round(100 * ingest / ceiling) / 100.0);
+            rounds.add(round);
+            System.out.printf(Locale.ROOT, "mesh bench: ingest round %d: %.0f/s through store_put, the store's own ceiling %.0f/s, share %.2f%n",
+                    r + 1, ingest, ceiling, ingest / ceiling);
+        }
+        double inserts = items + a.rate() * sampledSeconds;
         Map<String, Double> perInsert = new TreeMap<>();
-        seedProcs.cpuSeconds().forEach((k, v) -> perInsert.put(k, (double) Math.round(v * 1e6 / Math.max(1, seedInserts))));
+        cpu.forEach((k, v) -> perInsert.put(k, (double) Math.round(v * 1e6 / Math.max(1, inserts))));
         json.add("cpu_us_per_insert", new GsonBuilder().create().toJsonTree(perInsert));
-        double ingest = seed.get("ingest_per_s").getAsDouble();
+        double ingest = median(ingests), ceiling = median(ceilings), share = median(shares);
         json.addProperty("ingest_per_s", Math.round(ingest));
-        // The embedded store's own ceiling, right after, the provider still inserting as during the seeding. Not before
-        // the mesh has caught up with the seeding (notify, stats and the provider still reading its store_notify
-        // events): that work would take the ceiling's CPU, and more of it the slower the mesh.
-        json.addProperty("seed_catch_up_seconds", awaitCaughtUp(cfg));
-        double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), (int) Math.max(5_000, Math.min(20_000, a.items() / 2)));
+        json.addProperty("seed_catch_up_seconds", catchUp);
         json.addProperty("store_bulk_ceiling_per_s", Math.round(ceiling));
-        json.addProperty("ingest_share_of_ceiling", Math.round(100 * ingest / ceiling) / 100.0);
+        json.addProperty("ingest_share_of_ceiling", Math.round(100 * share) / 100.0);
         json.addProperty("ingest_cold_share_of_ceiling", Math.round(100 * coldIngest / ceiling) / 100.0);
-        System.out.printf(Locale.ROOT, "mesh bench: ingest through store_put %.0f/s (the first half, from a cold start: %.0f/s); the embedded"
-                + " store's own bulk ceiling %.0f/s (no bus); share %.2f (cold %.2f)%n", ingest, coldIngest, ceiling, ingest / ceiling, coldIngest / ceiling);
+        json.add("ingest_rounds", rounds);
+        System.out.printf(Locale.ROOT, "mesh bench: ingest through store_put %.0f/s (median of %d rounds; the first half, from a cold start:"
+                + " %.0f/s); the embedded store's own bulk ceiling %.0f/s (no bus); share %.2f (median of the rounds' shares; cold %.2f)%n",
+                ingest, ROUNDS, coldIngest, ceiling, share, coldIngest / ceiling);
         return perInsert;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** (c) the mesh under load, every process sampled, and each Redis node's commands counted. */

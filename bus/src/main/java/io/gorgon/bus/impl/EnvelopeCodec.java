@@ -67,10 +67,7 @@ final class EnvelopeCodec {
     /** Marks a field present with a JSON type its check rejects (reported in the same order as the checks). */
     private static final Object WRONG_TYPE = new Object();
 
-    /**
-     * Read with a streaming {@link JsonReader}: only the body becomes a JSON tree. Checks run in a fixed order once
-     * the whole object is read, so a broken envelope always gets the same reason.
-     */
+    /** An envelope: as {@link #encode} writes it, read by {@link #decodePlain}; any other, by {@link #decodeChecked}. */
     static Envelope decode(String json) throws Malformed {
         Envelope plain = json == null ? null : decodePlain(json);
         return plain != null ? plain : decodeChecked(json);
@@ -113,8 +110,7 @@ final class EnvelopeCodec {
                 headers.put(e.getKey(), value);
             }
         }
-        return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers,
-                Body.ofRaw(body));
+        return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers, Body.ofRaw(body));
     }
 
     /** A JSON string's text with no escape in it, or null. */
@@ -130,7 +126,10 @@ final class EnvelopeCodec {
         return raw.equals("-") ? null : Long.parseLong(raw);
     }
 
-    /** The checked reader: any envelope a lenient JsonReader reads; a broken one gets its reason. */
+    /**
+     * The checked reader: any envelope a lenient {@link JsonReader} reads; only the body becomes a JSON tree. Checks
+     * run in a fixed order once the whole object is read, so a broken envelope always gets the same reason.
+     */
     static Envelope decodeChecked(String json) throws Malformed {
         if (json == null) throw new Malformed("no envelope field");
         if (json.isBlank()) throw new Malformed("envelope is not a JSON object");

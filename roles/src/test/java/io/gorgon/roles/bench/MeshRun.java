@@ -189,12 +189,12 @@ final class MeshRun {
         json.addProperty("ingest_cold_per_s", Math.round(coldIngest));
         json.addProperty("seed_cold_catch_up_seconds", awaitCaughtUp(cfg));
         // Then rounds, each followed by the ceiling: a slow stretch of this shared box then weighs on both sides of
-        // the ratio, not on one. The figures are the rounds' medians.
+        // the ratio, not on one. The figures are over all rounds (items over the seconds they took, on each side).
         int users = a.users() - coldUsers;
         long items = a.items() - coldItems;
         Map<String, Double> cpu = new TreeMap<>();
         double sampledSeconds = 0, catchUp = 0;
-        List<Double> ingests = new ArrayList<>(), ceilings = new ArrayList<>(), shares = new ArrayList<>();
+        double ingestSeconds = 0, ceilingItems = 0, ceilingSeconds = 0;
         com.google.gson.JsonArray rounds = new com.google.gson.JsonArray();
         for (int r = 0; r < ROUNDS; r++) {
             int u = Math.max(1, users / ROUNDS + (r < users % ROUNDS ? 1 : 0));
@@ -211,10 +211,11 @@ final class MeshRun {
             // would take the ceiling's CPU, and more of it the slower the mesh.
             catchUp = Math.max(catchUp, awaitCaughtUp(cfg));
             double ingest = seed.get("ingest_per_s").getAsDouble();
-            double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), (int) Math.max(5_000, Math.min(20_000, n)));
-            ingests.add(ingest);
-            ceilings.add(ceiling);
-            shares.add(ingest / ceiling);
+            int ceilingRound = (int) Math.max(5_000, Math.min(20_000, n));
+            double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), ceilingRound);
+            ingestSeconds += n / ingest;
+            ceilingItems += ceilingRound;
+            ceilingSeconds += ceilingRound / ceiling;
             JsonObject round = new JsonObject();
             round.addProperty("ingest_per_s", Math.round(ingest));
             round.addProperty("ceiling_per_s", Math.round(ceiling));
@@ -227,23 +228,17 @@ final class MeshRun {
         Map<String, Double> perInsert = new TreeMap<>();
         cpu.forEach((k, v) -> perInsert.put(k, (double) Math.round(v * 1e6 / Math.max(1, inserts))));
         json.add("cpu_us_per_insert", new GsonBuilder().create().toJsonTree(perInsert));
-        double ingest = median(ingests), ceiling = median(ceilings), share = median(shares);
+        double ingest = items / ingestSeconds, ceiling = ceilingItems / ceilingSeconds, share = ingest / ceiling;
         json.addProperty("ingest_per_s", Math.round(ingest));
         json.addProperty("seed_catch_up_seconds", catchUp);
         json.addProperty("store_bulk_ceiling_per_s", Math.round(ceiling));
         json.addProperty("ingest_share_of_ceiling", Math.round(100 * share) / 100.0);
         json.addProperty("ingest_cold_share_of_ceiling", Math.round(100 * coldIngest / ceiling) / 100.0);
         json.add("ingest_rounds", rounds);
-        System.out.printf(Locale.ROOT, "mesh bench: ingest through store_put %.0f/s (median of %d rounds; the first half, from a cold start:"
-                + " %.0f/s); the embedded store's own bulk ceiling %.0f/s (no bus); share %.2f (median of the rounds' shares; cold %.2f)%n",
+        System.out.printf(Locale.ROOT, "mesh bench: ingest through store_put %.0f/s (%d rounds; the first half, from a cold start: %.0f/s);"
+                + " the embedded store's own bulk ceiling %.0f/s (no bus, after each round); share %.2f (cold %.2f)%n",
                 ingest, ROUNDS, coldIngest, ceiling, share, coldIngest / ceiling);
         return perInsert;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** (c) the mesh under load, every process sampled, and each Redis node's commands counted. */

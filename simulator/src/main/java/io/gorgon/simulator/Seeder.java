@@ -142,8 +142,8 @@ final class Seeder {
                 }
                 nextGauge = now + GAUGE_EVERY_NANOS;
                 // All of ours were in Redis at allSentAtMs: once nothing in store_put is older than that, the store has
-                // taken them all. The estimate from acks alone can run ahead (it ended the users' phase with 1,000 of
-                // them still queued, which the notes' phase then waited for and was timed with).
+                // taken them all. The estimate from acks alone assumes first in, first done, which the store's
+                // concurrent handlers do not keep.
                 boolean taken = allSentAtMs >= 0 && (g == null ? progress.done() >= total
                         : outstanding == 0 || oldestMs < System.currentTimeMillis() - allSentAtMs);
                 if (taken) {

@@ -27,6 +27,15 @@ final class Body {
         return json == null || json.isJsonNull() ? NULL : new Body(json);
     }
 
+    /**
+     * A body as senders give it: {@link io.gorgon.bus.JsonText} as its text, a tree as it is, anything else bound to a
+     * tree by Gson.
+     */
+    static Body from(Object body) {
+        if (body instanceof io.gorgon.bus.JsonText text) return ofRaw(text.json());
+        return of(body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body));
+    }
+
     /** Text the envelope decoder already checked to be one JSON value. */
     static Body ofRaw(String json) {
         return new Body(json);

@@ -37,28 +37,8 @@ public final class JsonSpans {
         int i = ws(s, 0);
         if (i >= s.length() || s.charAt(i) != '{') return null;
         Map<String, String> out = new LinkedHashMap<>();
-        i = ws(s, i + 1);
-        if (i < s.length() && s.charAt(i) == '}') return ws(s, i + 1) == s.length() ? out : null;
-        while (i < s.length()) {
-            if (s.charAt(i) != '"') return null;
-            int nameEnd = string(s, i);
-            if (nameEnd < 0) return null;
-            String name = s.substring(i + 1, nameEnd - 1);
-            if (name.indexOf('\\') >= 0) return null;
-            i = ws(s, nameEnd);
-            if (i >= s.length() || s.charAt(i) != ':') return null;
-            int from = ws(s, i + 1);
-            int to = value(s, from);
-            if (to < 0) return null;
-            out.put(name, s.substring(from, to));
-            i = ws(s, to);
-            if (i >= s.length()) return null;
-            char c = s.charAt(i);
-            if (c == '}') return ws(s, i + 1) == s.length() ? out : null;
-            if (c != ',') return null;
-            i = ws(s, i + 1);
-        }
-        return null;
+        int end = object(s, i, out);
+        return end >= 0 && ws(s, end) == s.length() ? out : null;
     }
 
     /** The texts of the elements of the array {@code s}, in order, or null if {@code s} is not a strict JSON array. */
@@ -66,20 +46,8 @@ public final class JsonSpans {
         int i = ws(s, 0);
         if (i >= s.length() || s.charAt(i) != '[') return null;
         List<String> out = new ArrayList<>();
-        i = ws(s, i + 1);
-        if (i < s.length() && s.charAt(i) == ']') return ws(s, i + 1) == s.length() ? out : null;
-        while (i < s.length()) {
-            int to = value(s, i);
-            if (to < 0) return null;
-            out.add(s.substring(i, to));
-            i = ws(s, to);
-            if (i >= s.length()) return null;
-            char c = s.charAt(i);
-            if (c == ']') return ws(s, i + 1) == s.length() ? out : null;
-            if (c != ',') return null;
-            i = ws(s, i + 1);
-        }
-        return null;
+        int end = array(s, i, out);
+        return end >= 0 && ws(s, end) == s.length() ? out : null;
     }
 
     /** The index after the strict JSON value starting at {@code i}, or -1. */
@@ -88,8 +56,8 @@ public final class JsonSpans {
         char c = s.charAt(i);
         return switch (c) {
             case '"' -> string(s, i);
-            case '{' -> object(s, i);
-            case '[' -> array(s, i);
+            case '{' -> object(s, i, null);
+            case '[' -> array(s, i, null);
             case 't' -> s.startsWith("true", i) ? i + 4 : -1;
             case 'f' -> s.startsWith("false", i) ? i + 5 : -1;
             case 'n' -> s.startsWith("null", i) ? i + 4 : -1;
@@ -97,17 +65,25 @@ public final class JsonSpans {
         };
     }
 
-    private static int object(String s, int i) {
+    /**
+     * s[i] is '{': the index after the object, or -1. With {@code out}, its members' texts go there by name (the last
+     * of a repeated name), and a name holding an escape answers -1: a parser would read it as another name.
+     */
+    private static int object(String s, int i, Map<String, String> out) {
         i = ws(s, i + 1);
         if (i < s.length() && s.charAt(i) == '}') return i + 1;
         while (i < s.length()) {
             if (s.charAt(i) != '"') return -1;
-            i = string(s, i);
-            if (i < 0) return -1;
-            i = ws(s, i);
+            int nameEnd = string(s, i);
+            if (nameEnd < 0) return -1;
+            String name = out == null ? null : s.substring(i + 1, nameEnd - 1);
+            if (name != null && name.indexOf('\\') >= 0) return -1;
+            i = ws(s, nameEnd);
             if (i >= s.length() || s.charAt(i) != ':') return -1;
-            i = value(s, ws(s, i + 1));
+            int from = ws(s, i + 1);
+            i = value(s, from);
             if (i < 0) return -1;
+            if (out != null) out.put(name, s.substring(from, i));
             i = ws(s, i);
             if (i >= s.length()) return -1;
             char c = s.charAt(i);
@@ -118,12 +94,15 @@ public final class JsonSpans {
         return -1;
     }
 
-    private static int array(String s, int i) {
+    /** s[i] is '[': the index after the array, or -1. With {@code out}, its elements' texts go there in order. */
+    private static int array(String s, int i, List<String> out) {
         i = ws(s, i + 1);
         if (i < s.length() && s.charAt(i) == ']') return i + 1;
         while (i < s.length()) {
+            int from = i;
             i = value(s, i);
             if (i < 0) return -1;
+            if (out != null) out.add(s.substring(from, i));
             i = ws(s, i);
             if (i >= s.length()) return -1;
             char c = s.charAt(i);

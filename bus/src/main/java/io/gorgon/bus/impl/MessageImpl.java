@@ -87,12 +87,8 @@ final class MessageImpl implements Message {
     public synchronized void reply(Object body) {
         if (!envelope.expectsReply() || answered) return;
         answered = true;
-        if (body instanceof io.gorgon.bus.JsonText text) {
-            reply = EnvelopeCodec.okReplyJson(envelope.corr(), text.json());
-            return;
-        }
-        JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
-        reply = EnvelopeCodec.okReply(envelope.corr(), json);
+        Body b = Body.from(body);
+        reply = b.raw() != null ? EnvelopeCodec.okReplyJson(envelope.corr(), b.raw()) : EnvelopeCodec.okReply(envelope.corr(), b.json());
     }
 
     @Override
@@ -104,9 +100,7 @@ final class MessageImpl implements Message {
 
     @Override
     public void forward(String queue, String type, Object body, Map<String, String> extraHeaders) {
-        Body b = body instanceof io.gorgon.bus.JsonText text ? Body.ofRaw(text.json())
-                : body instanceof JsonElement je ? Body.of(je) : Body.of(EnvelopeCodec.GSON.toJsonTree(body));
-        forwardBody(queue, type, b, extraHeaders);
+        forwardBody(queue, type, Body.from(body), extraHeaders);
     }
 
     @Override

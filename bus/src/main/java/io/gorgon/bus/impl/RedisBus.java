@@ -192,9 +192,7 @@ final class RedisBus implements Bus {
     // ---- internals used by consumers and messages ----
 
     Envelope envelope(String queue, String type, Object body, Map<String, String> headers, String replyTo, String corr, long deadline) {
-        if (body instanceof io.gorgon.bus.JsonText text) return envelope(queue, type, Body.ofRaw(text.json()), headers, replyTo, corr, deadline);
-        JsonElement json = body instanceof JsonElement je ? je : EnvelopeCodec.GSON.toJsonTree(body);
-        return envelope(queue, type, Body.of(json), headers, replyTo, corr, deadline);
+        return envelope(queue, type, Body.from(body), headers, replyTo, corr, deadline);
     }
 
     Envelope envelope(String queue, String type, Body json, Map<String, String> headers, String replyTo, String corr, long deadline) {

@@ -54,22 +54,20 @@ final class FanoutReader {
         boolean warned = false;
         while (running) {
             try {
-                if (idle.getAsBoolean()) {
-                    // The end first, then the check: a socket that follows after the check gets every event after
-                    // that end, which is where the next read starts. Events before it are in the per-user streams.
-                    EventLog.Tail tail = events.tail();
-                    if (idle.getAsBoolean()) {
-                        if (tail.seq() >= 0) {
-                            cursor = tail.id();
-                            seq = tail.seq();
-                        }
-                        if (warned) log.info("event=redis_reconnected component=notify_fanout");
-                        warned = false;
-                        sleep(IDLE_MS);
-                        continue;
+                // Idle: the end first, then the check. A socket that follows after the check gets every event after
+                // that end, which is where the next read starts; events before it are in the per-user streams.
+                EventLog.Tail end = idle.getAsBoolean() ? events.tail() : null;
+                List<StreamEntry> batch;
+                if (end != null && idle.getAsBoolean()) {
+                    if (end.seq() >= 0) {
+                        cursor = end.id();
+                        seq = end.seq();
                     }
+                    sleep(IDLE_MS);
+                    batch = List.of();
+                } else {
+                    batch = events.read(cursor, BATCH, BLOCK_MS);
                 }
-                List<StreamEntry> batch = events.read(cursor, BATCH, BLOCK_MS);
                 if (warned) log.info("event=redis_reconnected component=notify_fanout");
                 warned = false;
                 backoff = 50;

@@ -213,7 +213,7 @@ final class MeshRun {
             double ingest = seed.get("ingest_per_s").getAsDouble();
             int ceilingRound = (int) Math.max(5_000, Math.min(20_000, n));
             double ceiling = IngestCeiling.measure(mongoUri, cfg.mongo().database(), ceilingRound);
-            ingestSeconds += n / ingest;
+            if (n > 0) ingestSeconds += n / ingest;
             ceilingItems += ceilingRound;
             ceilingSeconds += ceilingRound / ceiling;
             JsonObject round = new JsonObject();
@@ -228,7 +228,7 @@ final class MeshRun {
         Map<String, Double> perInsert = new TreeMap<>();
         cpu.forEach((k, v) -> perInsert.put(k, (double) Math.round(v * 1e6 / Math.max(1, inserts))));
         json.add("cpu_us_per_insert", new GsonBuilder().create().toJsonTree(perInsert));
-        double ingest = items / ingestSeconds, ceiling = ceilingItems / ceilingSeconds, share = ingest / ceiling;
+        double ingest = ingestSeconds > 0 ? items / ingestSeconds : 0, ceiling = ceilingItems / ceilingSeconds, share = ingest / ceiling;
         json.addProperty("ingest_per_s", Math.round(ingest));
         json.addProperty("seed_catch_up_seconds", catchUp);
         json.addProperty("store_bulk_ceiling_per_s", Math.round(ceiling));

@@ -62,7 +62,10 @@ public final class EmbeddedInfra implements AutoCloseable {
                 Path dir = Path.of(config.redis().dir());
                 freeRedisPort(config, port, dir);
                 LocalRedis.Builder b = LocalRedis.builder().port(port).dir(dir).appendOnly(true)
-                        .appendFsync(config.redis().appendFsync());
+                        .appendFsync(config.redis().appendFsync())
+                        // The mesh writes about three AOF bytes per byte of data it keeps (messages come and go):
+                        // at Redis' 100 % the whole dataset was rewritten every few seconds while seeding.
+                        .arg("--auto-aof-rewrite-percentage", "400");
                 // Generated into the data dir by EmbeddedSecrets unless the config gives one: never an open Redis.
                 b.password(io.gorgon.bus.RedisTopology.parse(config.redis().busUri()).password());
                 redis = b.build().start();

@@ -57,6 +57,14 @@ final class ClientProtocol {
             s.send(Session.error("at most " + Session.MAX_USERS + " users per connection"));
             return;
         }
+        try {
+            // Before following: the events of a user are recorded (and fanned out) only while someone watches them.
+            events.watch(f.users());
+        } catch (JedisException e) {
+            log.warn("event=notify_watch_failed user={} cause=\"{}\"", s.principal(), FanoutReader.oneLine(e.getMessage()));
+            s.send(Session.error("cannot subscribe now (events store unavailable); subscribe again shortly"));
+            return;
+        }
         if (f.lastEventId() == null) {
             s.follow(f.users(), null);
             hub.follow(s, f.users());

@@ -28,7 +28,14 @@ import redis.clients.jedis.resps.StreamEntry;
  *   <li>{@code <ns>:notify:{notify}:seq} — the counter behind n.
  *   <li>{@code <ns>:notify:{notify}:seen:<bus message id>} — the event id a store_notify message became, for the
  *       retention window, so a redelivered message is not appended twice.
+ *   <li>{@code <ns>:notify:{notify}:w:<userid>} — the user is watched: some socket followed them within the
+ *       retention window. Value: the time (ms) since which the user has been watched without a break.
  * </ul>
+ * Only the events of watched users are recorded. No socket can be waiting for another user's events, and a resume
+ * asks for events after one it was sent while it followed the user; so nothing a client can ask for is lost, while
+ * an ingest of notes that nobody follows (a seeding, a feed nobody reads) costs no stream writes. A resume that asks
+ * for more than was recorded (a user it never followed, or from before the user was watched) is answered
+ * {@code resumed:false}.
  */
 final class EventLog {
     /**
@@ -39,30 +46,40 @@ final class EventLog {
     /** Events read per user in a resume of many users, at least. */
     static final int PER_USER_MIN = 10;
 
-    // KEYS: fan-out stream, seen key, sequence, then each event's user stream. ARGV: retention ms, fan-out window ms,
-    // then (userid, type, ts, item JSON) per event. Ids come from the fan-out stream, whose ids grow across all users;
-    // each user stream receives a subsequence of them in order, so the explicit id is valid. One message's events go
-    // in together or not at all, so its seen key covers all of them.
+    // KEYS: fan-out stream, seen key, sequence, then each event's user stream and watch key. ARGV: retention ms,
+    // fan-out window ms, then (userid, type, ts, item JSON) per event. Ids come from the fan-out stream, whose ids grow
+    // across all users; each user stream receives a subsequence of them in order, so the explicit id is valid. One
+    // message's events go in together or not at all, so its seen key covers all of them. Events of users nobody
+    // watches are dropped; a message with none to record leaves no seen key (its redelivery records what is watched
+    // by then, which is no duplicate).
     private static final RedisScript APPEND = new RedisScript("""
             local seen = redis.call('GET', KEYS[2])
             if seen then return seen end
+            local count = (#ARGV - 2) / 4
+            local kept, watched = {}, {}
+            for e = 0, count - 1 do
+              local w = KEYS[5 + e * 2]
+              if watched[w] == nil then watched[w] = redis.call('EXISTS', w) == 1 end
+              if watched[w] then kept[#kept + 1] = e end
+            end
+            if #kept == 0 then return false end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local fanMin = string.format('%.0f', now - tonumber(ARGV[2]))
             local userMin = string.format('%.0f', now - tonumber(ARGV[1]))
             local id
-            local count = (#ARGV - 2) / 4
-            local n = redis.call('INCRBY', KEYS[3], count) - count
+            local n = redis.call('INCRBY', KEYS[3], #kept) - #kept
             local touched, users = {}, {}
-            for e = 0, count - 1 do
+            for _, e in ipairs(kept) do
               local a = 3 + e * 4
+              local u = KEYS[4 + e * 2]
               n = n + 1
               id = redis.call('XADD', KEYS[1], 'MINID', '~', fanMin, '*',
                   'n', n, 'u', ARGV[a], 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
-              redis.call('XADD', KEYS[4 + e], 'MINID', '~', userMin, id, 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
-              if not touched[KEYS[4 + e]] then
-                touched[KEYS[4 + e]] = true
-                users[#users + 1] = KEYS[4 + e]
+              redis.call('XADD', u, 'MINID', '~', userMin, id, 't', ARGV[a + 1], 'ts', ARGV[a + 2], 'i', ARGV[a + 3])
+              if not touched[u] then
+                touched[u] = true
+                users[#users + 1] = u
               end
             end
             for i = 1, #users do redis.call('PEXPIRE', users[i], ARGV[1]) end -- once per user, in order
@@ -70,10 +87,24 @@ final class EventLog {
             return id
             """);
 
+    // KEYS: watch keys. ARGV: their TTL ms. Returns the server's time (ms), from which a new watch's events are kept.
+    private static final RedisScript WATCH = new RedisScript("""
+            local t = redis.call('TIME')
+            local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+            for i = 1, #KEYS do
+              if not redis.call('SET', KEYS[i], now, 'NX', 'PX', ARGV[1]) then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+            end
+            return now
+            """);
+
+    /** Users per WATCH call: a script's keys travel in one command. */
+    private static final int WATCH_CHUNK = 1_000;
+
     private final UnifiedJedis redis;
     private final Keys keys;
     private final long retentionMs;
     private final long fanoutMs;
+    private final long watchTtlMs;
 
     EventLog(UnifiedJedis redis, Keys keys, Duration retention) {
         if (retention.toMillis() < 1000) throw new IllegalArgumentException("notify.retentionSeconds must be >= 1");
@@ -81,6 +112,15 @@ final class EventLog {
         this.keys = keys;
         this.retentionMs = retention.toMillis();
         this.fanoutMs = fanoutWindow(retention).toMillis();
+        // Outlives the retention by two refreshes: a client that left right after a refresh can resume for a whole
+        // retention window, and one missed refresh (Redis briefly away) does not drop a watched user.
+        this.watchTtlMs = retentionMs + 2 * watchRefresh(retention).toMillis();
+    }
+
+    /** How often an instance renews the watch of the users its sockets follow. */
+    static Duration watchRefresh(Duration retention) {
+        Duration third = retention.dividedBy(3);
+        return third.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : third;
     }
 
     /** How long the fan-out stream keeps events: the retention, but at most a minute (readers are near its tail). */
@@ -96,7 +136,28 @@ final class EventLog {
         return keys.tagged("notify", "notify", "u", Long.toString(userid));
     }
 
-    /** Appends one event (idempotent per bus message id) and returns its event id. */
+    String watchKey(long userid) {
+        return keys.tagged("notify", "notify", "w", Long.toString(userid));
+    }
+
+    /**
+     * Marks users watched, or renews their watch: from now on their events are recorded, for the retention window
+     * after the last renewal. Throws when Redis did not take it.
+     */
+    void watch(Collection<Long> users) {
+        List<String> k = new ArrayList<>(Math.min(users.size(), WATCH_CHUNK));
+        List<String> ttl = List.of(Long.toString(watchTtlMs));
+        for (long u : users) {
+            k.add(watchKey(u));
+            if (k.size() == WATCH_CHUNK) {
+                WATCH.eval(redis, k, ttl);
+                k.clear();
+            }
+        }
+        if (!k.isEmpty()) WATCH.eval(redis, k, ttl);
+    }
+
+    /** Appends one event (idempotent per bus message id) and returns its event id; null if its user is not watched. */
     StreamEntryID append(String messageId, long userid, String type, long ts, String itemJson) {
         return appendAll(messageId, List.of(new Appended(userid, type, ts, itemJson)));
     }
@@ -105,12 +166,12 @@ final class EventLog {
     record Appended(long userid, String type, long ts, String itemJson) {}
 
     /**
-     * Appends one message's events, in order, in one script: all or none, idempotent per bus message id. Returns the
-     * last one's event id.
+     * Appends one message's events of watched users, in order, in one script: all or none, idempotent per bus message
+     * id. Returns the last one's event id, or null when none of its users is watched.
      */
     StreamEntryID appendAll(String messageId, List<Appended> events) {
         if (events.isEmpty()) throw new IllegalArgumentException("no events to append");
-        List<String> k = new ArrayList<>(3 + events.size());
+        List<String> k = new ArrayList<>(3 + 2 * events.size());
         k.add(allKey());
         k.add(keys.tagged("notify", "notify", "seen", messageId));
         k.add(keys.tagged("notify", "notify", "seq"));
@@ -119,12 +180,14 @@ final class EventLog {
         a.add(Long.toString(fanoutMs));
         for (Appended e : events) {
             k.add(userKey(e.userid()));
+            k.add(watchKey(e.userid()));
             a.add(Long.toString(e.userid()));
             a.add(e.type());
             a.add(Long.toString(e.ts()));
             a.add(e.itemJson());
         }
-        return new StreamEntryID(String.valueOf(APPEND.eval(redis, k, a)));
+        Object id = APPEND.eval(redis, k, a);
+        return id == null ? null : new StreamEntryID(String.valueOf(id));
     }
 
     /** The newest fan-out entry's id and sequence number, or 0-0 and -1 when there is none. */
@@ -146,6 +209,7 @@ final class EventLog {
     /**
      * The events of {@code users} after {@code after}, in id order, read in one MULTI: a consistent snapshot, so
      * every event appended later has a greater id than all of these (which is what makes the resume seamless).
+     * Incomplete when a user was not watched all along since {@code after}: their earlier events were not recorded.
      */
     History history(Collection<Long> users, StreamEntryID after, long nowMs) {
         return history(users, after, nowMs, Long.MAX_VALUE);
@@ -159,12 +223,18 @@ final class EventLog {
     History history(Collection<Long> users, StreamEntryID after, long nowMs, long maxBytes) {
         int perUser = Math.max(PER_USER_MIN, HISTORY_MAX / Math.max(1, users.size()));
         Map<Long, Response<List<StreamEntry>>> responses = new LinkedHashMap<>();
+        List<Response<String>> watchedSince = new ArrayList<>(users.size());
         try (AbstractTransaction tx = redis.multi()) {
-            for (long u : users) responses.put(u, tx.xrevrange(userKey(u), "+", "(" + after, perUser));
+            for (long u : users) {
+                responses.put(u, tx.xrevrange(userKey(u), "+", "(" + after, perUser));
+                watchedSince.add(tx.get(watchKey(u)));
+            }
             tx.exec();
         }
         List<NotifyEvent> events = new ArrayList<>();
         boolean complete = after.getTime() >= nowMs - retentionMs;
+        // Strictly after: an event appended in the very millisecond the watch began may predate it.
+        for (Response<String> since : watchedSince) if (since.get() == null || after.getTime() <= Long.parseLong(since.get())) complete = false;
         for (var e : responses.entrySet()) {
             List<StreamEntry> entries = e.getValue().get();
             if (entries.size() >= perUser) complete = false; // there may be older ones

@@ -44,6 +44,11 @@ final class Hub {
         for (Session s : sessions) s.close(code, reason);
     }
 
+    /** The users some socket here follows, for renewing their watch ({@link EventLog#watch}). */
+    Set<Long> followed() {
+        return Set.copyOf(byUser.keySet());
+    }
+
     /** No socket here follows anyone: an event read now would be delivered to no one. */
     boolean followsNobody() {
         return byUser.isEmpty();

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and the ids form one global order, so a single {@code lastEventId} resumes every user of a socket. The price is
  * that every instance reads every event — a few hundred bytes each, and notify instances are few; should that
  * become the limit, the fan-out stream can be split by user hash into a handful of streams. The per-user streams
- * make a resume cost only the missed events of the users asked for.
+ * make a resume cost only the missed events of the users asked for. Only users some socket follows (or followed
+ * within the retention window) are watched, and only their events are recorded at all ({@link EventLog}).
  *
  * <p>The store_notify handler runs one message at a time so an instance appends events in the order it receives
  * them (an item's delete after its add); across instances, and after a retry, order is the append order.
@@ -55,10 +57,14 @@ public final class NotifyRole implements Role {
     private final java.util.concurrent.atomic.LongAdder appended = new java.util.concurrent.atomic.LongAdder();
     private Subscription subscription;
     private Subscription revocations;
+    private final Duration watchRefresh;
+    private volatile Thread watchRenewal;
 
     public NotifyRole(RoleContext ctx) {
         this.ctx = ctx;
-        this.events = new EventLog(ctx.redis(), ctx.keys(), Duration.ofSeconds(ctx.config().notifier().retentionSeconds()));
+        Duration retention = Duration.ofSeconds(ctx.config().notifier().retentionSeconds());
+        this.events = new EventLog(ctx.redis(), ctx.keys(), retention);
+        this.watchRefresh = EventLog.watchRefresh(retention);
         this.reader = new FanoutReader(events, hub::dispatch,
                 () -> hub.closeAll(1013, Session.reason("events_lost", "reconnect with lastEventId")), hub::followsNobody);
         this.latency = ctx.bus().metrics().latency("notify");
@@ -72,6 +78,7 @@ public final class NotifyRole implements Role {
     @Override
     public synchronized void start() {
         reader.start();
+        watchRenewal = Thread.ofPlatform().daemon().name("notify-watch").start(this::renewWatches);
         server.start();
         // In stream order (clients see a user's events in the order they happened), but with batched reads and
         // pipelined acks: one append round trip per event, not read + append + ack in series.
@@ -82,6 +89,34 @@ public final class NotifyRole implements Role {
 
     private String revocationGroup() {
         return "notify." + ctx.instance();
+    }
+
+    /**
+     * Renews the watch of the users this instance's sockets follow, every {@link EventLog#watchRefresh}; after a
+     * failure, every second until Redis takes it (the watch outlives two missed renewals).
+     */
+    private void renewWatches() {
+        long tickMs = Math.min(1000, watchRefresh.toMillis());
+        long due = System.nanoTime() + watchRefresh.toNanos();
+        boolean failing = false;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(tickMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (System.nanoTime() - due < 0) continue;
+            try {
+                Set<Long> users = hub.followed();
+                if (!users.isEmpty()) events.watch(users);
+                due = System.nanoTime() + watchRefresh.toNanos();
+                if (failing) log.info("event=notify_watch_renewed users={}", users.size());
+                failing = false;
+            } catch (RuntimeException e) {
+                if (!failing) log.warn("event=notify_watch_renewal_failed cause=\"{}\"", FanoutReader.oneLine(e.getMessage()));
+                failing = true;
+            }
+        }
     }
 
     /** A logout: the token's sockets on this instance are closed now, not when the token would have expired. */
@@ -112,6 +147,7 @@ public final class NotifyRole implements Role {
         }
         server.stop(Duration.ofSeconds(2));
         reader.stop();
+        if (watchRenewal != null) watchRenewal.interrupt();
         if (s != null) s.drain(Duration.ofSeconds(5));
         if (revocations != null) {
             revocations.drain(Duration.ofSeconds(1));
@@ -181,7 +217,7 @@ public final class NotifyRole implements Role {
         return new EventLog.Appended(Long.parseLong(u.getAsString()), type, m.sentAt(), item.toString());
     }
 
-    /** Item events this instance appended to the streams (an items.added counts each item). */
+    /** Item events this instance handled (an items.added counts each item); those of watched users were recorded. */
     long appended() {
         return appended.sum();
     }

@@ -3,6 +3,8 @@ package io.gorgon.roles.notify;
 import io.gorgon.roles.testing.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gorgon.bus.Keys;
@@ -41,6 +43,52 @@ class NotifyEventLogTest {
     @BeforeEach
     void setUp() {
         log = new EventLog(redis, new Keys("el" + UUID.randomUUID().toString().substring(0, 8)), Duration.ofSeconds(300));
+        log.watch(List.of(1L, 2L, 3L, 4L, 12L, 34L, 56L)); // as sockets following them would
+        sleepPastTheMillisecond();
+    }
+
+    private static void sleepPastTheMillisecond() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void onlyTheEventsOfWatchedUsersAreRecorded() {
+        assertNull(log.append("u-1", 99, "item.added", 1L, "{\"id\":\"9\"}"), "nobody watches user 99");
+        assertFalse(redis.exists(log.userKey(99)));
+        assertFalse(redis.exists(log.allKey()), "not fanned out either: no socket can be waiting for it");
+        List<EventLog.Appended> mixed = List.of(new EventLog.Appended(99, "item.added", 1L, "{\"id\":\"10\"}"),
+                new EventLog.Appended(12, "item.added", 1L, "{\"id\":\"11\"}"));
+        StreamEntryID id = log.appendAll("u-2", mixed);
+        assertEquals(List.of("{\"id\":\"11\"}"), redis.xrange(log.allKey(), "-", "+").stream().map(e -> e.getFields().get("i")).toList());
+        assertEquals(id, redis.xrange(log.userKey(12), "-", "+").get(0).getID());
+        // Watched from now on: later events are kept; a redelivered message stays as it was recorded.
+        log.watch(List.of(99L));
+        assertEquals(id, log.appendAll("u-2", mixed), "a redelivery records nothing more");
+        assertNotNull(log.append("u-3", 99, "item.added", 1L, "{\"id\":\"12\"}"));
+        assertEquals(1, redis.xlen(log.userKey(99)));
+    }
+
+    @Test
+    void aResumeFromBeforeAUserWasWatchedIsIncompleteAndARenewalKeepsTheStart() throws Exception {
+        StreamEntryID before = log.append("w-0", 12, "item.added", 1L, "{}");
+        sleepPastTheMillisecond();
+        log.watch(List.of(78L));
+        sleepPastTheMillisecond();
+        StreamEntryID after = log.append("w-1", 12, "item.added", 1L, "{}");
+        long now = after.getTime();
+        assertFalse(log.history(List.of(12L, 78L), before, now).complete(), "user 78's events before its watch were not kept");
+        assertTrue(log.history(List.of(12L, 78L), after, now).complete());
+        String since = redis.get(log.watchKey(78));
+        log.watch(List.of(78L));
+        assertEquals(since, redis.get(log.watchKey(78)), "a renewal does not move the start");
+        long ttl = redis.pttl(log.watchKey(78));
+        assertTrue(ttl > 300_000, "outlives the retention window: " + ttl);
+        redis.del(log.watchKey(78)); // no longer watched (expired)
+        assertFalse(log.history(List.of(78L), after, now).complete());
     }
 
     @Test

@@ -46,13 +46,21 @@ final class EventLog {
     /** Events read per user in a resume of many users, at least. */
     static final int PER_USER_MIN = 10;
 
+    /** The server's clock in ms, as stream ids have it: a watch's start and event ids must compare. */
+    private static final String NOW_MS = """
+            local function nowMs()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            """;
+
     // KEYS: fan-out stream, seen key, sequence, then each event's user stream and watch key. ARGV: retention ms,
     // fan-out window ms, then (userid, type, ts, item JSON) per event. Ids come from the fan-out stream, whose ids grow
     // across all users; each user stream receives a subsequence of them in order, so the explicit id is valid. One
     // message's events go in together or not at all, so its seen key covers all of them. Events of users nobody
     // watches are dropped; a message with none to record leaves no seen key (its redelivery records what is watched
     // by then, which is no duplicate).
-    private static final RedisScript APPEND = new RedisScript("""
+    private static final RedisScript APPEND = new RedisScript(NOW_MS + """
             local seen = redis.call('GET', KEYS[2])
             if seen then return seen end
             local count = (#ARGV - 2) / 4
@@ -63,8 +71,7 @@ final class EventLog {
               if watched[w] then kept[#kept + 1] = e end
             end
             if #kept == 0 then return false end
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local now = nowMs()
             local fanMin = string.format('%.0f', now - tonumber(ARGV[2]))
             local userMin = string.format('%.0f', now - tonumber(ARGV[1]))
             local id
@@ -87,17 +94,16 @@ final class EventLog {
             return id
             """);
 
-    // KEYS: watch keys. ARGV: their TTL ms. Returns the server's time (ms), from which a new watch's events are kept.
-    private static final RedisScript WATCH = new RedisScript("""
-            local t = redis.call('TIME')
-            local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+    // KEYS: watch keys. ARGV: their TTL ms. A new watch holds the time from which its user's events are kept.
+    private static final RedisScript WATCH = new RedisScript(NOW_MS + """
+            local now = string.format('%.0f', nowMs())
             for i = 1, #KEYS do
               if not redis.call('SET', KEYS[i], now, 'NX', 'PX', ARGV[1]) then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
             end
-            return now
+            return 1
             """);
 
-    /** Users per WATCH call: a script's keys travel in one command. */
+    /** Users per WATCH call: a renewal of many users goes in pipelined calls of this many keys. */
     private static final int WATCH_CHUNK = 1_000;
 
     private final UnifiedJedis redis;
@@ -145,16 +151,14 @@ final class EventLog {
      * after the last renewal. Throws when Redis did not take it.
      */
     void watch(Collection<Long> users) {
-        List<String> k = new ArrayList<>(Math.min(users.size(), WATCH_CHUNK));
         List<String> ttl = List.of(Long.toString(watchTtlMs));
+        List<RedisScript.Call> calls = new ArrayList<>(users.size() / WATCH_CHUNK + 1);
+        List<String> k = null;
         for (long u : users) {
+            if (k == null || k.size() == WATCH_CHUNK) calls.add(new RedisScript.Call(k = new ArrayList<>(), ttl));
             k.add(watchKey(u));
-            if (k.size() == WATCH_CHUNK) {
-                WATCH.eval(redis, k, ttl);
-                k.clear();
-            }
         }
-        if (!k.isEmpty()) WATCH.eval(redis, k, ttl);
+        WATCH.evalAll(redis, calls); // idempotent, as evalAll needs
     }
 
     /** Appends one event (idempotent per bus message id) and returns its event id; null if its user is not watched. */

@@ -5,8 +5,10 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.EmptyIndex;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import org.h2.mvstore.MVMap;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -50,13 +52,14 @@ final class DurableH2Backend {
     }
 
     /**
-     * Opens in about a second whatever is stored. mongo-java-server keeps no secondary indexes: it answers
-     * createIndex on them with an {@link EmptyIndex}, and on every open it re-adds each index that says it is empty by
-     * reading every document of its collection through Java deserialization: the store's userid_ts_id index made
-     * opening cost a full scan of the items (24 s for 87,000 notes on a busy 2-core machine, minutes at millions).
-     * Here such an index says it is not empty, so nothing is scanned; it indexes nothing either way.
+     * Unique indexes whose keys compare without serializing ({@link IndexKeyType}), and an open in about a second
+     * whatever is stored. mongo-java-server keeps no secondary indexes: it answers createIndex on them with an
+     * {@link EmptyIndex}, and on every open it re-adds each index that says it is empty by reading every document of
+     * its collection through Java deserialization: the store's userid_ts_id index made opening cost a full scan of
+     * the items (24 s for 87,000 notes on a busy 2-core machine, minutes at millions). Here such
+     * an index says it is not empty, so nothing is scanned; it indexes nothing either way.
      */
-    private static final class FastOpenH2Backend extends H2Backend {
+    static final class FastOpenH2Backend extends H2Backend {
         FastOpenH2Backend(String fileName) {
             super(fileName);
         }
@@ -64,6 +67,15 @@ final class DurableH2Backend {
         @Override
         protected MongoDatabase openOrCreateDatabase(String databaseName) {
             return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                @Override
+                protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                                List<IndexKey> keys, boolean sparse) {
+                    // Opened here first with the fast key type, the map is the one H2Database's openMap(name) gets.
+                    getMvStore().openMap(uniqueIndexMapName(getFullCollectionNamespace(collectionName), indexName),
+                            new MVMap.Builder<KeyValue, Object>().keyType(new IndexKeyType()));
+                    return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+                }
+
                 @Override
                 protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName,
                                                                    List<IndexKey> keys, boolean sparse) {
@@ -76,5 +88,10 @@ final class DurableH2Backend {
                 }
             };
         }
+    }
+
+    /** The name H2Database gives a unique index's map (mongo-java-server 1.47). */
+    static String uniqueIndexMapName(String collectionNamespace, String indexName) {
+        return collectionNamespace + "._index_" + indexName;
     }
 }

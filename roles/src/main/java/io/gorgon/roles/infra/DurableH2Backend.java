@@ -1,11 +1,14 @@
 package io.gorgon.roles.infra;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.EmptyIndex;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import org.h2.mvstore.MVMap;
@@ -52,12 +55,12 @@ final class DurableH2Backend {
     }
 
     /**
-     * Unique indexes whose keys compare without serializing ({@link IndexKeyType}), and an open in about a second
-     * whatever is stored. mongo-java-server keeps no secondary indexes: it answers createIndex on them with an
-     * {@link EmptyIndex}, and on every open it re-adds each index that says it is empty by reading every document of
-     * its collection through Java deserialization: the store's userid_ts_id index made opening cost a full scan of
-     * the items (24 s for 87,000 notes on a busy 2-core machine, minutes at millions). Here such
-     * an index says it is not empty, so nothing is scanned; it indexes nothing either way.
+     * Documents and unique index keys without Java serialization ({@link DocumentValueType}, {@link IndexKeyType}),
+     * and an open in about a second whatever is stored. mongo-java-server keeps no secondary indexes: it answers
+     * createIndex on them with an {@link EmptyIndex}, and on every open it re-adds each index that says it is empty
+     * by reading every document of its collection: the store's userid_ts_id index made opening cost a full scan of
+     * the items (24 s for 87,000 notes on a busy 2-core machine, minutes at millions). Here such an index says it is
+     * not empty, so nothing is scanned; it indexes nothing either way.
      */
     static final class FastOpenH2Backend extends H2Backend {
         FastOpenH2Backend(String fileName) {
@@ -67,6 +70,14 @@ final class DurableH2Backend {
         @Override
         protected MongoDatabase openOrCreateDatabase(String databaseName) {
             return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                @Override
+                protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+                    // As for the indexes: opened here first, with documents in a compact form.
+                    getMvStore().openMap(dataMapName(getFullCollectionNamespace(collectionName)),
+                            new MVMap.Builder<Object, Document>().valueType(new DocumentValueType()));
+                    return super.openOrCreateCollection(collectionName, options);
+                }
+
                 @Override
                 protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
                                                                 List<IndexKey> keys, boolean sparse) {
@@ -88,6 +99,11 @@ final class DurableH2Backend {
                 }
             };
         }
+    }
+
+    /** The name H2Database gives a collection's documents map (mongo-java-server 1.47). */
+    static String dataMapName(String collectionNamespace) {
+        return "databases." + collectionNamespace;
     }
 
     /** The name H2Database gives a unique index's map (mongo-java-server 1.47). */

@@ -1,11 +1,15 @@
 package io.gorgon.roles.infra;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
+import java.nio.ByteBuffer;
+
 /**
- * The key type of mongo-java-server's unique indexes on H2 (the {@code _id} index above all), written and read
- * exactly as before, compared without serializing. The backend opens those maps with H2's {@link ObjectDataType},
+ * The key type of mongo-java-server's unique indexes on H2 (the {@code _id} index above all), compared and written
+ * without Java serialization. The backend opens those maps with H2's {@link ObjectDataType},
  * which compares a {@link KeyValue} (not {@link Comparable}) by Java-serializing both sides, on every step of every
  * B-tree search: at 1,000,000 notes that was half of the embedded mongo's CPU, on each insert (the duplicate-key
  * check) and each find by {@code _id}.
@@ -15,8 +19,42 @@ import org.h2.mvstore.type.ObjectDataType;
  * the number big-endian. So such keys compare by the length of their class name (Long, then Double, then Integer:
  * the backend keeps an integral {@code _id} as a Double when a double holds it exactly, else as a Long), then by the
  * number's bits, unsigned. Anything else goes the old way.
+ *
+ * <p>Keys are written in {@link CompactValues}' form after {@link #TAG} (a tag H2 does not use), or H2's way when a
+ * value has no compact form; both read back. Older versions of Gorgon cannot read a key written this way.
  */
 final class IndexKeyType extends ObjectDataType {
+    /** ObjectDataType's tags are 0-19, 32-49 and 64-119; {@link DocumentValueType} uses 120. */
+    static final byte TAG = 121;
+
+    @Override
+    public void write(WriteBuffer buff, Object obj) {
+        if (obj instanceof KeyValue key) {
+            int start = buff.position();
+            buff.put(TAG).putVarInt(key.size());
+            boolean compact = true;
+            for (int i = 0; i < key.size() && compact; i++) compact = CompactValues.write(buff, key.get(i));
+            if (compact) return;
+            buff.position(start);
+        }
+        super.write(buff, obj);
+    }
+
+    @Override
+    public Object read(ByteBuffer buff) {
+        if (buff.get(buff.position()) != TAG) return super.read(buff);
+        buff.get();
+        Object[] values = new Object[DataUtils.readVarInt(buff)];
+        for (int i = 0; i < values.length; i++) values[i] = CompactValues.read(buff);
+        return new KeyValue(values);
+    }
+
+    @Override
+    public int getMemory(Object obj) {
+        // The key object and its array, and a boxed number or a short string each.
+        return obj instanceof KeyValue key ? 48 + 32 * key.size() : super.getMemory(obj);
+    }
+
     @Override
     public int compare(Object a, Object b) {
         if (a instanceof KeyValue ka && b instanceof KeyValue kb && ka.size() == 1 && kb.size() == 1) {

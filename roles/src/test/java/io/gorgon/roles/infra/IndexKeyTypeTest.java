@@ -1,10 +1,13 @@
 package io.gorgon.roles.infra;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -73,7 +76,7 @@ class IndexKeyTypeTest {
         Random r = new Random(7);
         Set<Object> distinct = new LinkedHashSet<>();
         for (long e : EDGES) distinct.add(e);
-        for (int i = 0; i < 3_000; i++) distinct.add(i % 3 == 0 ? r.nextLong() : r.nextLong(5_000_000));
+        for (int i = 0; i < 1_200; i++) distinct.add(i % 3 == 0 ? r.nextLong() : r.nextLong(5_000_000));
         for (int i = 0; i < 300; i++) distinct.add(r.nextInt());
         List<Object> ids = List.copyOf(distinct);
 
@@ -90,15 +93,30 @@ class IndexKeyTypeTest {
 
         DurableH2Backend.FastOpenH2Backend fast = new DurableH2Backend.FastOpenH2Backend(file);
         serve(fast, items -> {
-            for (Object id : ids) {
-                assertNotNull(items.find(Filters.eq("_id", id)).first(), "id " + id + " not found");
-                MongoWriteException dup = assertThrows(MongoWriteException.class, () -> items.insertOne(new Document("_id", id)));
-                assertEquals(11000, dup.getCode(), "id " + id);
-            }
-            items.insertOne(new Document("_id", 5_000_001L));
+            for (Object id : ids) assertNotNull(items.find(Filters.eq("_id", id)).first(), "id " + id + " not found");
+            List<Document> again = ids.stream().map(id -> new Document("_id", id)).toList();
+            MongoBulkWriteException dups = assertThrows(MongoBulkWriteException.class,
+                    () -> items.insertMany(again, new InsertManyOptions().ordered(false)));
+            assertEquals(ids.size(), dups.getWriteErrors().size(), "every id is a duplicate");
+            dups.getWriteErrors().forEach(e -> assertEquals(11000, e.getCode(), e.getMessage()));
+            items.insertOne(new Document("_id", 5_000_001L).append("n", 2));
+            items.updateOne(Filters.eq("_id", ids.get(0)), Updates.set("n", 3));
             assertEquals(ids.size() + 1, items.countDocuments());
             String map = DurableH2Backend.uniqueIndexMapName("gorgon.items", "_id_");
             assertInstanceOf(IndexKeyType.class, fast.getMvStore().openMap(map).getKeyType(), "the _id index map " + map);
+            String data = DurableH2Backend.dataMapName("gorgon.items");
+            assertInstanceOf(DocumentValueType.class, fast.getMvStore().openMap(data).getValueType(), "the data map " + data);
+            return null;
+        });
+
+        // Reopened: pages in both forms, old documents, the updated one, the new one.
+        DurableH2Backend.FastOpenH2Backend again = new DurableH2Backend.FastOpenH2Backend(file);
+        serve(again, items -> {
+            assertEquals(ids.size() + 1, items.countDocuments());
+            assertEquals(3, items.find(Filters.eq("_id", ids.get(0))).first().getInteger("n"));
+            assertEquals(1, items.find(Filters.eq("_id", ids.get(ids.size() - 1))).first().getInteger("n"));
+            assertEquals(2, items.find(Filters.eq("_id", 5_000_001L)).first().getInteger("n"));
+            assertThrows(MongoWriteException.class, () -> items.insertOne(new Document("_id", 5_000_001L)));
             return null;
         });
     }

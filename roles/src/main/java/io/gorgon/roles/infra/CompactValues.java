@@ -1,5 +1,6 @@
 package io.gorgon.roles.infra;
 
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
@@ -13,12 +14,12 @@ import java.util.Map;
 /**
  * A compact binary form of the values mongo-java-server keeps (documents and their fields), written straight into
  * H2's page buffer: a type byte, then the value. Only the types our collections hold are written this way (null,
- * booleans, int, long, double, string, date, document, list); {@link #write} writes nothing and says so for anything
+ * booleans, int, long, double, string, date, document, list, index key); {@link #write} writes nothing and says so for anything
  * else, and the caller falls back to H2's own format.
  */
 final class CompactValues {
     private static final byte NULL = 0, FALSE = 1, TRUE = 2, INT = 3, LONG = 4, DOUBLE = 5, STRING = 6, DOCUMENT = 7,
-            LIST = 8, INSTANT = 9;
+            LIST = 8, INSTANT = 9, KEY = 10;
 
     private CompactValues() {}
 
@@ -44,6 +45,12 @@ final class CompactValues {
                 for (Map.Entry<String, Object> e : d.entrySet()) {
                     putString(buff, e.getKey());
                     if (!writeValue(buff, e.getValue())) return false;
+                }
+            }
+            case KeyValue key -> {
+                buff.put(KEY).putVarInt(key.size());
+                for (Object o : key) {
+                    if (!writeValue(buff, o)) return false;
                 }
             }
             case ArrayList<?> list -> {
@@ -84,6 +91,11 @@ final class CompactValues {
                 List<Object> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) list.add(read(buff));
                 yield list;
+            }
+            case KEY -> {
+                Object[] values = new Object[DataUtils.readVarInt(buff)];
+                for (int i = 0; i < values.length; i++) values[i] = read(buff);
+                yield new KeyValue(values);
             }
             default -> throw new IllegalStateException("unknown compact value type " + type + " at " + (buff.position() - 1));
         };

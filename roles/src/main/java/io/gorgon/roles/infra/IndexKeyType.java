@@ -1,11 +1,7 @@
 package io.gorgon.roles.infra;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
-import org.h2.mvstore.DataUtils;
-import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
-
-import java.nio.ByteBuffer;
 
 /**
  * The key type of mongo-java-server's unique indexes on H2 (the {@code _id} index above all), compared and written
@@ -20,33 +16,14 @@ import java.nio.ByteBuffer;
  * the backend keeps an integral {@code _id} as a Double when a double holds it exactly, else as a Long), then by the
  * number's bits, unsigned. Anything else goes the old way.
  *
- * <p>Keys are written in {@link CompactValues}' form after {@link #TAG} (a tag H2 does not use), or H2's way when a
- * value has no compact form; both read back. Older versions of Gorgon cannot read a key written this way.
+ * <p>Keys are written in {@link CompactValues}' form ({@link CompactDataType}).
  */
-final class IndexKeyType extends ObjectDataType {
-    /** ObjectDataType's tags are 0-19, 32-49 and 64-119; {@link DocumentValueType} uses 120. */
+final class IndexKeyType extends CompactDataType {
+    /** {@link DocumentValueType}'s is 120. */
     static final byte TAG = 121;
 
-    @Override
-    public void write(WriteBuffer buff, Object obj) {
-        if (obj instanceof KeyValue key) {
-            int start = buff.position();
-            buff.put(TAG).putVarInt(key.size());
-            boolean compact = true;
-            for (int i = 0; i < key.size() && compact; i++) compact = CompactValues.write(buff, key.get(i));
-            if (compact) return;
-            buff.position(start);
-        }
-        super.write(buff, obj);
-    }
-
-    @Override
-    public Object read(ByteBuffer buff) {
-        if (buff.get(buff.position()) != TAG) return super.read(buff);
-        buff.get();
-        Object[] values = new Object[DataUtils.readVarInt(buff)];
-        for (int i = 0; i < values.length; i++) values[i] = CompactValues.read(buff);
-        return new KeyValue(values);
+    IndexKeyType() {
+        super(TAG, KeyValue.class);
     }
 
     @Override

@@ -51,7 +51,7 @@ class IndexKeyTypeTest {
             values.add((int) e);
         }
         for (double d : DOUBLE_EDGES) values.add(d);
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 100; i++) {
             values.add(r.nextLong());
             values.add(r.nextLong(2_000_000));
             values.add(r.nextInt());

@@ -31,7 +31,7 @@ class CompactDataType extends ObjectDataType {
                 written(buff.position() - start);
                 return;
             }
-            buff.position(start);
+            buff.position(start); // rewinds what was written before the part without a compact form
         }
         super.write(buff, obj);
     }

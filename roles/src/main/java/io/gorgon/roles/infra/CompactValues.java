@@ -8,14 +8,14 @@ import org.h2.mvstore.WriteBuffer;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A compact binary form of the values mongo-java-server keeps (documents and their fields), written straight into
- * H2's page buffer: a type byte, then the value. Only the types our collections hold are written this way (null,
- * booleans, int, long, double, string, date, document, list, index key); {@link #write} writes nothing and says so for anything
- * else, and the caller falls back to H2's own format.
+ * A compact binary form of the values mongo-java-server keeps (documents and their fields, index keys), written
+ * straight into H2's page buffer: a type byte, then the value. Only the types our collections hold are written this
+ * way (null, booleans, int, long, double, string, date, document, list, index key); for anything else {@link #write}
+ * says so, and the caller rewinds and falls back to H2's own format.
  */
 final class CompactValues {
     private static final byte NULL = 0, FALSE = 1, TRUE = 2, INT = 3, LONG = 4, DOUBLE = 5, STRING = 6, DOCUMENT = 7,
@@ -23,15 +23,8 @@ final class CompactValues {
 
     private CompactValues() {}
 
-    /** Writes {@code value}; false (with the buffer back where it was) when some part of it has no compact form. */
+    /** Writes {@code value}; false when some part of it has no compact form (what was written is then garbage). */
     static boolean write(WriteBuffer buff, Object value) {
-        int start = buff.position();
-        if (writeValue(buff, value)) return true;
-        buff.position(start);
-        return false;
-    }
-
-    private static boolean writeValue(WriteBuffer buff, Object value) {
         switch (value) {
             case null -> buff.put(NULL);
             case Boolean b -> buff.put(b ? TRUE : FALSE);
@@ -44,24 +37,26 @@ final class CompactValues {
                 buff.put(DOCUMENT).putVarInt(d.size());
                 for (Map.Entry<String, Object> e : d.entrySet()) {
                     putString(buff, e.getKey());
-                    if (!writeValue(buff, e.getValue())) return false;
+                    if (!write(buff, e.getValue())) return false;
                 }
             }
             case KeyValue key -> {
-                buff.put(KEY).putVarInt(key.size());
-                for (Object o : key) {
-                    if (!writeValue(buff, o)) return false;
-                }
+                return writeAll(buff.put(KEY), key.size(), key);
             }
             case ArrayList<?> list -> {
-                buff.put(LIST).putVarInt(list.size());
-                for (Object o : list) {
-                    if (!writeValue(buff, o)) return false;
-                }
+                return writeAll(buff.put(LIST), list.size(), list);
             }
             default -> {
                 return false;
             }
+        }
+        return true;
+    }
+
+    private static boolean writeAll(WriteBuffer buff, int size, Iterable<?> values) {
+        buff.putVarInt(size);
+        for (Object o : values) {
+            if (!write(buff, o)) return false;
         }
         return true;
     }
@@ -86,19 +81,16 @@ final class CompactValues {
                 }
                 yield d;
             }
-            case LIST -> {
-                int n = DataUtils.readVarInt(buff);
-                List<Object> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) list.add(read(buff));
-                yield list;
-            }
-            case KEY -> {
-                Object[] values = new Object[DataUtils.readVarInt(buff)];
-                for (int i = 0; i < values.length; i++) values[i] = read(buff);
-                yield new KeyValue(values);
-            }
+            case LIST -> new ArrayList<>(Arrays.asList(readAll(buff)));
+            case KEY -> new KeyValue(readAll(buff));
             default -> throw new IllegalStateException("unknown compact value type " + type + " at " + (buff.position() - 1));
         };
+    }
+
+    private static Object[] readAll(ByteBuffer buff) {
+        Object[] values = new Object[DataUtils.readVarInt(buff)];
+        for (int i = 0; i < values.length; i++) values[i] = read(buff);
+        return values;
     }
 
     private static WriteBuffer putString(WriteBuffer buff, String s) {

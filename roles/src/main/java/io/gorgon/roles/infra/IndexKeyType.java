@@ -5,10 +5,10 @@ import org.h2.mvstore.type.ObjectDataType;
 
 /**
  * The key type of mongo-java-server's unique indexes on H2 (the {@code _id} index above all), compared and written
- * without Java serialization. The backend opens those maps with H2's {@link ObjectDataType},
- * which compares a {@link KeyValue} (not {@link Comparable}) by Java-serializing both sides, on every step of every
- * B-tree search: at 1,000,000 notes that was half of the embedded mongo's CPU, on each insert (the duplicate-key
- * check) and each find by {@code _id}.
+ * without Java serialization. mongo-java-server opens those maps with H2's {@link ObjectDataType}, which compares a
+ * {@link KeyValue} (not {@link Comparable}) by Java-serializing both sides, on every step of every B-tree search: at
+ * 1,000,000 notes that was half of the embedded mongo's CPU, on each insert (the duplicate-key check) and each find
+ * by {@code _id}.
  *
  * <p>The order must stay the one the stored trees are sorted in: the serialized bytes, unsigned. A key of one number
  * serializes to the same bytes as any other up to the number's class name, written with its length first, then

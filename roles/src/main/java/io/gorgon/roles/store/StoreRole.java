@@ -5,7 +5,6 @@ import io.gorgon.protocol.UserJson;
 import io.gorgon.protocol.User;
 import io.gorgon.protocol.InputException;
 import io.gorgon.protocol.Item;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -72,6 +71,10 @@ public final class StoreRole implements Role {
     }
 
     private void onPut(Message m) throws Exception {
+        if (m.type().equals(Protocol.STORE_ITEMS_PUT)) {
+            onPutAll(m);
+            return;
+        }
         JsonObject body = Valid.body(m);
         switch (m.type()) {
             case Protocol.STORE_ITEM_PUT -> {
@@ -85,7 +88,6 @@ public final class StoreRole implements Role {
                 }
                 m.reply(item.toJson());
             }
-            case Protocol.STORE_ITEMS_PUT -> onPutAll(m, body);
             case Protocol.STORE_ITEM_DELETE -> {
                 long id = Valid.wellFormed(() -> UserInput.id(body, "id"));
                 long owner = Valid.wellFormed(() -> UserInput.id(body, "owner"));
@@ -134,16 +136,8 @@ public final class StoreRole implements Role {
      * ones (all of them on a redelivery: the first delivery may have died before its publish), one reply. Members the
      * store refuses are named in a 400 after the rest are stored and announced; a redelivery of it stores nothing twice.
      */
-    private void onPutAll(Message m, JsonObject body) throws Exception {
-        List<Item> items = Valid.wellFormed(() -> {
-            JsonArray a = body.get("items").getAsJsonArray();
-            if (a.isEmpty() || a.size() > Protocol.MAX_ITEMS_PER_PUT) {
-                throw new IllegalArgumentException("items must hold 1 to " + Protocol.MAX_ITEMS_PER_PUT + " items, not " + a.size());
-            }
-            List<Item> out = new ArrayList<>(a.size());
-            for (JsonElement e : a) out.add(Item.fromJson(e.getAsJsonObject()));
-            return out;
-        });
+    private void onPutAll(Message m) throws Exception {
+        List<Item> items = Valid.wellFormed(() -> ItemsPutBody.parse(m.bodyJson()));
         List<CompletableFuture<Boolean>> puts = batcher.putAll(items);
         // The items' JSON as text, never as a tree: notify stores each item's text as it arrives.
         StringBuilder announce = new StringBuilder(items.size() * 320);

@@ -16,18 +16,37 @@ import java.util.Map;
  * @param deadline ms since the epoch after which nobody waits for the reply (0 = none); consumers skip expired requests
  * @param headers  principal, trace id and the like
  * @param body     the payload, parsed only when read
+ * @param tsMicros microseconds past {@code ts} (0-999; field {@code tu}, omitted when 0 and by older senders): a hop
+ *                 of the mesh takes well under a millisecond, so its queue wait needs them
  */
 record Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
-                       long deadline, Map<String, String> headers, Body body) {
+                       long deadline, Map<String, String> headers, Body body, int tsMicros) {
     static final int VERSION = 1;
 
     public Envelope {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        if (tsMicros < 0 || tsMicros > 999) tsMicros = 0; // only ever used for latency figures
+    }
+
+    Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
+             long deadline, Map<String, String> headers, Body body) {
+        this(v, id, type, queue, ts, replyTo, corr, deadline, headers, body, 0);
     }
 
     Envelope(int v, String id, String type, String queue, long ts, String replyTo, String corr,
              long deadline, Map<String, String> headers, JsonElement body) {
         this(v, id, type, queue, ts, replyTo, corr, deadline, headers, Body.of(body));
+    }
+
+    /** The enqueue time in microseconds since the epoch (to the millisecond only from senders without {@code tu}). */
+    long sentMicros() {
+        return ts * 1000 + tsMicros;
+    }
+
+    /** Now, in microseconds since the epoch: the clock {@link #sentMicros} is read against. */
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     boolean expectsReply() {

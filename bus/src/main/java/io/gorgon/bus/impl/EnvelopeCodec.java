@@ -44,6 +44,7 @@ final class EnvelopeCodec {
             w.name("type").value(e.type());
             w.name("queue").value(e.queue());
             w.name("ts").value(e.ts());
+            if (e.tsMicros() != 0) w.name("tu").value(e.tsMicros());
             if (e.replyTo() != null) w.name("replyTo").value(e.replyTo());
             if (e.corr() != null) w.name("corr").value(e.corr());
             if (e.deadline() != 0) w.name("deadline").value(e.deadline());
@@ -110,7 +111,9 @@ final class EnvelopeCodec {
                 headers.put(e.getKey(), value);
             }
         }
-        return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers, Body.ofRaw(body));
+        Long tu = whole(f.get("tu"));
+        return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers, Body.ofRaw(body),
+                tu == null ? 0 : (int) Math.max(-1, Math.min(1000, tu)));
     }
 
     /** A JSON string's text with no escape in it, or null. */
@@ -133,7 +136,7 @@ final class EnvelopeCodec {
     static Envelope decodeChecked(String json) throws Malformed {
         if (json == null) throw new Malformed("no envelope field");
         if (json.isBlank()) throw new Malformed("envelope is not a JSON object");
-        Object v = null, id = null, type = null, queue = null, ts = null, replyTo = null, corr = null, deadline = null;
+        Object v = null, id = null, type = null, queue = null, ts = null, tu = null, replyTo = null, corr = null, deadline = null;
         boolean hasDeadline = false;
         Map<String, String> headers = new HashMap<>();
         String badHeader = null;
@@ -152,6 +155,7 @@ final class EnvelopeCodec {
                     case "type" -> type = string(r);
                     case "queue" -> queue = string(r);
                     case "ts" -> ts = number(r);
+                    case "tu" -> tu = micros(r);
                     case "replyTo" -> replyTo = string(r);
                     case "corr" -> corr = string(r);
                     case "deadline" -> {
@@ -208,7 +212,8 @@ final class EnvelopeCodec {
         if (headersNotObject) throw new Malformed("headers must be an object");
         if (badHeader != null) throw new Malformed("header " + badHeader + " must be a string");
         if (!hasBody) throw new Malformed("missing field body");
-        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body(json));
+        int micros = tu instanceof Long l ? (int) Math.max(-1, Math.min(1000, l)) : 0;
+        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body(json), micros);
     }
 
     /**
@@ -236,6 +241,19 @@ final class EnvelopeCodec {
     /** A string value, null for JSON null, WRONG_TYPE for anything else. */
     private static Object string(JsonReader r) throws IOException {
         return value(r, JsonToken.STRING, JsonReader::nextString);
+    }
+
+    /** {@code tu} as a whole number, else null: a bad one only blurs a latency figure, it never refuses a message. */
+    private static Long micros(JsonReader r) throws IOException {
+        if (r.peek() != JsonToken.NUMBER) {
+            r.skipValue();
+            return null;
+        }
+        try {
+            return Long.parseLong(r.nextString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** A whole number, null for JSON null, WRONG_TYPE for anything else. */

@@ -196,8 +196,9 @@ final class RedisBus implements Bus {
     }
 
     Envelope envelope(String queue, String type, Body json, Map<String, String> headers, String replyTo, String corr, long deadline) {
+        long now = Envelope.nowMicros();
         return new Envelope(Envelope.VERSION, options.instanceId() + "." + Long.toString(seq.incrementAndGet(), 36),
-                type, queue, System.currentTimeMillis(), replyTo, corr, deadline, headers, json);
+                type, queue, now / 1000, replyTo, corr, deadline, headers, json, (int) (now % 1000));
     }
 
     /**

@@ -300,7 +300,7 @@ final class StreamConsumer implements Subscription {
             finishWith(id, answers != null ? answers.during(() -> ack(id)) : ack(id));
             return;
         }
-        bus.metrics.waited(queue, Math.max(0, System.currentTimeMillis() - env.ts()) * 1000);
+        bus.metrics.waited(queue, Math.max(0, Envelope.nowMicros() - env.sentMicros()));
         MessageImpl msg = new MessageImpl(bus, env, deliveries, stream, group, id);
         long handling = System.nanoTime();
         try {
@@ -332,8 +332,7 @@ final class StreamConsumer implements Subscription {
                 ? answers.during(() -> msg.answerAndAck(stream, group, id, () -> ack(id)))
                 : msg.answerAndAck(stream, group, id, () -> ack(id));
         finishWith(id, written.thenRun(() -> {
-            long now = System.currentTimeMillis();
-            bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, now - env.ts()) * 1000);
+            bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, Envelope.nowMicros() - env.sentMicros()));
         }));
     }
 

@@ -30,6 +30,20 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void carriesTheMicrosecondsOfItsTimestampAndShrugsOffABadOne() throws Exception {
+        Envelope e = new Envelope(1, "p.1", "t", "q", 5, null, null, 0, Map.of(), Body.of(JsonNull.INSTANCE), 123);
+        String json = EnvelopeCodec.encode(e);
+        assertEquals("{\"v\":1,\"id\":\"p.1\",\"type\":\"t\",\"queue\":\"q\",\"ts\":5,\"tu\":123,\"body\":null}", json);
+        assertEquals(e, EnvelopeCodec.decodePlain(json));
+        assertEquals(e, EnvelopeCodec.decodeChecked(json));
+        assertEquals(5_123, e.sentMicros());
+        for (String bad : new String[] {"1000", "-1", "1.5", "\"7\"", "null", "[]"}) {
+            String text = json.replace("123", bad);
+            assertEquals(0, EnvelopeCodec.decode(text).tsMicros(), text);
+        }
+    }
+
+    @Test
     void readsHeaderNumbersAndBooleansAsTextIgnoresUnknownFieldsAndLastDuplicateWins() throws Exception {
         Envelope e = EnvelopeCodec.decode("{\"v\":1,\"id\":\"a\",\"id\":\"b\",\"type\":\"t\",\"queue\":\"q\",\"ts\":1,"
                 + "\"future\":[1,{\"x\":2}],\"headers\":{\"n\":7,\"ok\":true},\"body\":{}}");
@@ -46,7 +60,8 @@ class EnvelopeCodecTest {
         for (int n = 0; n < 20_000; n++) {
             Map<String, String> headers = r.nextBoolean() ? Map.of() : Map.of("principal", Integer.toString(r.nextInt(99)), "x", r.nextBoolean() ? "a\"b" : "c");
             Envelope e = new Envelope(1, "i." + r.nextInt(9), "t", "q", r.nextInt(1000), r.nextBoolean() ? null : "r", r.nextBoolean() ? null : "c",
-                    r.nextInt(3) == 0 ? 0 : r.nextInt(1000), headers, JsonParser.parseString(r.nextBoolean() ? "{\"a\":[1,\"x\"]}" : "null"));
+                    r.nextInt(3) == 0 ? 0 : r.nextInt(1000), headers, Body.of(JsonParser.parseString(r.nextBoolean() ? "{\"a\":[1,\"x\"]}" : "null")),
+                    r.nextInt(3) == 0 ? 0 : r.nextInt(1000));
             StringBuilder s = new StringBuilder(EnvelopeCodec.encode(e));
             for (int k = r.nextInt(3) - 1; k >= 0; k--) { // most unchanged; some one or two characters off
                 int at = r.nextInt(s.length());

@@ -74,7 +74,9 @@ public interface Message {
 
     /**
      * Replies with a body Redis builds: {@code lua} is the body of a Lua function of {@code KEYS} and {@code ARGV}
-     * (the given keys and args) returning the reply body as JSON text, or false for "nothing to answer from here".
+     * (the given keys and args) returning the reply body as JSON text, or as a list of strings whose concatenation is
+     * that text (joined once, with the reply's envelope: each Lua concatenation of a large body copies all of it and
+     * feeds Lua's collector), or false for "nothing to answer from here".
      * It runs in the same atomic step as the reply's push and this message's ack, written at once. Returns true when
      * the message is answered (the handler must then return), false when the function returned false or the step
      * cannot run as one script (keys in other Cluster slots than this queue and the reply address): nothing was sent

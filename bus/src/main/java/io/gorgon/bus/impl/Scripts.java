@@ -83,7 +83,14 @@ final class Scripts {
                 local b = body({unpack(KEYS, 3)}, {unpack(ARGV, 6)})
                 if not b then return -1 end
                 if redis.call('XACK', KEYS[2], ARGV[4], ARGV[5]) == 0 then return 0 end
-                redis.call('RPUSH', KEYS[1], ARGV[1] .. b .. ARGV[2])
+                if type(b) == 'table' then
+                  table.insert(b, 1, ARGV[1])
+                  b[#b + 1] = ARGV[2]
+                  b = table.concat(b)
+                else
+                  b = ARGV[1] .. b .. ARGV[2]
+                end
+                redis.call('RPUSH', KEYS[1], b)
                 redis.call('PEXPIRE', KEYS[1], ARGV[3])
                 return 1
                 """));

@@ -138,14 +138,20 @@ public final class RecentItemsCache {
     private static final RedisScript READ = new RedisScript(ADD_ONE + PAGE + "return page()\n");
 
     /**
-     * The {@code store.info} reply body of a cache hit, built in Redis ({@link Message#replyFromRedis}): KEYS z, h, m;
-     * ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is the TTL refresh READ does.
+     * The {@code store.info} reply body of a cache hit, built in Redis ({@link Message#replyFromRedis}) as the list of
+     * its parts: KEYS z, h, m; ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is the TTL refresh READ does.
      */
     static final String INFO_REPLY = ADD_ONE + PAGE + """
             local r = page()
             if r[1] ~= 1 then return false end
-            table.remove(r, 1)
-            return '{"items":[' .. table.concat(r, ',') .. ']}'
+            -- the parts of the body, joined once with the reply around it (three 8 KB concatenations cost ~20 µs more)
+            local parts = {'{"items":['}
+            for i = 2, #r do
+              if i > 2 then parts[#parts + 1] = ',' end
+              parts[#parts + 1] = r[i]
+            end
+            parts[#parts + 1] = ']}'
+            return parts
             """;
 
     private static final int ITEMS_PER_CALL = 200;

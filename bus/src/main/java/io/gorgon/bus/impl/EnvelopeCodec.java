@@ -111,9 +111,8 @@ final class EnvelopeCodec {
                 headers.put(e.getKey(), value);
             }
         }
-        Long tu = whole(f.get("tu"));
         return new Envelope(Envelope.VERSION, id, type, queue, ts, replyTo, corr, deadline, headers, Body.ofRaw(body),
-                tu == null ? 0 : (int) Math.max(-1, Math.min(1000, tu)));
+                tsMicros(whole(f.get("tu"))));
     }
 
     /** A JSON string's text with no escape in it, or null. */
@@ -136,7 +135,8 @@ final class EnvelopeCodec {
     static Envelope decodeChecked(String json) throws Malformed {
         if (json == null) throw new Malformed("no envelope field");
         if (json.isBlank()) throw new Malformed("envelope is not a JSON object");
-        Object v = null, id = null, type = null, queue = null, ts = null, tu = null, replyTo = null, corr = null, deadline = null;
+        Object v = null, id = null, type = null, queue = null, ts = null, replyTo = null, corr = null, deadline = null;
+        Long tu = null;
         boolean hasDeadline = false;
         Map<String, String> headers = new HashMap<>();
         String badHeader = null;
@@ -212,8 +212,7 @@ final class EnvelopeCodec {
         if (headersNotObject) throw new Malformed("headers must be an object");
         if (badHeader != null) throw new Malformed("header " + badHeader + " must be a string");
         if (!hasBody) throw new Malformed("missing field body");
-        int micros = tu instanceof Long l ? (int) Math.max(-1, Math.min(1000, l)) : 0;
-        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body(json), micros);
+        return new Envelope(version, sid, stype, squeue, lts, sreplyTo, scorr, ldeadline, headers, body(json), tsMicros(tu));
     }
 
     /**
@@ -241,6 +240,11 @@ final class EnvelopeCodec {
     /** A string value, null for JSON null, WRONG_TYPE for anything else. */
     private static Object string(JsonReader r) throws IOException {
         return value(r, JsonToken.STRING, JsonReader::nextString);
+    }
+
+    /** {@code tu} as either reader found it: 0 unless a whole number of 0-999 (a bad one never refuses a message). */
+    private static int tsMicros(Long tu) {
+        return tu != null && tu >= 0 && tu <= 999 ? (int) (long) tu : 0;
     }
 
     /** {@code tu} as a whole number, else null: a bad one only blurs a latency figure, it never refuses a message. */

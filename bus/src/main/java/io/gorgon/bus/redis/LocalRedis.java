@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real redis-server child process on loopback: the embedded infrastructure of {@code gorgon up} and of every test.
@@ -24,6 +26,7 @@ import java.util.Objects;
  * persistence when asked, so {@link #kill()} followed by {@link #start()} models a crash and recovery.
  */
 public final class LocalRedis implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalRedis.class);
     private static final String EMBEDDED_BINARY = "redis-server-6.2.6-v5-linux-amd64";
 
     private final Path dir;
@@ -65,6 +68,12 @@ public final class LocalRedis implements AutoCloseable {
             awaitPing(Duration.ofSeconds(15));
             return this;
         } catch (IOException e) {
+            // A server that never answered is no use to the caller, who has no handle on it: never leave it behind
+            // holding the port and the data directory.
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+                waitFor(process);
+            }
             throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
         }
     }
@@ -135,8 +144,14 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for +PONG. A server that answers -LOADING is alive and replaying its AOF, which takes as long as the data
+     * is big (16 s for ~40k keys of a long run): each such answer moves the deadline on, so only a server that does
+     * not answer at all for {@code timeout} fails.
+     */
     private void awaitPing(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean loading = false;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("redis-server exited with " + process.exitValue() + "; see " + dir.resolve("redis.log"));
@@ -158,8 +173,12 @@ public final class LocalRedis implements AutoCloseable {
                     if (n < 0) break;
                     got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
                 }
-                // "-LOADING" while the AOF is replayed: keep waiting until it is "+PONG".
                 if (got.toString().endsWith("+PONG\r\n")) return;
+                if (got.indexOf("-LOADING") >= 0) {
+                    if (!loading) log.info("event=redis_loading port={} dir={} (replaying its data; waiting)", port, dir);
+                    loading = true;
+                    deadline = System.nanoTime() + timeout.toNanos();
+                }
             } catch (IOException notYet) {
                 // not listening yet
             }

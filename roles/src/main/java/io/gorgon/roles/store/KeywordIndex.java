@@ -20,8 +20,8 @@ import redis.clients.jedis.UnifiedJedis;
  *       {@code complete} (it holds all of them).</li>
  * </ul>
  * Inserts always add, loaded or not, so a fill racing an insert loses nothing. Deleted items are not removed here:
- * the reader drops ids whose item is gone ({@link #forget}). The ZSET is trimmed to the capacity (clearing
- * {@code complete}); deeper pages are answered by MongoDB.
+ * the reader drops ids whose item is gone ({@link #forget}). Past the capacity plus a quarter the ZSET is trimmed
+ * back to the capacity (clearing {@code complete}); deeper pages are answered by MongoDB.
  */
 final class KeywordIndex {
     private static final String ZADD_AND_TRIM = """
@@ -31,7 +31,7 @@ final class KeywordIndex {
             end
             local function trim(cap)
               local n = redis.call('ZCARD', KEYS[1])
-              if n <= cap then return false end
+              if n <= cap + math.floor(cap / 4) then return false end -- slack, as in RecentItemsCache
               redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
               redis.call('HSET', KEYS[2], 'complete', '0')
               return true

@@ -29,8 +29,10 @@ import redis.clients.jedis.UnifiedJedis;
  * read-through fill merges its MongoDB snapshot into what is there, so an insert during a fill is never lost. A fill
  * applies only if no delete or edit happened since it read {@code gen}, so it cannot bring back a deleted item or
  * an edited item's old version; a tombstone
- * stops an insert whose cache write lands after the delete of the same item. The ZSET is trimmed to the capacity
- * (which clears {@code complete}), and pages deeper than the cache are answered by MongoDB.
+ * stops an insert whose cache write lands after the delete of the same item. The ZSET holds the user's newest items
+ * up to the capacity plus a quarter: past that it is trimmed back to the capacity (which clears {@code complete}), so
+ * the trim's four commands run once per quarter of the capacity, not for each new note of a user at capacity. Pages
+ * deeper than the cache are answered by MongoDB.
  */
 public final class RecentItemsCache {
     private static final String ADD_ONE = """
@@ -41,7 +43,8 @@ public final class RecentItemsCache {
             end
             local function trim(cap)
               local n = redis.call('ZCARD', KEYS[1])
-              if n <= cap then return false end
+              -- a quarter of slack: a user at capacity pays the trim once per cap/4 notes, not for every note
+              if n <= cap + math.floor(cap / 4) then return false end
               local old = redis.call('ZRANGE', KEYS[1], 0, n - cap - 1)
               redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
               for _, m in ipairs(old) do redis.call('HDEL', KEYS[2], m) end

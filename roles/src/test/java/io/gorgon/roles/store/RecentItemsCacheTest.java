@@ -91,6 +91,21 @@ class RecentItemsCacheTest extends InfraTestBase {
     }
 
     @Test
+    void aUserAtCapacityIsTrimmedOncePerQuarterOfIt() {
+        cache = new RecentItemsCache(infra.redis, "t", 8, Duration.ofMinutes(5)); // slack 2
+        cache.fill(1, generation(1), List.of());
+        List<Long> sizes = new ArrayList<>();
+        for (int i = 1; i <= 14; i++) {
+            cache.addAll(List.of(item(i, 1, T0 + i)));
+            sizes.add(cache.size(1));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 8L, 9L, 10L, 8L), sizes);
+        assertEquals(List.of(14L, 13L, 12L, 11L, 10L, 9L, 8L, 7L), page(1, 8, 0));
+        assertTrue(cache.cachedJson(1, 6).isEmpty(), "trimmed entries leave no JSON behind");
+        assertInstanceOf(RecentItemsCache.Lookup.TooDeep.class, cache.read(1, 5, 5), "trimmed: deeper pages go to MongoDB");
+    }
+
+    @Test
     void oneBatchOfManyUsersLandsInEachUsersCacheTrimmedAndWithItsTtl() {
         // A batch of three users, one with more items than one script call takes (200).
         for (long u = 1; u <= 3; u++) cache.fill(u, generation(u), List.of());
@@ -144,7 +159,8 @@ class RecentItemsCacheTest extends InfraTestBase {
                 assertEquals(JsonParser.parseString("{\"items\":[" + String.join(",", hit.itemsJson()) + "]}"), info(web, 1, page[0], page[1]));
             }
             assertEquals(1, byHandler.get());
-            cache.addAll(List.of(item(4, 1, T0 + 4), item(5, 1, T0 + 5), item(6, 1, T0 + 6))); // past the capacity: not complete
+            // past the capacity and its slack (5 + 1): trimmed, no longer complete
+            cache.addAll(List.of(item(4, 1, T0 + 4), item(5, 1, T0 + 5), item(6, 1, T0 + 6), item(7, 1, T0 + 7)));
             assertInstanceOf(RecentItemsCache.Lookup.TooDeep.class, cache.read(1, 5, 3));
             assertEquals(JsonParser.parseString("{\"miss\":true}"), info(web, 1, 5, 3), "deeper than the cache: the handler answers");
         }

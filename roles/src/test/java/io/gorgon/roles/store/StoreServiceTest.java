@@ -142,21 +142,24 @@ class StoreServiceTest extends InfraTestBase {
     @Test
     void pagesAreNewestFirstAcrossTheCacheBoundary() {
         List<Item> batch = new ArrayList<>();
-        // 250 items; pairs share a ts so the id tie-break matters; inserted in shuffled order.
-        for (int i = 1; i <= 250; i++) batch.add(item(i, 5, T0 + (i + 1) / 2));
+        // 300 items; pairs share a ts so the id tie-break matters; inserted in shuffled order.
+        for (int i = 1; i <= 300; i++) batch.add(item(i, 5, T0 + (i + 1) / 2));
         java.util.Collections.shuffle(batch, new java.util.Random(1));
-        for (int from = 0; from < batch.size(); from += 50) store.putAll(batch.subList(from, from + 50));
-        assertEquals(200, new RecentItemsCache(infra.redis, "t", 200, Duration.ZERO).size(5), "trimmed to capacity");
+        RecentItemsCache cache = new RecentItemsCache(infra.redis, "t", 200, Duration.ZERO);
+        for (int from = 0; from < 250; from += 50) store.putAll(batch.subList(from, from + 50));
+        assertEquals(250, cache.size(5), "up to a quarter over the capacity before a trim");
+        store.putAll(batch.subList(250, 300));
+        assertEquals(200, cache.size(5), "past it: trimmed back to the capacity");
 
         List<Long> expected = new ArrayList<>();
-        for (long i = 250; i >= 1; i--) expected.add(i);
+        for (long i = 300; i >= 1; i--) expected.add(i);
         assertEquals(expected.subList(0, 20), ids(store.info(5, 20, 0)));
         assertEquals(expected.subList(180, 200), ids(store.info(5, 20, 180)));
         assertEquals(expected.subList(190, 210), ids(store.info(5, 20, 190)), "the page that straddles the cache's end");
-        assertEquals(expected.subList(240, 250), ids(store.info(5, 20, 240)));
-        assertEquals(List.of(), ids(store.info(5, 20, 250)));
+        assertEquals(expected.subList(290, 300), ids(store.info(5, 20, 290)));
+        assertEquals(List.of(), ids(store.info(5, 20, 300)));
         List<Long> all = new ArrayList<>();
-        for (int off = 0; off < 260; off += 7) all.addAll(ids(store.info(5, 7, off)));
+        for (int off = 0; off < 310; off += 7) all.addAll(ids(store.info(5, 7, off)));
         assertEquals(expected, all);
     }
 

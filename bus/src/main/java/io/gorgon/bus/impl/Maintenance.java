@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -178,6 +179,21 @@ final class Maintenance {
                 consumer.dispatch(id, payload, n);
             }
         }
+    }
+
+    /**
+     * Moves an entry to the queue's dead letters and acknowledges it, in one script: the consumer's verdict on an
+     * entry it cannot run (malformed, or failed on its last delivery), and this class's on one delivered too often.
+     */
+    CompletableFuture<Object> deadLetter(String id, String payload, String reason, long deliveries) {
+        String queue = consumer.queue();
+        List<String> keys = List.of(stream, bus.keys.deadLetters(queue));
+        List<String> args = List.of(group, id, payload == null ? "" : payload, reason, String.valueOf(deliveries));
+        return bus.writer.submit(stream, p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
+            bus.metrics.deadLettered(queue);
+            log.warn("event=dead_lettered queue={} group={} id={} deliveries={} reason=\"{}\"", queue, group, id, deliveries, reason);
+            return r;
+        });
     }
 
     /**

@@ -7,7 +7,6 @@ import io.gorgon.bus.Handler;
 import io.gorgon.bus.HandlerFailure;
 import io.gorgon.bus.Subscription;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandObjects;
@@ -53,8 +51,8 @@ final class StreamConsumer implements Subscription {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** For ordered consumers: one virtual thread running handlers in the order entries were read. */
     private final java.util.concurrent.ExecutorService sequential;
-    private final java.util.concurrent.ConcurrentLinkedQueue<PendingAck> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final AtomicBoolean ackQueued = new AtomicBoolean();
+    private final AckBatcher acks;
+    private final HandlerTimes handlerTimes = new HandlerTimes();
     private volatile boolean reading = true;
     /** An operator paused this queue mesh-wide: take nothing new (reads, retries, takeovers); in-flight work finishes. */
     private volatile boolean paused;
@@ -79,6 +77,7 @@ final class StreamConsumer implements Subscription {
                 ? java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("gorgon-ordered-" + queue).factory())
                 : null;
         this.maintenance = new Maintenance(bus, this, stream, group, opts);
+        this.acks = new AckBatcher(bus.writer, stream, group);
     }
 
     void start() {
@@ -226,7 +225,7 @@ final class StreamConsumer implements Subscription {
     /** Dead-letters an entry for which the caller reserved a slot. */
     void deadLetterReserved(String id, String payload, String reason, long deliveries) {
         inFlight.add(id);
-        finishWith(id, deadLetter(id, payload, reason, deliveries));
+        finishWith(id, maintenance.deadLetter(id, payload, reason, deliveries));
     }
 
     /** Runs one entry on a virtual thread. The caller holds a slot for it. */
@@ -239,12 +238,12 @@ final class StreamConsumer implements Subscription {
      * Entries whose handler is known to be short run on this reader thread, one after the other, and their answers
      * and acks go to Redis as one pipeline sent from here when the writer is idle ({@link Writer.Hold}): no hand-off
      * to a virtual thread per entry nor to the writer thread, each a thread wake-up that costs more than a short
-     * handler on a small VM. Only while the whole read fits {@link #INLINE_BUDGET_NANOS} of handler time; else (a
+     * handler on a small VM. Only while the whole read fits {@link HandlerTimes#inlineFits the inline budget} of handler time; else (a
      * slow handler, a big batch) the entries run in parallel on virtual threads as before.
      */
     private boolean runInline(List<StreamEntry> entries) {
         int n = entries.size();
-        if (timedHandlers < INLINE_AFTER || n * handlerNanosAvg > INLINE_BUDGET_NANOS) return false;
+        if (!handlerTimes.inlineFits(n)) return false;
         if (sequential != null && !inFlight.isEmpty()) return false; // an ordered consumer's earlier entries go first
         if (!permits.tryAcquire(n)) return false;
         Writer.Hold answers = bus.writer.hold();
@@ -264,21 +263,6 @@ final class StreamConsumer implements Subscription {
         return true;
     }
 
-    /** Handlers this consumer ran that were timed: the first {@link #INLINE_AFTER} always run on virtual threads. */
-    private volatile long timedHandlers;
-    /** Exponentially weighted mean of the handler's own time (ns), weight 1/8 for the newest. */
-    private volatile long handlerNanosAvg;
-    private static final int INLINE_AFTER = 16;
-    /** A read runs inline on the reader only if its entries' handlers take about this long in all (ns). */
-    private static final long INLINE_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-
-    private void timed(long nanos) {
-        // racy by design: a lost update among concurrent handlers only skews an estimate
-        long avg = handlerNanosAvg;
-        handlerNanosAvg = timedHandlers == 0 ? nanos : avg + (nanos - avg) / 8;
-        timedHandlers++;
-    }
-
     private void process(String id, String payload, long deliveries) {
         process(id, payload, deliveries, null);
     }
@@ -290,14 +274,14 @@ final class StreamConsumer implements Subscription {
         try {
             env = EnvelopeCodec.decode(payload);
         } catch (EnvelopeCodec.Malformed m) {
-            finishWith(id, deadLetter(id, payload, m.getMessage(), deliveries));
+            finishWith(id, maintenance.deadLetter(id, payload, m.getMessage(), deliveries));
             return;
         }
         if (deliveries > 1) bus.metrics.redelivered(queue);
         if (env.deadline() > 0 && System.currentTimeMillis() > env.deadline()) {
             // Nobody waits for this answer any more: doing the work would only delay fresher requests.
             bus.metrics.expired(queue);
-            finishWith(id, answers != null ? answers.during(() -> ack(id)) : ack(id));
+            finishWith(id, answers != null ? answers.during(() -> acks.ack(id)) : acks.ack(id));
             return;
         }
         bus.metrics.waited(queue, Math.max(0, Envelope.nowMicros() - env.sentMicros()));
@@ -305,9 +289,9 @@ final class StreamConsumer implements Subscription {
         long handling = System.nanoTime();
         try {
             handler.handle(msg);
-            timed(System.nanoTime() - handling);
+            handlerTimes.add(System.nanoTime() - handling);
         } catch (HandlerFailure f) {
-            timed(System.nanoTime() - handling);
+            handlerTimes.add(System.nanoTime() - handling);
             msg.fail(f.code(), f.getMessage());
         } catch (Throwable t) {
             bus.metrics.failed(queue);
@@ -320,7 +304,7 @@ final class StreamConsumer implements Subscription {
             if (deliveries >= opts.maxDeliveries()) {
                 String reason = "handler failed on delivery " + deliveries + ": " + EnvelopeCodec.oneLine(t.toString());
                 msg.fail(500, "processing failed after " + deliveries + " attempts");
-                finishWith(id, msg.sendReplyOnly().handle((v, e) -> null).thenCompose(v -> deadLetter(id, payload, reason, deliveries)));
+                finishWith(id, msg.sendReplyOnly().handle((v, e) -> null).thenCompose(v -> maintenance.deadLetter(id, payload, reason, deliveries)));
             } else {
                 log.warn("event=handler_failed queue={} id={} type={} delivery={} retryInMs={} cause=\"{}\"", queue, id, env.type(),
                         deliveries, opts.backoff(deliveries).toMillis(), EnvelopeCodec.oneLine(t.toString()));
@@ -329,8 +313,8 @@ final class StreamConsumer implements Subscription {
             return;
         }
         CompletableFuture<Object> written = answers != null
-                ? answers.during(() -> msg.answerAndAck(stream, group, id, () -> ack(id)))
-                : msg.answerAndAck(stream, group, id, () -> ack(id));
+                ? answers.during(() -> msg.answerAndAck(stream, group, id, () -> acks.ack(id)))
+                : msg.answerAndAck(stream, group, id, () -> acks.ack(id));
         finishWith(id, written.thenRun(() -> {
             bus.metrics.processed(queue, (System.nanoTime() - started) / 1000, Math.max(0, Envelope.nowMicros() - env.sentMicros()));
         }));
@@ -356,62 +340,6 @@ final class StreamConsumer implements Subscription {
     private void release(String id) {
         inFlight.remove(id);
         permits.release();
-    }
-
-    /**
-     * Acknowledges after the writer's next round trip. Acks that pile up meanwhile share one XACK: under load that is
-     * one command for a whole batch instead of one per message ({@code scripts/bench bus}: fewer Redis commands and
-     * less CPU per message).
-     */
-    private CompletableFuture<Object> ack(String id) {
-        CompletableFuture<Object> done = new CompletableFuture<>();
-        acks.add(new PendingAck(new StreamEntryID(id), done));
-        if (ackQueued.compareAndSet(false, true)) {
-            AckBatch batch = new AckBatch();
-            bus.writer.submit(stream, batch::apply, 60_000).whenComplete(batch::finish);
-        }
-        return done;
-    }
-
-    private record PendingAck(StreamEntryID id, CompletableFuture<Object> done) {}
-
-    /** One XACK for every ack queued until the writer sends it (the same ids again if the writer retries it). */
-    private final class AckBatch {
-        private volatile List<PendingAck> taken;
-
-        @SuppressWarnings("unchecked")
-        redis.clients.jedis.Response<Object> apply(redis.clients.jedis.Pipeline p) {
-            if (taken == null) taken = takeQueued();
-            if (taken.isEmpty()) return null; // an earlier batch took them
-            StreamEntryID[] ids = new StreamEntryID[taken.size()];
-            for (int i = 0; i < ids.length; i++) ids[i] = taken.get(i).id();
-            return (redis.clients.jedis.Response<Object>) (redis.clients.jedis.Response<?>) p.xack(stream, group, ids);
-        }
-
-        void finish(Object reply, Throwable err) {
-            // Never sent (writer closed or past the deadline): fail what is queued, so the flag is never left set.
-            List<PendingAck> mine = taken != null ? taken : takeQueued();
-            for (PendingAck a : mine) {
-                if (err == null) a.done().complete(reply); else a.done().completeExceptionally(err);
-            }
-        }
-    }
-
-    private List<PendingAck> takeQueued() {
-        ackQueued.set(false); // acks queued from now on start another batch
-        List<PendingAck> out = new ArrayList<>();
-        for (PendingAck a; (a = acks.poll()) != null; ) out.add(a);
-        return out;
-    }
-
-    private CompletableFuture<Object> deadLetter(String id, String payload, String reason, long deliveries) {
-        List<String> keys = List.of(stream, bus.keys.deadLetters(queue));
-        List<String> args = List.of(group, id, payload == null ? "" : payload, reason, String.valueOf(deliveries));
-        return bus.writer.submit(stream, p -> p.evalsha(Scripts.DEAD_LETTER.sha(), keys, args), 60_000).thenApply(r -> {
-            bus.metrics.deadLettered(queue);
-            log.warn("event=dead_lettered queue={} group={} id={} deliveries={} reason=\"{}\"", queue, group, id, deliveries, reason);
-            return r;
-        });
     }
 
     // ---- draining ----
@@ -465,6 +393,4 @@ final class StreamConsumer implements Subscription {
         log.info("event=consumer_drained queue={} complete={}", queue, done);
         return done;
     }
-
-
 }

@@ -4,9 +4,7 @@ import io.gorgon.bus.BusException;
 import io.gorgon.bus.Failure;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +18,6 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -40,8 +37,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
     private static final int MAX_BATCH = 1024;
-    private static final long WAIT_MS = 1000;
-    private static final long UNROUTABLE_BACKOFF_MS = 250;
+    static final long UNROUTABLE_BACKOFF_MS = 250;
 
     @FunctionalInterface
     interface Op<T> {
@@ -49,7 +45,7 @@ final class Writer implements AutoCloseable {
         Response<T> apply(Pipeline p);
     }
 
-    private record Pending<T>(String key, Op<T> op, CompletableFuture<T> future, long deadlineNanos) {
+    record Pending<T>(String key, Op<T> op, CompletableFuture<T> future, long deadlineNanos) {
         @SuppressWarnings("unchecked")
         void complete(Object value) {
             future.complete((T) value);
@@ -58,8 +54,7 @@ final class Writer implements AutoCloseable {
 
     private final Connections connections;
     private final int replicaAcks;
-    private final Map<HostAndPort, Reconnecting> nodes = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService parallel = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final NodePipelines nodes;
     private final LinkedBlockingDeque<Pending<?>> queue = new LinkedBlockingDeque<>();
     /** Held while ops are sent (by the writer thread, or by a caller sending its own ops: {@link Hold#send}). */
     private final ReentrantLock sending = new ReentrantLock();
@@ -86,6 +81,7 @@ final class Writer implements AutoCloseable {
     Writer(Connections connections, String name, int replicaAcks) {
         this.connections = connections;
         this.replicaAcks = replicaAcks;
+        this.nodes = new NodePipelines(connections, replicaAcks);
         this.thread = Thread.ofPlatform().daemon().name("gorgon-writer-" + name).start(this::loop);
     }
 
@@ -229,12 +225,11 @@ final class Writer implements AutoCloseable {
                 if (n == null || (node != null && !node.equals(n))) return false; // several nodes: the writer overlaps them
                 node = n;
             }
-            Reconnecting redis = nodes.get(node);
-            if (redis == null || !redis.connected()) return false; // (re)connecting is the writer thread's job
+            if (!nodes.connected(node)) return false; // (re)connecting is the writer thread's job
             List<Pending<?>> mine = List.copyOf(ops);
             unfinished.addAndGet(mine.size());
             List<Pending<?>> retry = new ArrayList<>(0);
-            executeOn(node, mine, retry);
+            nodes.executeOn(node, mine, retry);
             lastSentNanos = System.nanoTime();
             unfinished.addAndGet(-(mine.size() - retry.size()));
             // Failed over or lost the connection: the writer thread retries them, first and in order, until their deadline.
@@ -265,9 +260,9 @@ final class Writer implements AutoCloseable {
                         unfinished.addAndGet(-inHand);
                         continue;
                     }
-                    var groups = byNode(batch, retry);
+                    var groups = nodes.byNode(batch, retry);
                     // nothing routable (no cluster node or sentinel answered): wait a little before asking again
-                    backoff = Math.max(executeAll(groups, retry), groups.isEmpty() ? UNROUTABLE_BACKOFF_MS : 0);
+                    backoff = Math.max(nodes.executeAll(groups, retry), groups.isEmpty() ? UNROUTABLE_BACKOFF_MS : 0);
                     batch.clear();
                     batch.addAll(retry);
                     unfinished.addAndGet(-(inHand - retry.size()));
@@ -294,106 +289,9 @@ final class Writer implements AutoCloseable {
                 Quietly.sleep(UNROUTABLE_BACKOFF_MS);
             }
         }
-        nodes.values().forEach(Reconnecting::close);
-        parallel.shutdown();
+        nodes.close();
         for (Pending<?> p; (p = queue.poll()) != null; ) {
             p.future().completeExceptionally(new BusException(Failure.UNAVAILABLE, "bus is closed"));
-        }
-    }
-
-    /**
-     * One pipeline per node; on a cluster the nodes' round trips overlap (one virtual thread each), so a batch
-     * spread over three primaries costs about one round trip, not three. Returns the longest backoff asked for.
-     */
-    private long executeAll(Map<HostAndPort, List<Pending<?>>> groups, List<Pending<?>> retry) throws InterruptedException {
-        if (groups.isEmpty()) return 0;
-        if (groups.size() == 1) {
-            var only = groups.entrySet().iterator().next();
-            return executeOn(only.getKey(), only.getValue(), retry);
-        }
-        List<java.util.concurrent.Future<Long>> running = new ArrayList<>(groups.size());
-        List<List<Pending<?>>> sent = new ArrayList<>(groups.size()), retries = new ArrayList<>(groups.size());
-        for (var g : groups.entrySet()) {
-            List<Pending<?>> mine = new ArrayList<>();
-            sent.add(g.getValue());
-            retries.add(mine);
-            running.add(parallel.submit(() -> executeOn(g.getKey(), g.getValue(), mine)));
-        }
-        long backoff = 0;
-        for (int i = 0; i < running.size(); i++) {
-            try {
-                backoff = Math.max(backoff, running.get(i).get());
-                retry.addAll(retries.get(i));
-            } catch (java.util.concurrent.ExecutionException e) { // executeOn handles its own failures: a bug, never the thread's end
-                log.error("event=writer_error cause=\"{}\"", EnvelopeCodec.oneLine(String.valueOf(e.getCause())), e.getCause());
-                for (Pending<?> p : sent.get(i)) if (!p.future().isDone()) retry.add(p);
-                backoff = Math.max(backoff, UNROUTABLE_BACKOFF_MS);
-            }
-        }
-        return backoff;
-    }
-
-    /** Groups the batch by the node serving each op's key, keeping submission order within a node. */
-    private Map<HostAndPort, List<Pending<?>>> byNode(List<Pending<?>> batch, List<Pending<?>> retry) {
-        Map<HostAndPort, List<Pending<?>>> out = new LinkedHashMap<>();
-        for (Pending<?> p : batch) {
-            try {
-                out.computeIfAbsent(connections.nodeFor(p.key()), n -> new ArrayList<>()).add(p);
-            } catch (RuntimeException e) { // no slot map / no primary known right now
-                connections.refresh();
-                retry.add(p);
-            }
-        }
-        return out;
-    }
-
-    /** Runs one node's ops as one pipeline; puts what must be sent again in {@code retry}; returns a backoff. */
-    private long executeOn(HostAndPort node, List<Pending<?>> ops, List<Pending<?>> retry) {
-        Reconnecting redis = nodes.computeIfAbsent(node, n -> new Reconnecting(connections, null, "writer node=" + n, j -> {
-            // Scripts are loaded on every (re)connect: a restarted or promoted node has an empty script cache.
-            for (Scripts.Script s : Scripts.all()) j.scriptLoad(s.source());
-        }, n));
-        try {
-            Jedis jedis = redis.get();
-            Pipeline p = jedis.pipelined();
-            List<Response<?>> responses = new ArrayList<>(ops.size());
-            for (Pending<?> op : ops) responses.add(op.op().apply(p));
-            Response<Long> acked = replicaAcks > 0 ? p.waitReplicas(replicaAcks, WAIT_MS) : null;
-            p.sync();
-            if (acked != null && acked.get() < replicaAcks) {
-                // Not on enough replicas: a failover now could lose these writes. Send them again (at-least-once).
-                log.warn("event=replica_acks_missing node={} wanted={} got={}", node, replicaAcks, acked.get());
-                retry.addAll(ops);
-                return WAIT_MS;
-            }
-            redis.succeeded();
-            boolean stale = false;
-            for (int i = 0; i < ops.size(); i++) {
-                Pending<?> op = ops.get(i);
-                try {
-                    Response<?> r = responses.get(i);
-                    op.complete(r == null ? null : r.get());
-                } catch (JedisDataException e) {
-                    if (Retryable.is(e)) {
-                        stale = true;
-                        retry.add(op);
-                    } else {
-                        op.future().completeExceptionally(e);
-                    }
-                }
-            }
-            if (stale) return redis.markFailed(new JedisConnectionException("node " + node + " no longer serves some keys"));
-            return 0;
-        } catch (RuntimeException e) {
-            if (e instanceof JedisConnectionException || e instanceof IllegalStateException
-                    || e instanceof JedisDataException d && Retryable.is(d)) {
-                retry.addAll(ops); // the deadline check fails them when it passes
-                return redis.markFailed(e);
-            }
-            // Not "not here, not now": these ops fail; the writer carries on with the next ones.
-            log.error("event=writer_error node={} cause=\"{}\"", node, EnvelopeCodec.oneLine(String.valueOf(e)), e);
-            ops.forEach(p -> p.future().completeExceptionally(e));
-            return 0;
         }
     }
 

@@ -36,7 +36,7 @@ final class ItemsPutBody {
                 r.beginArray();
                 while (r.hasNext()) {
                     if (items.size() == Protocol.MAX_ITEMS_PER_PUT) {
-                        throw new IllegalArgumentException("items must hold 1 to " + Protocol.MAX_ITEMS_PER_PUT + " items, not more");
+                        throw badCount("more");
                     }
                     JsonElement e = JsonParser.parseReader(r);
                     if (!e.isJsonObject()) throw new IllegalArgumentException("each of items must be a JSON object");
@@ -50,8 +50,12 @@ final class ItemsPutBody {
             throw new IllegalArgumentException("body is not JSON: " + e.getMessage());
         }
         if (items == null || items.isEmpty()) {
-            throw new IllegalArgumentException("items must hold 1 to " + Protocol.MAX_ITEMS_PER_PUT + " items, not 0");
+            throw badCount("0");
         }
         return items;
+    }
+
+    private static IllegalArgumentException badCount(String got) {
+        return new IllegalArgumentException("items must hold 1 to " + Protocol.MAX_ITEMS_PER_PUT + " items, not " + got);
     }
 }

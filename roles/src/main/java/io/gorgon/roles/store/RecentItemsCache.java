@@ -35,6 +35,13 @@ import redis.clients.jedis.UnifiedJedis;
  * deeper than the cache are answered by MongoDB.
  */
 public final class RecentItemsCache {
+    /** Renews the idle TTL of the user's three keys (reads do too). */
+    private static final String TOUCH = """
+            local function touch(ttl)
+              if ttl > 0 then for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end end
+            end
+            """;
+
     private static final String ADD_ONE = """
             local function add(score, member, json)
               -- a new member is the common case: one write, no read; a member there already may be a tombstone
@@ -51,10 +58,7 @@ public final class RecentItemsCache {
               redis.call('HSET', KEYS[3], 'complete', '0')
               return true
             end
-            local function touch(ttl)
-              if ttl > 0 then for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end end
-            end
-            """;
+            """ + TOUCH;
 
     /** KEYS z, h, m; ARGV cap, ttl, then (score, member, json) triples. */
     private static final RedisScript ADD = new RedisScript(ADD_ONE + """
@@ -138,13 +142,13 @@ public final class RecentItemsCache {
             end
             """;
 
-    private static final RedisScript READ = new RedisScript(ADD_ONE + PAGE + "return page()\n");
+    private static final RedisScript READ = new RedisScript(TOUCH + PAGE + "return page()\n");
 
     /**
      * The {@code store.info} reply body of a cache hit, built in Redis ({@link Message#replyFromRedis}) as the list of
      * its parts: KEYS z, h, m; ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is the TTL refresh READ does.
      */
-    static final String INFO_REPLY = ADD_ONE + PAGE + """
+    static final String INFO_REPLY = TOUCH + PAGE + """
             local r = page()
             if r[1] ~= 1 then return false end
             -- the parts of the body, joined once with the reply around it (three 8 KB concatenations cost ~20 µs more)

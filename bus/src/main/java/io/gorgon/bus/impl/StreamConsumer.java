@@ -238,8 +238,8 @@ final class StreamConsumer implements Subscription {
      * Entries whose handler is known to be short run on this reader thread, one after the other, and their answers
      * and acks go to Redis as one pipeline sent from here when the writer is idle ({@link Writer.Hold}): no hand-off
      * to a virtual thread per entry nor to the writer thread, each a thread wake-up that costs more than a short
-     * handler on a small VM. Only while the whole read fits {@link HandlerTimes#inlineFits the inline budget} of handler time; else (a
-     * slow handler, a big batch) the entries run in parallel on virtual threads as before.
+     * handler on a small VM. Only while the whole read fits the inline budget of handler time ({@link HandlerTimes});
+     * else (a slow handler, a big batch) the entries run in parallel on virtual threads as before.
      */
     private boolean runInline(List<StreamEntry> entries) {
         int n = entries.size();

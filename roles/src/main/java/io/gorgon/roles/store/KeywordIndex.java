@@ -24,14 +24,14 @@ import redis.clients.jedis.UnifiedJedis;
  * back to the capacity (clearing {@code complete}); deeper pages are answered by MongoDB.
  */
 final class KeywordIndex {
-    private static final String ZADD_AND_TRIM = """
+    private static final String ZADD_AND_TRIM = RecentItemsCache.PAST_SLACK + """
             -- one ZADD per 500 pairs, not per pair: 40 pairs took 41 µs of Redis instead of 74 (redis-benchmark)
             local function zadd(from)
               for i = from, #ARGV, 1000 do redis.call('ZADD', KEYS[1], unpack(ARGV, i, math.min(#ARGV, i + 999))) end
             end
             local function trim(cap)
               local n = redis.call('ZCARD', KEYS[1])
-              if n <= cap + math.floor(cap / 4) then return false end -- slack, as in RecentItemsCache
+              if not pastSlack(n, cap) then return false end
               redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
               redis.call('HSET', KEYS[2], 'complete', '0')
               return true

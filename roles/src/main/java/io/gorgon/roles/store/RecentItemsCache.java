@@ -42,7 +42,15 @@ public final class RecentItemsCache {
             end
             """;
 
-    private static final String ADD_ONE = """
+    /**
+     * When a capacity-bounded set is trimmed (this cache, {@link KeywordIndex}): only past the capacity plus a quarter,
+     * so a set at capacity pays the trim once per cap/4 additions, not for each one.
+     */
+    static final String PAST_SLACK = """
+            local function pastSlack(n, cap) return n > cap + math.floor(cap / 4) end
+            """;
+
+    private static final String ADD_ONE = PAST_SLACK + """
             local function add(score, member, json)
               -- a new member is the common case: one write, no read; a member there already may be a tombstone
               if redis.call('HSETNX', KEYS[2], member, json) == 0 and redis.call('HGET', KEYS[2], member) == '' then return end
@@ -50,8 +58,7 @@ public final class RecentItemsCache {
             end
             local function trim(cap)
               local n = redis.call('ZCARD', KEYS[1])
-              -- a quarter of slack: a user at capacity pays the trim once per cap/4 notes, not for every note
-              if n <= cap + math.floor(cap / 4) then return false end
+              if not pastSlack(n, cap) then return false end
               local old = redis.call('ZRANGE', KEYS[1], 0, n - cap - 1)
               redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - cap - 1)
               for _, m in ipairs(old) do redis.call('HDEL', KEYS[2], m) end
@@ -146,7 +153,8 @@ public final class RecentItemsCache {
 
     /**
      * The {@code store.info} reply body of a cache hit, built in Redis ({@link Message#replyFromRedis}) as the list of
-     * its parts: KEYS z, h, m; ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is the TTL refresh READ does.
+     * its parts: KEYS z, h, m; ARGV off, lim, ttl. False when {@link #READ} would not answer a hit. Its only write is
+     * the TTL refresh READ does.
      */
     static final String INFO_REPLY = TOUCH + PAGE + """
             local r = page()
